@@ -1,0 +1,90 @@
+import { parseArgsStringToArgv } from 'string-argv';
+import { type Actor, authorize } from '../src/auth.js';
+import { type ExplainedError, explainError, UsageError } from '../src/errors.js';
+import type { Doc, Inline } from '../src/present/doc.js';
+import { presentError } from '../src/present/error.js';
+import { COMMANDS, findCommand } from './registry.js';
+import { type AnyCommand, type CommandDeps, commandPrefix } from './spec.js';
+
+/** Split a slash command's text into words, honouring quotes: who-deleted "my bucket". */
+export function splitWords(text: string): string[] {
+  return parseArgsStringToArgv(text.trim());
+}
+
+/** A question checked and ready to run, or the answer to give at once (a usage error, a refusal, help). */
+export type Prepared =
+  | { kind: 'ready'; command: AnyCommand; args: unknown; working: Inline[] }
+  | { kind: 'done'; outcome: Outcome };
+
+/** How a command ended, for both fronts. */
+export interface Outcome {
+  status: 'answer' | 'usage' | 'refused' | 'failed';
+  doc: Doc;
+  /** The result data, for --json. */
+  result?: unknown;
+  error?: ExplainedError;
+}
+
+function failed(err: unknown, deps: CommandDeps, actor: Actor, command?: string): Outcome {
+  const e = explainError(err);
+  const status = e.code === 'usage' ? 'usage' : e.code === 'not_authorized' ? 'refused' : 'failed';
+  const log = { command, user: actor.userId, channel: actor.channelId, front: actor.front, code: e.code };
+  if (e.code === 'internal') deps.logger.error({ ...log, ref: e.ref, err }, 'command failed');
+  else deps.logger.info({ ...log, message: e.message }, `command ${status}`);
+  return { status, doc: presentError(e, commandPrefix(actor.front)), error: e };
+}
+
+/**
+ * Parse and authorise — all of it fast and free of I/O, so Slack can be acked with the result. Help
+ * and usage errors are answered here.
+ */
+export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepared {
+  const [name = 'help', ...rest] = words;
+  const command = findCommand(name);
+  try {
+    if (!command) {
+      throw new UsageError(
+        `There is no subcommand "${name}".`,
+        `<${COMMANDS.map((c) => c.name).join('|')}> …`,
+      );
+    }
+    const args = command.parse(rest, actor.front, deps.now(), deps.config);
+    authorize(command.permission, actor);
+    return { kind: 'ready', command, args, working: command.working?.(args) ?? ['Working on it…'] };
+  } catch (err) {
+    return { kind: 'done', outcome: failed(err, deps, actor, command?.name ?? name) };
+  }
+}
+
+/** Run a prepared command and present its result; every error becomes a message, never a throw. */
+export async function execute(
+  p: Extract<Prepared, { kind: 'ready' }>,
+  deps: CommandDeps,
+  actor: Actor,
+  progress: (note: string) => void = () => {},
+): Promise<Outcome> {
+  const started = Date.now();
+  try {
+    const result = await p.command.run(p.args, deps, { actor, progress });
+    const doc = p.command.present(result, deps);
+    deps.logger.info(
+      {
+        command: p.command.name,
+        user: actor.userId,
+        channel: actor.channelId,
+        front: actor.front,
+        ms: Date.now() - started,
+      },
+      'command answered',
+    );
+    return { status: 'answer', doc, result };
+  } catch (err) {
+    return failed(err, deps, actor, p.command.name);
+  }
+}
+
+/** Prepare and execute in one step, for the terminal. */
+export async function dispatch(words: string[], deps: CommandDeps, actor: Actor): Promise<Outcome> {
+  const p = prepare(words, deps, actor);
+  return p.kind === 'done' ? p.outcome : execute(p, deps, actor);
+}

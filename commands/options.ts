@@ -1,0 +1,87 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { Actor } from '../src/auth.js';
+import { UsageError } from '../src/errors.js';
+import type { SourceName } from '../src/trail/sources/types.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags every question takes. */
+export const QUERY_OPTIONS = {
+  since: { type: 'string' },
+  until: { type: 'string' },
+  region: { type: 'string', multiple: true },
+  account: { type: 'string', multiple: true },
+  source: { type: 'string' },
+  logs: { type: 'string' },
+} as const satisfies Options;
+
+/** The usage text of the common flags. */
+export const QUERY_USAGE =
+  '[--since 7d] [--until now] [--region r] [--account id] [--source local|lookup] [--logs dir]';
+
+/** Words → flags and positionals with node's parseArgs; its errors become usage errors. */
+export function parseWords<O extends Options>(words: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: words, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '.').split('\n')[0];
+    throw new UsageError(msg ?? 'Bad arguments.', usage);
+  }
+}
+
+const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+const ACCOUNT = /^\d{12}$/;
+const SOURCES: readonly SourceName[] = ['local', 'lookup'];
+
+/** Split "a,b" and repeated flags into one list, each value checked. */
+function listOf(values: string[] | undefined, ok: RegExp, what: string, usage: string): string[] | undefined {
+  if (!values) return undefined;
+  const out = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const v of out) if (!ok.test(v)) throw new UsageError(`"${v}" is not ${what}.`, usage);
+  return out.length ? out : undefined;
+}
+
+/** The common flags, checked. */
+export interface QueryFlags {
+  since?: string | undefined;
+  until?: string | undefined;
+  regions?: string[] | undefined;
+  accounts?: string[] | undefined;
+  source?: SourceName | undefined;
+  logs?: string | undefined;
+}
+
+/** Check the common flags; `--logs` reads the bot's own disk, so only the terminal may use it. */
+export function queryFlags(
+  values: {
+    since?: string;
+    until?: string;
+    region?: string[];
+    account?: string[];
+    source?: string;
+    logs?: string;
+  },
+  front: Actor['front'],
+  usage: string,
+): QueryFlags {
+  if (values.source !== undefined && !SOURCES.includes(values.source as SourceName)) {
+    throw new UsageError(`--source must be one of ${SOURCES.join(', ')}.`, usage);
+  }
+  if (values.logs !== undefined && front === 'slack') {
+    throw new UsageError('--logs is for the terminal; in Slack the bot reads its configured source.', usage);
+  }
+  if (values.logs !== undefined && values.source !== undefined && values.source !== 'local') {
+    throw new UsageError('--logs reads local files: it cannot go with --source lookup.', usage);
+  }
+  return {
+    since: values.since,
+    until: values.until,
+    regions: listOf(values.region, REGION, 'an AWS region name', usage),
+    accounts: listOf(values.account, ACCOUNT, 'a 12-digit account id', usage),
+    source: values.source as SourceName | undefined,
+    logs: values.logs,
+  };
+}

@@ -1,0 +1,50 @@
+import type { Actor, Permission } from '../src/auth.js';
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/log.js';
+import type { Doc, Inline } from '../src/present/doc.js';
+import type { SourceProvider } from '../src/trail/sources/index.js';
+
+/** Everything a subcommand may use; every outside client is in here, passed in. */
+export interface CommandDeps {
+  config: Config;
+  now: () => Date;
+  logger: Logger;
+  sources: SourceProvider;
+}
+
+/** Where a subcommand runs: the front and the person. */
+export interface RunContext {
+  actor: Actor;
+  /** Report progress of slow work; the front decides how to show it. */
+  progress: (note: string) => void;
+}
+
+/**
+ * One `/trail` subcommand: parse its words, run against the services in src/, present the result. The
+ * same spec serves Slack and the terminal.
+ */
+export interface CommandSpec<Args = unknown, Result = unknown> {
+  name: string;
+  /** "who-deleted <name or ARN> [--since 7d] …", without the "/trail" or "trail" prefix. */
+  usage: string;
+  summary: string;
+  permission: Permission;
+  /**
+   * Words after the subcommand name → arguments, or a UsageError. `front` lets Slack refuse local-only
+   * flags; `now` and `config` resolve time words and defaults, so bad input is caught before any work.
+   */
+  parse(words: string[], front: Actor['front'], now: Date, config: Config): Args;
+  /** Say what is about to happen, for the immediate acknowledgement. */
+  working?(args: Args): Inline[];
+  run(args: Args, deps: CommandDeps, ctx: RunContext): Promise<Result>;
+  present(result: Result, deps: CommandDeps): Doc;
+}
+
+/** A spec with its types erased, for the command table. */
+// biome-ignore lint/suspicious/noExplicitAny: the table holds specs of different argument types.
+export type AnyCommand = CommandSpec<any, any>;
+
+/** How a subcommand is typed on each front. */
+export function commandPrefix(front: Actor['front']): string {
+  return front === 'slack' ? '/trail' : 'trail';
+}

@@ -1,0 +1,54 @@
+import { dispatch } from '../commands/dispatch.js';
+import type { CommandDeps } from '../commands/spec.js';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { toText } from './terminal/text.js';
+import { buildDeps } from './wiring.js';
+
+/** Where the terminal front writes. */
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+/** Exit codes: 0 an answer (found or not), 1 a failure, 2 a usage error. */
+export const EXIT = { answer: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * The terminal front: `trail <subcommand> [words] [--json]`, the same command table as Slack. Text by
+ * default; `--json` prints the result for machines.
+ */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo = stdio,
+  makeDeps?: (env: Record<string, string | undefined>) => CommandDeps,
+): Promise<number> {
+  const json = argv.includes('--json');
+  const words = argv.filter((w) => w !== '--json').map((w) => (w === '--help' || w === '-h' ? 'help' : w));
+  let deps: CommandDeps;
+  try {
+    deps = makeDeps ? makeDeps(env) : buildDeps(loadConfig(env), { logger: undefined });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`${err.message}\n`);
+      return EXIT.failed;
+    }
+    throw err;
+  }
+  const outcome = await dispatch(words, deps, { userId: process.env.USER ?? 'terminal', front: 'terminal' });
+  if (json) {
+    const body = outcome.status === 'answer' ? outcome.result : { error: outcome.error };
+    (outcome.status === 'answer' ? io.out : io.err)(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    (outcome.status === 'answer' ? io.out : io.err)(toText(outcome.doc));
+  }
+  return outcome.status === 'answer' ? EXIT.answer : outcome.status === 'usage' ? EXIT.usage : EXIT.failed;
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  process.exitCode = await runCli(process.argv.slice(2), process.env);
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { parseDuration } from './time.js';
+
+/** A secret value that never prints: logs, JSON and inspection all show "[secret]". */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** The value itself, for the one client that needs it. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[secret]';
+  }
+  toJSON(): string {
+    return '[secret]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[secret]';
+  }
+}
+
+const secret = (prefix?: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => prefix === undefined || v.startsWith(prefix), {
+      message: `must start with "${prefix}"`,
+    })
+    .transform((v) => new Secret(v));
+
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()));
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name');
+
+/** Every variable Trailbot reads, with its default. The README lists the same. */
+export const configSchema = z.object({
+  SLACK_BOT_TOKEN: secret('xoxb-').optional(),
+  SLACK_SIGNING_SECRET: secret().optional(),
+  SLACK_APP_TOKEN: secret('xapp-').optional(),
+  SLACK_API_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRAIL_SOURCE: z.enum(['local', 'lookup']).default('local'),
+  TRAIL_LOGS_DIR: z.string().min(1).default('demo-data/cloudtrail'),
+  TRAIL_REGIONS: list.pipe(z.array(region).min(1)).default(['us-east-1']),
+  TRAIL_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  TRAIL_DEFAULT_SINCE: z
+    .string()
+    .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 7d or 24h')
+    .default('7d'),
+  TRAIL_LOOKUP_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
+  TRAIL_MAX_RESULTS: z.coerce.number().int().min(1).max(100000).default(1000),
+  TRAIL_LOCAL_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a size such as 1GB or 512MB')
+    .default('1GB'),
+});
+
+/** The parsed configuration every module receives; nothing else reads process.env. */
+export type Config = z.infer<typeof configSchema>;
+
+/** Read the configuration once: the optional YAML file named by TRAIL_CONFIG, then the environment over it. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const fromFile: Record<string, unknown> = {};
+  const file = env.TRAIL_CONFIG;
+  if (file) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`TRAIL_CONFIG: cannot read ${file}: ${(err as Error).message}`]);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new ConfigError([`TRAIL_CONFIG: ${file} must be a mapping of VARIABLE: value`]);
+      }
+      for (const [k, v] of Object.entries(doc)) fromFile[k] = Array.isArray(v) ? v.join(',') : String(v);
+    }
+  }
+  const input: Record<string, unknown> = { ...fromFile };
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    // Name the variable and the rule, never the value: it may be a secret.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** What the Slack front needs, or every missing variable named. */
+export function requireSlack(config: Config): { botToken: Secret; signingSecret: Secret; appToken?: Secret } {
+  const problems: string[] = [];
+  if (!config.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required to run the Slack app');
+  if (!config.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required to run the Slack app');
+  if (problems.length > 0 || !config.SLACK_BOT_TOKEN || !config.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(problems);
+  }
+  return {
+    botToken: config.SLACK_BOT_TOKEN,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+  };
+}

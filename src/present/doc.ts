@@ -1,0 +1,45 @@
+/**
+ * A small document model that presenters build and the two fronts write: Block Kit for Slack
+ * (src/slack/blocks.ts) and plain text for the terminal (src/terminal/text.ts). Presenters never write
+ * mrkdwn themselves, so escaping happens in one place.
+ */
+
+/** A run of inline content. A bare string is our own words; `lit` is data from outside. */
+export type Inline = string | { bold: string } | { lit: string } | { link: { url: string; text: string } };
+
+/** A label and its value, shown as a Block Kit field or "label: value". */
+export interface Field {
+  label: string;
+  value: Inline[];
+}
+
+/** A block of a document. */
+export type DocBlock =
+  | { type: 'header'; text: string }
+  | { type: 'text'; parts: Inline[] }
+  | { type: 'fields'; fields: Field[] }
+  | { type: 'context'; parts: Inline[] }
+  | { type: 'divider' }
+  /**
+   * A list of items kept or dropped whole: when a message cannot hold them all, the writer shows as
+   * many as fit and then "…and N more {noun}" with `overflowHint`.
+   */
+  | { type: 'items'; items: DocBlock[][]; noun: string; overflowHint?: string | undefined };
+
+/** What a presenter returns: the blocks and a one-line summary (the notification text). */
+export interface Doc {
+  summary: Inline[];
+  blocks: DocBlock[];
+}
+
+/** Plain text of inline content, for the terminal and for lengths. */
+export function plain(parts: Inline[]): string {
+  return parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      if ('bold' in p) return p.bold;
+      if ('lit' in p) return p.lit;
+      return `${p.link.text} (${p.link.url})`;
+    })
+    .join('');
+}

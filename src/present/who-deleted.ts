@@ -1,0 +1,121 @@
+import { ago, describeRange, formatUtc } from '../time.js';
+import type { TrailEvent } from '../trail/event.js';
+import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
+import type { Doc, DocBlock, Field, Inline } from './doc.js';
+
+/** CloudTrail delivers within about 5 minutes, sometimes 15: recent events may be missing. */
+const DELIVERY_LAG_MS = 15 * 60_000;
+
+/** "alice" with the ARN beside it, for any principal. */
+export function principalParts(e: TrailEvent): Inline[] {
+  const p = e.principal;
+  const parts: Inline[] = [{ lit: p.display }, ` (${p.type})`];
+  const arn = p.roleArn ?? p.arn;
+  if (arn) parts.push(' ', { lit: arn });
+  return parts;
+}
+
+function deletionItem(d: Deletion, now: Date): DocBlock[] {
+  const e = d.event;
+  const fields: Field[] = [
+    { label: 'Who', value: principalParts(e) },
+    { label: 'When', value: [`${formatUtc(e.time)}, ${ago(e.time, now)}`] },
+    { label: 'What', value: [`${d.kind} `, { lit: d.resource }, ' by ', { lit: e.name }] },
+    {
+      label: 'From',
+      value: [{ lit: e.sourceIp ?? 'unknown IP' }, ' ', { lit: e.userAgent ?? 'unknown agent' }],
+    },
+    { label: 'Where', value: [{ lit: e.region }, ', account ', { lit: e.account }] },
+    { label: 'Event id', value: [{ lit: e.id }] },
+  ];
+  if (e.principal.accessKeyId)
+    fields.push({ label: 'Access key', value: [{ lit: e.principal.accessKeyId }] });
+  if (e.errorCode) {
+    fields.push({
+      label: 'Failed with',
+      value: [{ lit: e.errorCode }, ...(e.errorMessage ? [' ', { lit: e.errorMessage }] : [])],
+    });
+  }
+  return [{ type: 'fields', fields }, { type: 'divider' }];
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The answer to `who-deleted`: the verdict first (who, when), then each deletion, then what was searched. */
+export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
+  const { question: q, deleted, attempts, search } = a;
+  const target: Inline = { lit: q.target };
+  const newest = deleted[0] ?? attempts[0];
+  const blocks: DocBlock[] = [];
+  let summary: Inline[];
+  if (!newest) {
+    summary = ['No deletion of ', target, ' found.'];
+    blocks.push({ type: 'header', text: 'No deletion found' });
+    blocks.push({
+      type: 'text',
+      parts: ['No deletion of ', target, ` found in ${plural(search.examined, 'event')} examined.`],
+    });
+  } else {
+    const e = newest.event;
+    const verb = deleted[0] ? 'deleted' : 'tried to delete';
+    summary = [
+      { lit: e.principal.display },
+      ` ${verb} `,
+      target,
+      ` at ${formatUtc(e.time)} (${ago(e.time, now)}).`,
+    ];
+    blocks.push({ type: 'header', text: deleted[0] ? 'Deletion found' : 'Failed deletion attempts found' });
+    blocks.push({
+      type: 'text',
+      parts: [
+        { bold: 'Answer: ' },
+        { lit: e.principal.display },
+        ` ${verb} `,
+        target,
+        ` at ${formatUtc(e.time)} (${ago(e.time, now)}). `,
+        `${plural(deleted.length, 'deletion')} and ${plural(attempts.length, 'failed attempt')}.`,
+      ],
+    });
+  }
+  const hint = 'Run `trail who-deleted … --json` in the terminal for all of them.';
+  if (deleted.length) {
+    blocks.push({ type: 'text', parts: [{ bold: `Deletions (${deleted.length}), newest first` }] });
+    blocks.push({
+      type: 'items',
+      items: deleted.map((d) => deletionItem(d, now)),
+      noun: 'deletions',
+      overflowHint: hint,
+    });
+  }
+  if (attempts.length) {
+    blocks.push({ type: 'text', parts: [{ bold: `Failed attempts (${attempts.length}), newest first` }] });
+    blocks.push({
+      type: 'items',
+      items: attempts.map((d) => deletionItem(d, now)),
+      noun: 'attempts',
+      overflowHint: hint,
+    });
+  }
+  const scope: Inline[] = [
+    `Searched ${search.scope.detail}, ${describeRange(q.range)}`,
+    q.range.defaulted ? ' (the default range; widen it with --since)' : '',
+    '. Regions: ',
+    search.scope.regions.length ? { lit: search.scope.regions.join(', ') } : 'none found',
+    '. Accounts: ',
+    search.scope.accounts.length ? { lit: search.scope.accounts.join(', ') } : 'none found',
+    `. ${plural(search.examined, 'event')} examined (source: ${search.scope.source}).`,
+  ];
+  blocks.push({ type: 'context', parts: scope });
+  if (now.getTime() - q.range.end.getTime() < DELIVERY_LAG_MS) {
+    blocks.push({
+      type: 'context',
+      parts: [
+        'CloudTrail delivers events within about 5 minutes, sometimes 15: the last minutes may be missing.',
+      ],
+    });
+  }
+  for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', w] });
+  return { summary, blocks };
+}

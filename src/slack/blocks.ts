@@ -1,0 +1,89 @@
+import type { Block, KnownBlock } from '@slack/types';
+import type { Doc, DocBlock, Inline } from '../present/doc.js';
+import { escapeMrkdwn, literal } from './escape.js';
+import { SLACK_LIMITS as L } from './limits.js';
+
+/** A message ready for chat.postMessage or response_url. */
+export interface SlackMessage {
+  text: string;
+  blocks: (KnownBlock | Block)[];
+}
+
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Inline content as mrkdwn; every string goes through escaping, outside data through `literal`. */
+export function mrkdwn(parts: Inline[]): string {
+  return parts
+    .map((p) => {
+      if (typeof p === 'string') return escapeMrkdwn(p);
+      if ('bold' in p) return `*${escapeMrkdwn(p.bold)}*`;
+      if ('lit' in p) return literal(p.lit);
+      const url = p.link.url.replace(/[<>|\s]/g, encodeURIComponent);
+      return `<${escapeMrkdwn(url)}|${escapeMrkdwn(p.link.text.replace(/[|]/g, '¦'))}>`;
+    })
+    .join('');
+}
+
+function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
+  switch (b.type) {
+    case 'header':
+      return [{ type: 'header', text: { type: 'plain_text', text: cut(b.text, L.headerText), emoji: true } }];
+    case 'text':
+      return [{ type: 'section', text: { type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) } }];
+    case 'context':
+      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) }] }];
+    case 'divider':
+      return [{ type: 'divider' }];
+    case 'fields': {
+      const out: KnownBlock[] = [];
+      for (let i = 0; i < b.fields.length; i += L.sectionFields) {
+        out.push({
+          type: 'section',
+          fields: b.fields.slice(i, i + L.sectionFields).map((f) => ({
+            type: 'mrkdwn' as const,
+            text: cut(`*${escapeMrkdwn(f.label)}*\n${mrkdwn(f.value)}`, L.fieldText),
+          })),
+        });
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * Write a document as a Slack message within Slack's limits: lists that do not fit end with
+ * "…and N more", and the message never holds more than 50 blocks.
+ */
+export function toSlack(doc: Doc): SlackMessage {
+  const text = cut(mrkdwn(doc.summary), L.messageText);
+  const fixed = doc.blocks.filter((b) => b.type !== 'items').flatMap((b) => blockOf(b as never)).length;
+  const lists = doc.blocks.filter((b) => b.type === 'items').length;
+  // What the lists may use: the budget less fixed blocks and one "and N more" line per list.
+  let budget = L.blocksPerMessage - fixed - lists;
+  const blocks: KnownBlock[] = [];
+  for (const b of doc.blocks) {
+    if (b.type !== 'items') {
+      blocks.push(...blockOf(b));
+      continue;
+    }
+    let shown = 0;
+    for (const item of b.items) {
+      const rendered = item.flatMap((x) => (x.type === 'items' ? [] : blockOf(x)));
+      if (rendered.length > budget) break;
+      blocks.push(...rendered);
+      budget -= rendered.length;
+      shown++;
+    }
+    const rest = b.items.length - shown;
+    if (rest > 0) {
+      const hint = b.overflowHint ? ` ${b.overflowHint}` : '';
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`…and ${rest} more ${b.noun}.${hint}`) }],
+      });
+    }
+  }
+  return { text, blocks: blocks.slice(0, L.blocksPerMessage) };
+}

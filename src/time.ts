@@ -1,0 +1,95 @@
+import { formatDistanceStrict, isValid, parseISO, sub } from 'date-fns';
+import { UsageError } from './errors.js';
+
+/** A time range, start inclusive and end exclusive, in UTC. */
+export interface TimeRange {
+  start: Date;
+  end: Date;
+  /** True when the user gave no --since and the configured default applied. */
+  defaulted: boolean;
+}
+
+const DURATION = /^(\d{1,5})(m|min|h|d|w)$/i;
+const UNIT = { m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' } as const;
+
+/** "90m", "24h", "7d", "2w" as a date-fns duration, or undefined. */
+export function parseDuration(
+  word: string,
+): Partial<Record<(typeof UNIT)[keyof typeof UNIT], number>> | undefined {
+  const m = DURATION.exec(word.trim());
+  if (!m?.[1] || !m[2]) return undefined;
+  const unit = UNIT[m[2].toLowerCase() as keyof typeof UNIT];
+  return { [unit]: Number(m[1]) };
+}
+
+function startOfUtcDay(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Read a time word: a duration back from now ("7d", "24h"), "now", "today", "yesterday", an ISO date
+ * (a whole UTC day) or an ISO date-time (UTC unless it names a zone). A day used as the end of a range
+ * covers the whole day, so "--until 2026-11-20" includes the 20th.
+ */
+export function parseTimeWord(word: string, now: Date, edge: 'start' | 'end'): Date | undefined {
+  const w = word.trim().toLowerCase();
+  const dur = parseDuration(w);
+  if (dur) return sub(now, dur);
+  if (w === 'now') return now;
+  const today = startOfUtcDay(now);
+  if (w === 'today') return edge === 'start' ? today : now;
+  if (w === 'yesterday') return new Date(today.getTime() - (edge === 'start' ? DAY_MS : 0));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(w)) {
+    const [y, mo, d] = w.split('-').map(Number) as [number, number, number];
+    const day = new Date(Date.UTC(y, mo - 1, d));
+    if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+    return edge === 'start' ? day : new Date(day.getTime() + DAY_MS);
+  }
+  if (/^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$/.test(w)) {
+    const withZone = /(z|[+-]\d{2}:?\d{2})$/.test(w) ? word.trim() : `${word.trim()}Z`;
+    const d = parseISO(withZone);
+    return isValid(d) ? d : undefined;
+  }
+  return undefined;
+}
+
+const TIME_HELP =
+  'use a duration (7d, 24h, 90m), today, yesterday, or an ISO date (2026-11-20 or 2026-11-20T13:00Z)';
+
+/** Resolve --since/--until into a range; the default start is `defaultSince` back from now. */
+export function resolveRange(
+  opts: { since?: string | undefined; until?: string | undefined },
+  now: Date,
+  defaultSince: string,
+): TimeRange {
+  const start = parseTimeWord(opts.since ?? defaultSince, now, 'start');
+  if (!start) throw new UsageError(`--since "${opts.since}" is not a time: ${TIME_HELP}.`);
+  let end = now;
+  if (opts.until !== undefined) {
+    const u = parseTimeWord(opts.until, now, 'end');
+    if (!u) throw new UsageError(`--until "${opts.until}" is not a time: ${TIME_HELP}.`);
+    end = u.getTime() > now.getTime() ? now : u;
+  }
+  if (start.getTime() >= end.getTime()) {
+    throw new UsageError(`--since (${formatUtc(start)}) must be before --until (${formatUtc(end)}).`);
+  }
+  return { start, end, defaulted: opts.since === undefined };
+}
+
+/** "2026-11-20 13:05:09 UTC". */
+export function formatUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "3 days ago", measured from `now`. */
+export function ago(d: Date, now: Date): string {
+  if (d.getTime() > now.getTime()) return 'just now';
+  return `${formatDistanceStrict(d, now)} ago`;
+}
+
+/** How a range reads in an answer: "2026-11-18 04:00:00 UTC – 2026-11-25 04:00:00 UTC (7 days)". */
+export function describeRange(r: TimeRange): string {
+  return `${formatUtc(r.start)} – ${formatUtc(r.end)} (${formatDistanceStrict(r.start, r.end)})`;
+}

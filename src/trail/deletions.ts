@@ -1,0 +1,76 @@
+/**
+ * The deletions `who-deleted` knows, and which request parameter names the deleted resource. Event
+ * names are the base names (Lambda's versioned DeleteFunction20150331 matches DeleteFunction). The set
+ * follows the destructive-action lists of SigmaHQ's AWS CloudTrail rules (e.g. aws_s3_bucket_deletion,
+ * aws_iam_user_deletion, aws_cloudtrail_disable_logging, aws_kms_key_deletion) and the resource keys
+ * each service records in `requestParameters`.
+ */
+export interface DeletionKind {
+  /** Base event name. */
+  event: string;
+  /** The service that records it (eventSource). */
+  source: string;
+  /** What is deleted, for people. */
+  kind: string;
+  /** Dotted paths into requestParameters that name the deleted resource; arrays are walked. */
+  keys: string[];
+}
+
+const d = (event: string, service: string, kind: string, ...keys: string[]): DeletionKind => ({
+  event,
+  source: `${service}.amazonaws.com`,
+  kind,
+  keys,
+});
+
+/** Every deletion `who-deleted` searches for. */
+export const DELETIONS: readonly DeletionKind[] = [
+  d('DeleteBucket', 's3', 'S3 bucket', 'bucketName'),
+  d('DeleteUser', 'iam', 'IAM user', 'userName'),
+  d('DeleteRole', 'iam', 'IAM role', 'roleName'),
+  d('DeletePolicy', 'iam', 'IAM policy', 'policyArn'),
+  d('DeleteGroup', 'iam', 'IAM group', 'groupName'),
+  d('DeleteAccessKey', 'iam', 'IAM access key', 'accessKeyId'),
+  d('DeleteLoginProfile', 'iam', 'console password', 'userName'),
+  d('DeleteInstanceProfile', 'iam', 'instance profile', 'instanceProfileName'),
+  d('DeleteSAMLProvider', 'iam', 'SAML provider', 'sAMLProviderArn'),
+  d('DeleteTrail', 'cloudtrail', 'CloudTrail trail', 'name'),
+  d('TerminateInstances', 'ec2', 'EC2 instance', 'instancesSet.items.instanceId'),
+  d('DeleteSecurityGroup', 'ec2', 'security group', 'groupId', 'groupName'),
+  d('DeleteVpc', 'ec2', 'VPC', 'vpcId'),
+  d('DeleteSubnet', 'ec2', 'subnet', 'subnetId'),
+  d('DeleteVolume', 'ec2', 'EBS volume', 'volumeId'),
+  d('DeleteSnapshot', 'ec2', 'EBS snapshot', 'snapshotId'),
+  d('DeleteKeyPair', 'ec2', 'key pair', 'keyName', 'keyPairId'),
+  d('DeleteFlowLogs', 'ec2', 'VPC flow log', 'DeleteFlowLogsRequest.FlowLogId.content', 'flowLogIds'),
+  d('DeleteFunction', 'lambda', 'Lambda function', 'functionName'),
+  d('DeleteDBInstance', 'rds', 'RDS instance', 'dBInstanceIdentifier'),
+  d('DeleteDBCluster', 'rds', 'RDS cluster', 'dBClusterIdentifier'),
+  d('DeleteDBSnapshot', 'rds', 'RDS snapshot', 'dBSnapshotIdentifier'),
+  d('DeleteTable', 'dynamodb', 'DynamoDB table', 'tableName'),
+  d('ScheduleKeyDeletion', 'kms', 'KMS key (deletion scheduled)', 'keyId'),
+  d('DeleteSecret', 'secretsmanager', 'secret', 'secretId'),
+  d('DeleteParameter', 'ssm', 'SSM parameter', 'name'),
+  d('DeleteParameters', 'ssm', 'SSM parameters', 'names'),
+  d('DeleteTopic', 'sns', 'SNS topic', 'topicArn'),
+  d('DeleteQueue', 'sqs', 'SQS queue', 'queueUrl'),
+  d('DeleteLogGroup', 'logs', 'log group', 'logGroupName'),
+  d('DeleteRepository', 'ecr', 'ECR repository', 'repositoryName'),
+  d('DeleteCluster', 'eks', 'EKS cluster', 'name'),
+  d('DeleteStack', 'cloudformation', 'CloudFormation stack', 'stackName'),
+  d('DeleteDetector', 'guardduty', 'GuardDuty detector', 'detectorId'),
+  d('DeleteHostedZone', 'route53', 'Route 53 hosted zone', 'id'),
+  d('DeleteDistribution', 'cloudfront', 'CloudFront distribution', 'id'),
+  d('DeleteFileSystem', 'elasticfilesystem', 'EFS file system', 'fileSystemId'),
+  d('DeleteLoadBalancer', 'elasticloadbalancing', 'load balancer', 'loadBalancerArn', 'loadBalancerName'),
+];
+
+const byKey = new Map(DELETIONS.map((k) => [`${k.source} ${k.event}`, k]));
+
+/** The deletion an event is, if `who-deleted` knows it. */
+export function deletionKind(source: string, baseName: string): DeletionKind | undefined {
+  return byKey.get(`${source} ${baseName}`);
+}
+
+/** The distinct base event names of every known deletion. */
+export const DELETION_EVENT_NAMES: readonly string[] = [...new Set(DELETIONS.map((k) => k.event))];

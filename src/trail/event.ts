@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+const str = z.string().optional().nullable();
+
+const sessionIssuer = z.looseObject({ type: str, principalId: str, arn: str, accountId: str, userName: str });
+
+/** The part of userIdentity Trailbot reads; the rest is kept in `raw`. */
+const userIdentitySchema = z.looseObject({
+  type: str,
+  principalId: str,
+  arn: str,
+  accountId: str,
+  accessKeyId: str,
+  userName: str,
+  invokedBy: str,
+  sessionContext: z.looseObject({ sessionIssuer: sessionIssuer.optional().nullable() }).optional().nullable(),
+  onBehalfOf: z.looseObject({ userId: str }).optional().nullable(),
+});
+
+const resourceSchema = z.looseObject({ ARN: str, arn: str, type: str, accountId: str });
+
+/** A raw CloudTrail record as delivered in log files, by LookupEvents and by EventBridge. */
+export const rawRecordSchema = z.looseObject({
+  eventVersion: str,
+  eventTime: z.string(),
+  eventSource: z.string(),
+  eventName: z.string(),
+  awsRegion: z.string().optional().nullable(),
+  eventID: z.string().optional().nullable(),
+  recipientAccountId: str,
+  userIdentity: userIdentitySchema.optional().nullable(),
+  sourceIPAddress: str,
+  userAgent: str,
+  errorCode: str,
+  errorMessage: str,
+  readOnly: z.union([z.boolean(), z.string()]).optional().nullable(),
+  requestParameters: z.record(z.string(), z.unknown()).optional().nullable(),
+  responseElements: z.unknown().optional(),
+  additionalEventData: z.unknown().optional(),
+  resources: z.array(resourceSchema).optional().nullable(),
+  eventType: str,
+});
+
+/** A raw record, as zod reads it. */
+export type RawRecord = z.infer<typeof rawRecordSchema>;
+
+/** Who made a call, normalised across identity types. */
+export interface Principal {
+  type: string;
+  arn?: string | undefined;
+  userName?: string | undefined;
+  accessKeyId?: string | undefined;
+  accountId?: string | undefined;
+  /** For assumed roles: the role's ARN (sessionIssuer) and the session name. */
+  roleArn?: string | undefined;
+  sessionName?: string | undefined;
+  invokedBy?: string | undefined;
+  /** How a person reads it: "alice", "Admin/alice@corp", "root", "lambda.amazonaws.com". */
+  display: string;
+}
+
+/** One resource an event touched. */
+export interface EventResource {
+  arn?: string | undefined;
+  type?: string | undefined;
+}
+
+/** The normalised CloudTrail event every source returns and every subcommand reads. */
+export interface TrailEvent {
+  id: string;
+  time: Date;
+  name: string;
+  source: string;
+  region: string;
+  account: string;
+  principal: Principal;
+  sourceIp?: string | undefined;
+  userAgent?: string | undefined;
+  errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  resources: EventResource[];
+  readOnly?: boolean | undefined;
+  requestParameters: Record<string, unknown>;
+}
+
+const u = (v: string | null | undefined): string | undefined => (v === null || v === '' ? undefined : v);
+
+function principalOf(r: RawRecord): Principal {
+  const id = r.userIdentity ?? {};
+  const type = u(id.type) ?? 'Unknown';
+  const arn = u(id.arn);
+  const issuer = id.sessionContext?.sessionIssuer ?? undefined;
+  const base = {
+    type,
+    arn,
+    accessKeyId: u(id.accessKeyId),
+    accountId: u(id.accountId),
+    invokedBy: u(id.invokedBy),
+  };
+  if (type === 'AssumedRole') {
+    // arn:aws:sts::123456789012:assumed-role/RoleName/session-name
+    const parts = arn?.split(':').slice(5).join(':').split('/') ?? [];
+    const roleName = u(issuer?.userName) ?? parts[1];
+    const sessionName = parts.length >= 3 ? parts.slice(2).join('/') : undefined;
+    return {
+      ...base,
+      userName: roleName,
+      roleArn: u(issuer?.arn),
+      sessionName,
+      display: [roleName ?? 'unknown-role', sessionName].filter(Boolean).join('/'),
+    };
+  }
+  if (type === 'Root') return { ...base, userName: u(id.userName), display: 'root' };
+  if (type === 'AWSService') return { ...base, display: u(id.invokedBy) ?? 'AWS service' };
+  if (type === 'IdentityCenterUser')
+    return { ...base, display: u(id.onBehalfOf?.userId) ?? 'Identity Center user' };
+  if (type === 'FederatedUser') {
+    const name = arn?.split('/').slice(1).join('/');
+    return { ...base, userName: name, display: name ?? u(id.principalId) ?? 'federated user' };
+  }
+  const userName = u(id.userName);
+  return { ...base, userName, display: userName ?? arn ?? u(id.principalId) ?? type };
+}
+
+function readOnlyOf(v: boolean | string | null | undefined): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v.toLowerCase() === 'true';
+  return undefined;
+}
+
+/** Normalise a raw record already checked by `rawRecordSchema`. */
+export function normalizeRecord(r: RawRecord): TrailEvent {
+  const principal = principalOf(r);
+  return {
+    id: u(r.eventID) ?? `${r.eventTime}:${r.eventName}`,
+    time: new Date(r.eventTime),
+    name: r.eventName,
+    source: r.eventSource,
+    region: u(r.awsRegion) ?? 'unknown',
+    account: u(r.recipientAccountId) ?? principal.accountId ?? 'unknown',
+    principal,
+    sourceIp: u(r.sourceIPAddress),
+    userAgent: u(r.userAgent),
+    errorCode: u(r.errorCode),
+    errorMessage: u(r.errorMessage),
+    resources: (r.resources ?? []).map((x) => ({ arn: u(x.ARN) ?? u(x.arn), type: u(x.type) })),
+    readOnly: readOnlyOf(r.readOnly),
+    requestParameters: r.requestParameters ?? {},
+  };
+}
+
+/** Where a record failed to parse, e.g. "Records[3].eventTime: expected string". */
+export class RecordParseError extends Error {}
+
+/** Parse and normalise one raw record (an object or its JSON text); `where` names it in errors. */
+export function parseRecord(input: unknown, where = 'record'): TrailEvent {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      throw new RecordParseError(`${where}: not JSON`, { cause: err });
+    }
+  }
+  const parsed = rawRecordSchema.safeParse(value);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new RecordParseError(`${where}.${i?.path.join('.')}: ${i?.message}`, { cause: parsed.error });
+  }
+  const ev = normalizeRecord(parsed.data);
+  if (Number.isNaN(ev.time.getTime())) throw new RecordParseError(`${where}.eventTime: not a time`);
+  return ev;
+}
+
+/** The base name of an event, without the API version some services append (DeleteFunction20150331). */
+export function baseEventName(name: string): string {
+  return name.replace(/\d{8}(v\d+)?$/, '');
+}
+
+/** True when the call failed: a failed attempt is still evidence of intent. */
+export function isFailure(e: TrailEvent): boolean {
+  return e.errorCode !== undefined;
+}

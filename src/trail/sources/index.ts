@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { Config } from '../../config.js';
+import type { LimiterRegistry } from '../limiter.js';
+import { LocalSource } from './local.js';
+import { LookupSource } from './lookup.js';
+import type { EventSource, SourceName } from './types.js';
+
+/** What a user can ask for: a named source, or the local source on a directory. */
+export interface SourceChoice {
+  source?: SourceName | undefined;
+  logs?: string | undefined;
+}
+
+/** Gives the source for a question; clients are built once and shared. */
+export interface SourceProvider {
+  get(choice: SourceChoice): EventSource;
+}
+
+/** The parts a provider is built from; the CloudTrail client factory is passed in. */
+export interface SourceProviderDeps {
+  config: Config;
+  cloudTrailFor: (region: string) => CloudTrailClient;
+  limiters: LimiterRegistry;
+  now: () => Date;
+}
+
+/** The default provider: config picks the source unless the question names one. */
+export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
+  const locals = new Map<string, LocalSource>();
+  let lookup: LookupSource | undefined;
+  const local = (dir: string) => {
+    const key = resolve(dir);
+    let s = locals.get(key);
+    if (!s) {
+      s = new LocalSource({ dir, memoryLimit: deps.config.TRAIL_LOCAL_MEMORY_LIMIT });
+      locals.set(key, s);
+    }
+    return s;
+  };
+  return {
+    get(choice) {
+      const name = choice.logs !== undefined ? 'local' : (choice.source ?? deps.config.TRAIL_SOURCE);
+      if (name === 'local') return local(choice.logs ?? deps.config.TRAIL_LOGS_DIR);
+      if (name === 'lookup') {
+        lookup ??= new LookupSource({
+          clientFor: deps.cloudTrailFor,
+          regions: deps.config.TRAIL_REGIONS,
+          accountId: deps.config.TRAIL_ACCOUNT_ID,
+          limiters: deps.limiters,
+          maxPages: deps.config.TRAIL_LOOKUP_MAX_PAGES,
+          now: deps.now,
+        });
+        return lookup;
+      }
+      throw new Error(`source ${name} is not available yet`);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import {
+  type CloudTrailClient,
+  type LookupAttribute,
+  LookupEventsCommand,
+  type LookupEventsCommandOutput,
+} from '@aws-sdk/client-cloudtrail';
+import { subDays } from 'date-fns';
+import {
+  SourceCannotAnswerError,
+  UpstreamDeniedError,
+  UpstreamError,
+  UpstreamThrottledError,
+} from '../../errors.js';
+import { formatUtc } from '../../time.js';
+import { parseRecord, type TrailEvent } from '../event.js';
+import type { LimiterRegistry } from '../limiter.js';
+import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
+import { resourceTail } from '../resources.js';
+import type { EventSource, SearchProgress, SearchResult } from './types.js';
+
+/** LookupEvents keeps management events for 90 days. */
+export const LOOKUP_RETENTION_DAYS = 90;
+/** LookupEvents returns at most 50 events a page. */
+const PAGE_SIZE = 50;
+
+/** What the lookup source is built from; every outside thing is passed in. */
+export interface LookupSourceOptions {
+  /** A CloudTrail client for a region (built with the SDK's adaptive retries). */
+  clientFor: (region: string) => CloudTrailClient;
+  regions: string[];
+  /** The account the credentials belong to, when known: keys the rate limiter and names the scope. */
+  accountId?: string | undefined;
+  limiters: LimiterRegistry;
+  maxPages: number;
+  now: () => Date;
+}
+
+/**
+ * The lookup attributes to run for a query: LookupEvents takes one attribute per call, so pick the most
+ * selective the query has; everything else is filtered on the client by `matchesQuery`. A resource
+ * given as an ARN is looked up by the ARN and by its bare name, since services index either.
+ */
+export function lookupAttributesFor(q: TrailQuery): (LookupAttribute | undefined)[] {
+  if (q.resource !== undefined) {
+    const names = [...new Set([q.resource, resourceTail(q.resource)])];
+    return names.map((v) => ({ AttributeKey: 'ResourceName', AttributeValue: v }));
+  }
+  if (q.eventNames?.length === 1 && q.eventNames[0]) {
+    return [{ AttributeKey: 'EventName', AttributeValue: q.eventNames[0] }];
+  }
+  return [undefined];
+}
+
+function mapAwsError(err: unknown, region: string): Error {
+  const name = (err as { name?: string })?.name ?? '';
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name))
+    return new UpstreamThrottledError('CloudTrail', { cause: err });
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) {
+    return new UpstreamDeniedError('cloudtrail:LookupEvents', { cause: err });
+  }
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError/.test(name)) {
+    return new UpstreamError(`The bot's AWS credentials were refused (${name}); renew them and try again.`, {
+      cause: err,
+    });
+  }
+  return new UpstreamError(`CloudTrail LookupEvents failed in ${region} (${name || 'network error'}).`, {
+    cause: err,
+  });
+}
+
+/** CloudTrail event history through LookupEvents: management events of the last 90 days. */
+export class LookupSource implements EventSource {
+  readonly name = 'lookup' as const;
+  constructor(private readonly opts: LookupSourceOptions) {}
+
+  describe(): string {
+    return `CloudTrail LookupEvents in ${this.opts.regions.join(', ')}`;
+  }
+
+  async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
+    const now = this.opts.now();
+    const oldest = subDays(now, LOOKUP_RETENTION_DAYS);
+    if (q.range.start.getTime() < oldest.getTime()) {
+      throw new SourceCannotAnswerError(
+        `LookupEvents keeps only the last ${LOOKUP_RETENTION_DAYS} days of management events, and this question starts ` +
+          `${formatUtc(q.range.start)}, before ${formatUtc(oldest)}. Use a --since within 90 days, or search your ` +
+          `S3 archive of CloudTrail logs with --source local --logs <dir>.`,
+      );
+    }
+    const regions = q.regions ?? this.opts.regions;
+    const account = this.opts.accountId ?? 'default';
+    if (q.accounts && this.opts.accountId && !q.accounts.includes(this.opts.accountId)) {
+      throw new SourceCannotAnswerError(
+        `LookupEvents here reads account ${this.opts.accountId} only; --account ${q.accounts.join(',')} is not configured.`,
+      );
+    }
+    let examined = 0;
+    const progress = (note: string) => o?.onProgress?.({ examined, note });
+    const perRegion = await Promise.allSettled(
+      regions.map(async (region) => {
+        const client = this.opts.clientFor(region);
+        const limit = this.opts.limiters.for(`${account}:${region}`);
+        const found = new Map<string, TrailEvent>();
+        const warnings: string[] = [];
+        for (const attr of lookupAttributesFor(q)) {
+          let token: string | undefined;
+          let pages = 0;
+          // StartTime and EndTime stay fixed for the whole pagination: a NextToken is valid only with
+          // the very same parameters. Pages can be empty while a token remains, so loop on the token.
+          do {
+            const input = {
+              ...(attr ? { LookupAttributes: [attr] } : {}),
+              StartTime: q.range.start,
+              EndTime: q.range.end,
+              MaxResults: PAGE_SIZE,
+              ...(token ? { NextToken: token } : {}),
+            };
+            let page: LookupEventsCommandOutput;
+            try {
+              page = await limit(() => client.send(new LookupEventsCommand(input)));
+            } catch (err) {
+              throw mapAwsError(err, region);
+            }
+            pages++;
+            for (const raw of page.Events ?? []) {
+              examined++;
+              if (!raw.CloudTrailEvent) continue;
+              const ev = parseRecord(raw.CloudTrailEvent, `LookupEvents[${region}].CloudTrailEvent`);
+              if (matchesQuery(ev, q)) found.set(ev.id, ev);
+            }
+            token = page.NextToken;
+            progress(`${region}: page ${pages}`);
+            // Pages come newest first: once enough matches are in, older pages cannot displace them.
+            if (found.size >= q.limit) break;
+          } while (token && pages < this.opts.maxPages);
+          if (token && pages >= this.opts.maxPages && found.size < q.limit) {
+            warnings.push(
+              `${region}: stopped after ${pages} pages (${pages * PAGE_SIZE} events); narrow the range with --since/--until for older events.`,
+            );
+          }
+        }
+        return { events: [...found.values()], warnings };
+      }),
+    );
+    const failures = perRegion.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ region: regions[i], err: r.reason }] : [],
+    );
+    if (failures.length === regions.length && failures[0]) throw failures[0].err;
+    const all = perRegion.flatMap((r) => (r.status === 'fulfilled' ? r.value.events : []));
+    all.sort(newestFirst);
+    const warnings = [
+      ...perRegion.flatMap((r) => (r.status === 'fulfilled' ? r.value.warnings : [])),
+      ...failures.map((f) => `${f.region}: not searched — ${(f.err as Error).message}`),
+    ];
+    return {
+      events: all.slice(0, q.limit),
+      matched: all.length,
+      examined,
+      scope: {
+        source: 'lookup',
+        regions,
+        accounts: [this.opts.accountId ?? 'the credentials’ account'],
+        detail: this.describe(),
+      },
+      warnings,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type { TrailEvent } from '../event.js';
+import type { TrailQuery } from '../query.js';
+
+/** The sources Trailbot can read. Athena joins in the investigations issue. */
+export type SourceName = 'lookup' | 'local' | 'athena';
+
+/** What a source read to answer, so an empty answer can say what was searched. */
+export interface SearchResult {
+  /** Matching events, newest first, at most `query.limit`. */
+  events: TrailEvent[];
+  /** All matches, when known; more than `events.length` when the limit cut the list. */
+  matched: number;
+  /** Events read and checked against the query. */
+  examined: number;
+  /** Where the source looked. */
+  scope: { source: SourceName; regions: string[]; accounts: string[]; detail: string };
+  /** Why the answer may be incomplete (a page cap, unreadable files); empty when it is not. */
+  warnings: string[];
+}
+
+/** Progress of a slow search, for a message that updates while it runs. */
+export interface SearchProgress {
+  examined: number;
+  note: string;
+}
+
+/** One way of reading CloudTrail: every source answers the same query with the same event model. */
+export interface EventSource {
+  readonly name: SourceName;
+  /** A line for people: "CloudTrail LookupEvents in us-east-1, eu-west-1". */
+  describe(): string;
+  search(query: TrailQuery, opts?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult>;
+}

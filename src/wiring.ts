@@ -1,0 +1,38 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CommandDeps } from '../commands/spec.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { lookupLimiters } from './trail/limiter.js';
+import { createSourceProvider } from './trail/sources/index.js';
+
+/** Attempts per AWS call; the SDK's adaptive mode also slows itself when AWS throttles. */
+export const AWS_MAX_ATTEMPTS = 6;
+
+/** A CloudTrail client for a region with the SDK's adaptive retries; one per region, reused. */
+export function cloudTrailClients(): (region: string) => CloudTrailClient {
+  const clients = new Map<string, CloudTrailClient>();
+  return (region) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = new CloudTrailClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
+      clients.set(region, c);
+    }
+    return c;
+  };
+}
+
+/** The real dependencies of the commands, built from config; tests build their own. */
+export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): CommandDeps {
+  const now = opts.now ?? (() => new Date());
+  return {
+    config,
+    now,
+    logger: opts.logger ?? createLogger(config.LOG_LEVEL),
+    sources: createSourceProvider({
+      config,
+      cloudTrailFor: cloudTrailClients(),
+      limiters: lookupLimiters(),
+      now,
+    }),
+  };
+}
