@@ -26,6 +26,8 @@ export async function runCli(
   io: CliIo = stdio,
   makeDeps?: (env: Record<string, string | undefined>) => CommandDeps,
 ): Promise<number> {
+  // The terminal shows answers; logs stay quiet unless LOG_LEVEL asks for them.
+  env = { LOG_LEVEL: 'warn', ...env };
   const json = argv.includes('--json');
   const words = argv.filter((w) => w !== '--json').map((w) => (w === '--help' || w === '-h' ? 'help' : w));
   let deps: CommandDeps;

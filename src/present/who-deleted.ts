@@ -39,6 +39,13 @@ function deletionItem(d: Deletion, now: Date): DocBlock[] {
   return [{ type: 'fields', fields }, { type: 'divider' }];
 }
 
+/** At most ten names, then "and N more". */
+function some(xs: string[]): Inline[] {
+  if (xs.length === 0) return ['none found'];
+  const more = xs.length > 10 ? ` and ${xs.length - 10} more` : '';
+  return [{ lit: xs.slice(0, 10).join(', ') }, more];
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -102,9 +109,9 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
     `Searched ${search.scope.detail}, ${describeRange(q.range)}`,
     q.range.defaulted ? ' (the default range; widen it with --since)' : '',
     '. Regions: ',
-    search.scope.regions.length ? { lit: search.scope.regions.join(', ') } : 'none found',
+    ...some(search.scope.regions),
     '. Accounts: ',
-    search.scope.accounts.length ? { lit: search.scope.accounts.join(', ') } : 'none found',
+    ...some(search.scope.accounts),
     `. ${plural(search.examined, 'event')} examined (source: ${search.scope.source}).`,
   ];
   blocks.push({ type: 'context', parts: scope });

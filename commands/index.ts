@@ -1,0 +1,46 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { Actor } from '../src/auth.js';
+import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
+import { SLASH_COMMAND } from '../src/slack/ids.js';
+import { execute, prepare, splitWords } from './dispatch.js';
+import type { CommandDeps } from './spec.js';
+
+/** The part of Bolt's App the router uses, so a test can record what gets registered. */
+export type CommandRegistrar = Pick<App, 'command'>;
+
+/**
+ * The `/trail` router, the only file in commands/ that touches Bolt. Ack first — Slack allows 3 s — with
+ * the usage error, help or a "working" note; then run, render and respond through response_url.
+ */
+export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+    const actor: Actor = { userId: command.user_id, channelId: command.channel_id, front: 'slack' };
+    const prepared = prepare(splitWords(command.text ?? ''), deps, actor);
+    if (prepared.kind === 'done') {
+      await ack({ response_type: 'ephemeral', ...toSlack(prepared.outcome.doc) });
+      return;
+    }
+    const working = toSlack({
+      summary: prepared.working,
+      blocks: [{ type: 'context', parts: prepared.working }],
+    });
+    await ack({ response_type: 'ephemeral', ...working });
+    const outcome = await execute(prepared, deps, actor);
+    await send(respond, deps, outcome.status === 'answer' ? 'in_channel' : 'ephemeral', toSlack(outcome.doc));
+  });
+}
+
+async function send(
+  respond: RespondFn,
+  deps: CommandDeps,
+  type: 'in_channel' | 'ephemeral',
+  msg: SlackMessage,
+) {
+  try {
+    await respond({ response_type: type, ...msg });
+  } catch (err) {
+    // response_url refused the answer (expired after 30 minutes, or Slack is down): nothing more can
+    // reach the user through it, so the log must hold it.
+    deps.logger.error({ err }, 'could not deliver the answer through response_url');
+  }
+}

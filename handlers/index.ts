@@ -1,0 +1,14 @@
+import type { App, CustomRoute } from '@slack/bolt';
+import type { CommandDeps } from '../commands/spec.js';
+import { healthRoutes } from './health.js';
+
+/** The part of Bolt's App handlers use, so a test can record what gets registered. */
+export type HandlerRegistrar = Pick<App, 'action'>;
+
+/** Register button actions; none yet (alert buttons come with the alerts issue). */
+export function registerHandlers(_app: HandlerRegistrar, _deps: CommandDeps): void {}
+
+/** Extra HTTP routes beside /slack/events: health now, the SNS intake next. */
+export function handlerRoutes(_deps: CommandDeps): CustomRoute[] {
+  return [...healthRoutes()];
+}
