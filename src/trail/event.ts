@@ -119,7 +119,7 @@ function principalOf(r: RawRecord): Principal {
     return { ...base, userName: name, display: name ?? u(id.principalId) ?? 'federated user' };
   }
   const userName = u(id.userName);
-  return { ...base, userName, display: userName ?? arn ?? u(id.principalId) ?? type };
+  return { ...base, userName, display: userName ?? arn ?? u(id.invokedBy) ?? u(id.principalId) ?? type };
 }
 
 function readOnlyOf(v: boolean | string | null | undefined): boolean | undefined {

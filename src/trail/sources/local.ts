@@ -127,6 +127,14 @@ export async function findLogFiles(
   return { files, unreadable };
 }
 
+/**
+ * A `{"Records":[…]}` file is one JSON object to DuckDB, and its reader sets aside a buffer of twice
+ * this size per thread: 64 MiB covers CloudTrail's delivery files without reserving much memory. A
+ * larger file is read again with LARGE_FILE_BYTES.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+const LARGE_FILE_FACTOR = 8;
+
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
@@ -138,6 +146,7 @@ const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 export function buildLocalSql(
   q: TrailQuery,
   shapes: { records: boolean; array: boolean },
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 ): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     start: isoSecond(q.range.start),
@@ -167,7 +176,7 @@ export function buildLocalSql(
   if (shapes.records) {
     reads.push(
       `SELECT unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
-        `columns = {Records: '${RECORD_STRUCT}[]'}, maximum_object_size = 134217728)`,
+        `columns = {Records: '${RECORD_STRUCT}[]'}, maximum_object_size = ${Math.trunc(maxFileBytes)})`,
     );
   }
   if (shapes.array) {
@@ -189,6 +198,8 @@ export interface LocalSourceOptions {
   dir: string;
   /** DuckDB's memory limit, e.g. "1GB": a million events must fit a laptop. */
   memoryLimit: string;
+  /** The largest delivery file read on the first try (DEFAULT_MAX_FILE_BYTES). */
+  maxFileBytes?: number | undefined;
 }
 
 /** CloudTrail log files on disk (the embedded default), read in one pass with DuckDB. */
@@ -226,14 +237,22 @@ export class LocalSource implements EventSource {
     o?.onProgress?.({ examined: 0, note: `reading ${files.length} files` });
     const records = files.filter((f) => f.shape === 'records').map((f) => f.path);
     const arrays = files.filter((f) => f.shape === 'array').map((f) => f.path);
-    const { sql, params } = buildLocalSql(q, { records: records.length > 0, array: arrays.length > 0 });
-    if (records.length) params.records = listValue(records);
-    if (arrays.length) params.arrays = listValue(arrays);
     const conn = await this.#connect();
+    const read = async (maxFileBytes: number) => {
+      const shapes = { records: records.length > 0, array: arrays.length > 0 };
+      const { sql, params } = buildLocalSql(q, shapes, maxFileBytes);
+      if (records.length) params.records = listValue(records);
+      if (arrays.length) params.arrays = listValue(arrays);
+      const reader = await conn.runAndReadAll(sql, params as never);
+      return reader.getRowObjectsJS()[0] as Record<string, unknown> | undefined;
+    };
     let row: Record<string, unknown> | undefined;
     try {
-      const reader = await conn.runAndReadAll(sql, params as never);
-      row = reader.getRowObjectsJS()[0] as Record<string, unknown> | undefined;
+      const first = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+      row = await read(first).catch((err: Error) => {
+        if (/maximum_object_size/.test(err.message)) return read(first * LARGE_FILE_FACTOR);
+        throw err;
+      });
     } catch (err) {
       throw new SourceUnavailableError(
         `The CloudTrail files in ${this.opts.dir} could not be read: ${(err as Error).message.split('\n')[0]}`,

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, requireSlack, Secret } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded demo', () => {
+    const c = loadConfig({});
+    expect(c.TRAIL_SOURCE).toBe('local');
+    expect(c.TRAIL_LOGS_DIR).toBe('demo-data/cloudtrail');
+    expect(c.TRAIL_REGIONS).toEqual(['us-east-1']);
+    expect(c.PORT).toBe(3000);
+  });
+
+  it('names every bad variable at once, without echoing values', () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        TRAIL_SOURCE: 'cloudtrail-lake',
+        TRAIL_REGIONS: 'us-east-1,mars-1',
+        SLACK_BOT_TOKEN: 'xoxp-user-token-value',
+        TRAIL_DEFAULT_SINCE: 'forever',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    for (const name of ['PORT', 'TRAIL_SOURCE', 'TRAIL_REGIONS', 'SLACK_BOT_TOKEN', 'TRAIL_DEFAULT_SINCE']) {
+      expect(msg).toContain(name);
+    }
+    expect(msg).not.toContain('xoxp-user-token-value');
+  });
+
+  it('reads a YAML file, with the environment taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-config-'));
+    const file = join(dir, 'trailbot.yml');
+    writeFileSync(file, 'TRAIL_SOURCE: lookup\nTRAIL_REGIONS: [us-east-1, eu-west-1]\nPORT: 8080\n');
+    const c = loadConfig({ TRAIL_CONFIG: file, PORT: '9090' });
+    expect(c.TRAIL_SOURCE).toBe('lookup');
+    expect(c.TRAIL_REGIONS).toEqual(['us-east-1', 'eu-west-1']);
+    expect(c.PORT).toBe(9090);
+  });
+
+  it('fails clearly on a missing or malformed file', () => {
+    expect(() => loadConfig({ TRAIL_CONFIG: '/nonexistent/trailbot.yml' })).toThrow(
+      /TRAIL_CONFIG: cannot read/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-config-'));
+    writeFileSync(join(dir, 'list.yml'), '- a\n- b\n');
+    expect(() => loadConfig({ TRAIL_CONFIG: join(dir, 'list.yml') })).toThrow(/must be a mapping/);
+  });
+
+  it('keeps secrets out of logs, JSON and inspection', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-123-secret', SLACK_SIGNING_SECRET: 'shh-signing' });
+    const shown = `${JSON.stringify(c)} ${inspect(c)} ${String(c.SLACK_BOT_TOKEN)}`;
+    expect(shown).not.toContain('xoxb-123-secret');
+    expect(shown).not.toContain('shh-signing');
+    expect(c.SLACK_BOT_TOKEN).toBeInstanceOf(Secret);
+    expect(c.SLACK_BOT_TOKEN?.reveal()).toBe('xoxb-123-secret');
+  });
+
+  it('requires the Slack variables only for the Slack front, naming each', () => {
+    expect(() => requireSlack(loadConfig({}))).toThrow(/SLACK_BOT_TOKEN[\s\S]*SLACK_SIGNING_SECRET/);
+    const s = requireSlack(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1' }),
+    );
+    expect(s.appToken?.reveal()).toBe('xapp-1');
+  });
+});

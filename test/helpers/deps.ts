@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import type { CommandDeps } from '../../commands/spec.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { LimiterRegistry } from '../../src/trail/limiter.js';
+import type { SourceProvider } from '../../src/trail/sources/index.js';
+import { createSourceProvider } from '../../src/trail/sources/index.js';
+
+/** Log lines a test can read. */
+export function captureLogger(level = 'info') {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      cb();
+    },
+  });
+  return { logger: createLogger(level, sink), lines };
+}
+
+/** Command dependencies for tests: config from `env`, a fixed clock, captured logs. */
+export function testDeps(
+  env: Record<string, string> = {},
+  opts: { now?: Date; sources?: SourceProvider } = {},
+): CommandDeps & { lines: Record<string, unknown>[] } {
+  const config: Config = loadConfig(env);
+  const now = () => opts.now ?? new Date();
+  const { logger, lines } = captureLogger();
+  const sources =
+    opts.sources ??
+    createSourceProvider({
+      config,
+      cloudTrailFor: () => {
+        throw new Error('no CloudTrail client in this test');
+      },
+      limiters: new LimiterRegistry(2, 1000),
+      now,
+    });
+  return { config, now, logger, sources, lines };
+}

@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake received. */
+export interface RecordedCall {
+  path: string;
+  /** Milliseconds since the fake started, to order calls across channels. */
+  at: number;
+  body: Record<string, unknown>;
+}
+
+type Reply = (body: Record<string, unknown>) => {
+  status?: number;
+  headers?: Record<string, string>;
+  body: unknown;
+};
+
+function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const type = req.headers['content-type'] ?? '';
+      if (!text) return resolve({});
+      if (type.includes('application/json')) return resolve(JSON.parse(text));
+      const form = Object.fromEntries(new URLSearchParams(text));
+      // The WebClient sends blocks and other structures as JSON strings inside the form.
+      for (const [k, v] of Object.entries(form)) {
+        if (/^[[{]/.test(v)) {
+          try {
+            form[k] = JSON.parse(v);
+          } catch {}
+        }
+      }
+      resolve(form);
+    });
+  });
+}
+
+/**
+ * A Slack Web API and response_url stand-in on 127.0.0.1. It answers only the routes a test declares
+ * and records every call; anything else is recorded as unexpected and answered with a 500.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly unexpected: RecordedCall[] = [];
+  #routes = new Map<string, Reply>();
+  #server: Server | undefined;
+  #started = Date.now();
+  #waiters: { path: string; count: number; resolve: () => void }[] = [];
+  url = '';
+
+  /** Answer `path` (e.g. "/api/auth.test" or "/response/1") with `reply`. */
+  on(path: string, reply: Reply): this {
+    this.#routes.set(path, reply);
+    return this;
+  }
+
+  /** The calls made to `path`. */
+  callsTo(path: string): RecordedCall[] {
+    return this.calls.filter((c) => c.path === path);
+  }
+
+  /** Resolves when `path` has been called `count` times. */
+  waitFor(path: string, count = 1, timeoutMs = 10_000): Promise<void> {
+    if (this.callsTo(path).length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no call to ${path} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.#waiters.push({
+        path,
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer(async (req, res) => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const body = await readBody(req);
+      const call = { path, at: Date.now() - this.#started, body };
+      const reply = this.#routes.get(path);
+      if (!reply) {
+        this.unexpected.push(call);
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: `fake slack: unexpected call to ${path}` }));
+        return;
+      }
+      this.calls.push(call);
+      const r = reply(body);
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
+      res.end(JSON.stringify(r.body));
+      for (const w of [...this.#waiters]) {
+        if (w.path === path && this.callsTo(path).length >= w.count) {
+          this.#waiters.splice(this.#waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}

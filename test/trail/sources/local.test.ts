@@ -1,0 +1,217 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ArchiveSummary, generateArchive } from '../../../src/demo/generate.js';
+import { SourceUnavailableError } from '../../../src/errors.js';
+import { DELETION_EVENT_NAMES } from '../../../src/trail/deletions.js';
+import type { TrailQuery } from '../../../src/trail/query.js';
+import { findLogFiles, LocalSource, layoutOf } from '../../../src/trail/sources/local.js';
+import { CLOUDTRAIL_DATA, INVICTUS_DIR, rawRecords, SNITCH_DIR, STRATUS_DIR } from '../../helpers/data.js';
+
+const ALL_TIME = {
+  start: new Date('2000-01-01T00:00:00Z'),
+  end: new Date('2030-01-01T00:00:00Z'),
+  defaulted: false,
+};
+const q = (over: Partial<TrailQuery> = {}): TrailQuery => ({ range: ALL_TIME, limit: 1000, ...over });
+const source = (dir: string) => new LocalSource({ dir, memoryLimit: '512MB' });
+
+type Raw = Record<string, unknown> & { eventID: string; eventTime: string; eventName: string };
+/** Deletions of a bucket computed from the raw records directly, newest first. */
+function bucketDeletions(raws: Raw[], bucket: string) {
+  return raws
+    .filter(
+      (r) =>
+        r.eventName === 'DeleteBucket' &&
+        (r.requestParameters as { bucketName?: string })?.bucketName === bucket,
+    )
+    .sort((a, b) => b.eventTime.localeCompare(a.eventTime) || a.eventID.localeCompare(b.eventID));
+}
+
+describe('the local source on the real CloudTrail files', () => {
+  it('reads all three layouts in one pass and counts every event', async () => {
+    const total = [INVICTUS_DIR, STRATUS_DIR, SNITCH_DIR].reduce((n, d) => n + rawRecords(d).length, 0);
+    const r = await source(CLOUDTRAIL_DATA).search(q({ eventNames: ['NoSuchEvent'] }));
+    expect(r.examined).toBe(total);
+    expect(r.events).toEqual([]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('finds every DeleteBucket of a bucket in the Records files, failures included', async () => {
+    const raws = rawRecords(INVICTUS_DIR) as Raw[];
+    const bucket = 'stratus-red-team-ctlr-bucket-zqfsvooxqj';
+    const expected = bucketDeletions(raws, bucket);
+    expect(expected.length).toBe(3);
+    const r = await source(INVICTUS_DIR).search(q({ eventNames: DELETION_EVENT_NAMES, resource: bucket }));
+    expect(r.events.map((e) => e.id)).toEqual(expected.map((x) => x.eventID));
+    expect(r.events.map((e) => e.errorCode)).toEqual(expected.map((x) => x.errorCode));
+  });
+
+  it('reads bare JSON arrays', async () => {
+    const raws = rawRecords(STRATUS_DIR) as Raw[];
+    const trails = raws.filter((x) => x.eventName === 'DeleteTrail');
+    const name = (trails[0]?.requestParameters as { name: string }).name;
+    const r = await source(STRATUS_DIR).search(q({ eventNames: ['DeleteTrail'], resource: name }));
+    expect(r.events.map((e) => e.id)).toEqual([trails[0]?.eventID]);
+    expect(r.examined).toBe(raws.length);
+  });
+
+  it('reads the gzipped S3 layout, organization trail included, and filters by account', async () => {
+    const raws = rawRecords(SNITCH_DIR) as Raw[];
+    const orgAccount = '222222222222';
+    const expected = raws.filter((x) => x.recipientAccountId === orgAccount).length;
+    const r = await source(SNITCH_DIR).search(q({ accounts: [orgAccount] }));
+    expect(r.events).toHaveLength(expected);
+    expect(r.events.every((e) => e.account === orgAccount)).toBe(true);
+    expect(r.scope.detail).toContain('(1 file)'); // the other account's folder was skipped
+  });
+
+  it('binds hostile words as values: no SQL error, no match', async () => {
+    for (const term of ["' OR 1=1 --", "x'); DROP TABLE t; --", '\\', '"', '%', '_', '😀'.repeat(500)]) {
+      const r = await source(INVICTUS_DIR).search(
+        q({ eventNames: ["DeleteBucket' OR '1'='1"], resource: term }),
+      );
+      expect(r.events).toEqual([]);
+    }
+  });
+
+  it('keeps the newest when more match than the limit, and says so', async () => {
+    const raws = rawRecords(INVICTUS_DIR) as Raw[];
+    const all = raws
+      .filter((x) => x.eventName === 'DeleteBucket')
+      .sort((a, b) => b.eventTime.localeCompare(a.eventTime));
+    const r = await source(INVICTUS_DIR).search(q({ eventNames: ['DeleteBucket'], limit: 2 }));
+    expect(r.events).toHaveLength(2);
+    expect(r.events[0]?.time.toISOString().slice(0, 19)).toBe(all[0]?.eventTime.slice(0, 19));
+    expect(r.matched).toBe(all.length);
+    expect(r.warnings.join(' ')).toMatch(/newest 2 are shown/);
+  });
+});
+
+describe('the local source on a generated archive', () => {
+  let dir: string;
+  let summary: ArchiveSummary;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trailbot-archive-'));
+    summary = await generateArchive({
+      dir,
+      seed: 7,
+      start: new Date('2026-03-01T00:00:00Z'),
+      days: 4,
+      accounts: ['111122223333', '444455556666'],
+      regions: ['us-east-1', 'eu-west-1'],
+      fileMinutes: 120,
+      eventsPerFile: 15,
+      orgId: 'o-abc123',
+    });
+  });
+
+  it('finds the planted deletion and the failed attempt before it', async () => {
+    const p = summary.planted;
+    const r = await source(dir).search(
+      q({ eventNames: DELETION_EVENT_NAMES, resource: `arn:aws:s3:::${p.bucket}` }),
+    );
+    expect(r.events.map((e) => [e.id === p.eventId, e.errorCode, e.principal.userName])).toEqual([
+      [true, undefined, 'bob'],
+      [false, 'BucketNotEmpty', 'bob'],
+    ]);
+    expect(r.examined).toBe(summary.events);
+  });
+
+  it('skips folders outside the range, widened by a day for delivery time', async () => {
+    const all = await findLogFiles(dir);
+    const oneDay = await findLogFiles(
+      dir,
+      q({
+        range: {
+          start: new Date('2026-03-03T00:00:00Z'),
+          end: new Date('2026-03-03T06:00:00Z'),
+          defaulted: false,
+        },
+      }),
+    );
+    expect(all.files).toHaveLength(summary.files);
+    const days = new Set(oneDay.files.map((f) => f.day));
+    expect([...days].sort()).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
+  });
+
+  it('skips regions not asked for', async () => {
+    const r = await source(dir).search(q({ regions: ['eu-west-1'], eventNames: ['DescribeInstances'] }));
+    expect(r.events.length).toBeGreaterThan(0);
+    expect(r.events.every((e) => e.region === 'eu-west-1')).toBe(true);
+  });
+});
+
+describe('the local source on bad directories', () => {
+  it('refuses a missing directory clearly', async () => {
+    await expect(source('/nonexistent/trail-logs').search(q())).rejects.toThrow(SourceUnavailableError);
+  });
+
+  it('skips files that are not CloudTrail logs and says which', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-bad-'));
+    writeFileSync(join(dir, 'notes.json'), '"just a string"');
+    await mkdir(join(dir, 'sub'));
+    writeFileSync(
+      join(dir, 'sub', 'ok.json.gz'),
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            {
+              eventTime: '2026-01-01T00:00:00Z',
+              eventName: 'X',
+              eventSource: 's.amazonaws.com',
+              eventID: 'e1',
+            },
+          ],
+        }),
+      ),
+    );
+    const r = await source(dir).search(q());
+    expect(r.events.map((e) => e.id)).toEqual(['e1']);
+    expect(r.warnings.join(' ')).toContain('notes.json');
+  });
+
+  it('reads a delivery file larger than the first buffer on a second try', async () => {
+    // DuckDB's smallest object limit is 16 MiB and it reads up to twice that: 40 MB needs the retry.
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-big-'));
+    const rec = (i: number) => ({
+      eventTime: '2026-01-01T00:00:00Z',
+      eventName: i === 7 ? 'DeleteBucket' : 'PutObject',
+      eventSource: 's3.amazonaws.com',
+      eventID: `e${i}`,
+      requestParameters: { bucketName: 'b', pad: 'x'.repeat(1000) },
+    });
+    writeFileSync(
+      join(dir, 'big.json'),
+      JSON.stringify({ Records: Array.from({ length: 40_000 }, (_, i) => rec(i)) }),
+    );
+    const r = await new LocalSource({ dir, memoryLimit: '1GB', maxFileBytes: 16 * 1024 * 1024 }).search(
+      q({ eventNames: ['DeleteBucket'] }),
+    );
+    expect(r.events.map((e) => e.id)).toEqual(['e7']);
+    expect(r.examined).toBe(40_000);
+  });
+
+  it('reports a corrupt log file as a clear failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-corrupt-'));
+    writeFileSync(join(dir, 'broken.json'), '{"Records": [{"eventTime": ');
+    await expect(source(dir).search(q())).rejects.toThrow(/could not be read/);
+  });
+});
+
+describe('layoutOf', () => {
+  it('reads account, region and day from both S3 layouts', () => {
+    expect(layoutOf('AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/02/x.json.gz')).toEqual({
+      account: '111122223333',
+      region: 'eu-west-1',
+      day: '2026-03-02',
+    });
+    expect(layoutOf('AWSLogs/o-abc123/444455556666/CloudTrail/us-east-1/2026/03/02/x.json.gz').account).toBe(
+      '444455556666',
+    );
+    expect(layoutOf('CloudTrail/x.json')).toEqual({});
+  });
+});
