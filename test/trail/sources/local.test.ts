@@ -52,10 +52,10 @@ describe('the local source on the real CloudTrail files', () => {
 
   it('reads bare JSON arrays', async () => {
     const raws = rawRecords(STRATUS_DIR) as Raw[];
-    const trails = raws.filter((x) => x.eventName === 'DeleteTrail');
-    const name = (trails[0]?.requestParameters as { name: string }).name;
+    const trail = raws.find((x) => x.eventName === 'DeleteTrail') as Raw;
+    const name = (trail.requestParameters as { name: string }).name;
     const r = await source(STRATUS_DIR).search(q({ eventNames: ['DeleteTrail'], resource: name }));
-    expect(r.events.map((e) => e.id)).toEqual([trails[0]?.eventID]);
+    expect(r.events.map((e) => e.id)).toEqual([trail.eventID]);
     expect(r.examined).toBe(raws.length);
   });
 
