@@ -1,4 +1,4 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -8,13 +8,18 @@ import { createSourceProvider } from './trail/sources/index.js';
 /** Attempts per AWS call; the SDK's adaptive mode also slows itself when AWS throttles. */
 export const AWS_MAX_ATTEMPTS = 6;
 
-/** A CloudTrail client for a region with the SDK's adaptive retries; one per region, reused. */
-export function cloudTrailClients(): (region: string) => CloudTrailClient {
+/**
+ * A CloudTrail client for a region with the SDK's adaptive retries; one per region, reused. The
+ * options point it elsewhere (a server on 127.0.0.1 in tests); credentials come from the SDK's chain.
+ */
+export function cloudTrailClients(
+  opts: Pick<CloudTrailClientConfig, 'endpoint' | 'credentials' | 'maxAttempts'> = {},
+): (region: string) => CloudTrailClient {
   const clients = new Map<string, CloudTrailClient>();
   return (region) => {
     let c = clients.get(region);
     if (!c) {
-      c = new CloudTrailClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
+      c = new CloudTrailClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS, ...opts });
       clients.set(region, c);
     }
     return c;

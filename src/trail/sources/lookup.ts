@@ -146,8 +146,10 @@ export class LookupSource implements EventSource {
       r.status === 'rejected' ? [{ region: regions[i], err: r.reason }] : [],
     );
     if (failures.length === regions.length && failures[0]) throw failures[0].err;
-    const all = perRegion.flatMap((r) => (r.status === 'fulfilled' ? r.value.events : []));
-    all.sort(newestFirst);
+    const byId = new Map<string, TrailEvent>();
+    for (const r of perRegion)
+      if (r.status === 'fulfilled') for (const e of r.value.events) byId.set(e.id, e);
+    const all = [...byId.values()].sort(newestFirst);
     const warnings = [
       ...perRegion.flatMap((r) => (r.status === 'fulfilled' ? r.value.warnings : [])),
       ...failures.map((f) => `${f.region}: not searched — ${(f.err as Error).message}`),

@@ -1,0 +1,255 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+} from '@aws-sdk/client-cloudtrail';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SourceCannotAnswerError, UpstreamDeniedError, UpstreamThrottledError } from '../../../src/errors.js';
+import { DELETION_EVENT_NAMES } from '../../../src/trail/deletions.js';
+import { LimiterRegistry } from '../../../src/trail/limiter.js';
+import type { TrailQuery } from '../../../src/trail/query.js';
+import { LookupSource } from '../../../src/trail/sources/lookup.js';
+import { cloudTrailClients } from '../../../src/wiring.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const range = { start: new Date('2026-11-18T12:00:00Z'), end: NOW, defaulted: false };
+const whoDeletedX: TrailQuery = { range, eventNames: DELETION_EVENT_NAMES, resource: 'bucket-x', limit: 100 };
+
+let n = 0;
+/** A LookupEvents result entry as the API returns it: the full record as a JSON string. */
+function entry(eventName: string, bucketName: string, time: string, extra: Record<string, unknown> = {}) {
+  const id = `ev-${++n}`;
+  const record = {
+    eventVersion: '1.09',
+    eventTime: time,
+    eventSource: 's3.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    eventID: id,
+    recipientAccountId: '111122223333',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice' },
+    requestParameters: { bucketName },
+    ...extra,
+  };
+  return {
+    EventId: id,
+    EventName: eventName,
+    EventTime: new Date(time),
+    CloudTrailEvent: JSON.stringify(record),
+  };
+}
+
+let ct: AwsClientStub<CloudTrailClient>;
+
+function lookup(
+  opts: {
+    regions?: string[];
+    maxPages?: number;
+    limiters?: LimiterRegistry;
+    client?: () => CloudTrailClient;
+  } = {},
+) {
+  const client = new CloudTrailClient({ region: 'us-east-1' });
+  return new LookupSource({
+    clientFor: opts.client ?? (() => client),
+    regions: opts.regions ?? ['us-east-1'],
+    accountId: '111122223333',
+    limiters: opts.limiters ?? new LimiterRegistry(100, 1000),
+    maxPages: opts.maxPages ?? 20,
+    now: () => NOW,
+  });
+}
+
+describe('the lookup source', () => {
+  beforeAll(() => {
+    ct = mockClient(CloudTrailClient);
+  });
+  beforeEach(() => ct.reset());
+  afterAll(() => ct.restore());
+
+  it('pages on the token with start and end fixed, empty pages included, and filters on the client', async () => {
+    ct.on(LookupEventsCommand)
+      .resolvesOnce({ Events: [entry('DeleteBucket', 'bucket-x', '2026-11-24T10:00:00Z')], NextToken: 't1' })
+      .resolvesOnce({ Events: [], NextToken: 't2' })
+      .resolvesOnce({
+        Events: [
+          entry('CreateBucket', 'bucket-x', '2026-11-20T10:00:00Z'),
+          entry('DeleteBucket', 'bucket-x-logs', '2026-11-20T09:00:00Z'),
+          entry('DeleteBucket', 'bucket-x', '2026-11-19T10:00:00Z', { errorCode: 'BucketNotEmpty' }),
+        ],
+      });
+    const r = await lookup().search(whoDeletedX);
+    const inputs = ct
+      .commandCalls(LookupEventsCommand)
+      .map((c) => c.args[0].input as LookupEventsCommandInput);
+    expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
+    for (const i of inputs) {
+      expect(i.StartTime).toEqual(range.start);
+      expect(i.EndTime).toEqual(range.end);
+      expect(i.LookupAttributes).toEqual([{ AttributeKey: 'ResourceName', AttributeValue: 'bucket-x' }]);
+    }
+    expect(r.events.map((e) => [e.name, e.requestParameters.bucketName, e.errorCode])).toEqual([
+      ['DeleteBucket', 'bucket-x', undefined],
+      ['DeleteBucket', 'bucket-x', 'BucketNotEmpty'],
+    ]);
+    expect(r.examined).toBe(4);
+  });
+
+  it('looks an ARN up by the ARN and by its bare name', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    await lookup().search({ ...whoDeletedX, resource: 'arn:aws:s3:::bucket-x' });
+    const values = ct
+      .commandCalls(LookupEventsCommand)
+      .map((c) => c.args[0].input.LookupAttributes?.[0]?.AttributeValue);
+    expect(values).toEqual(['arn:aws:s3:::bucket-x', 'bucket-x']);
+  });
+
+  it('stops at the page cap and says so', async () => {
+    ct.on(LookupEventsCommand).resolves({
+      Events: [entry('CreateBucket', 'bucket-x', '2026-11-20T10:00:00Z')],
+      NextToken: 'more',
+    });
+    const r = await lookup({ maxPages: 3 }).search(whoDeletedX);
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(3);
+    expect(r.warnings.join(' ')).toMatch(/us-east-1: stopped after 3 pages/);
+  });
+
+  it('refuses a range beyond 90 days, saying why and what to use instead', async () => {
+    const old = { ...whoDeletedX, range: { ...range, start: new Date('2026-07-01T00:00:00Z') } };
+    const err = await lookup()
+      .search(old)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(SourceCannotAnswerError);
+    expect(err.message).toMatch(/only the last 90 days/);
+    expect(err.message).toMatch(/--source local --logs/);
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(0);
+  });
+
+  it('queries configured regions in parallel', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    ct.on(LookupEventsCommand).callsFake(async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 50));
+      inFlight--;
+      return { Events: [] };
+    });
+    const r = await lookup({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }).search(whoDeletedX);
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(3);
+    expect(maxInFlight).toBe(3);
+    expect(r.scope.regions).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
+  });
+
+  it('keeps every caller of an account and region under 2 requests per second together', async () => {
+    const stamps: number[] = [];
+    ct.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
+      stamps.push(performance.now());
+      return input.NextToken ? { Events: [] } : { Events: [], NextToken: 'next' };
+    });
+    const limiters = new LimiterRegistry(2, 1000);
+    // Three questions at once, two pages each: six calls on one account-region budget.
+    await Promise.all([1, 2, 3].map(() => lookup({ limiters }).search(whoDeletedX)));
+    expect(stamps).toHaveLength(6);
+    stamps.sort((a, b) => a - b);
+    for (let i = 2; i < stamps.length; i++) {
+      // Any three consecutive calls span at least a second (a few ms of timer slack allowed).
+      expect((stamps[i] as number) - (stamps[i - 2] as number)).toBeGreaterThanOrEqual(990);
+    }
+  });
+
+  it('maps AccessDenied to the IAM action the role lacks', async () => {
+    ct.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const err = await lookup()
+      .search(whoDeletedX)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(UpstreamDeniedError);
+    expect(err.message).toContain('cloudtrail:LookupEvents');
+  });
+
+  it('answers from the regions that worked and names the one that failed', async () => {
+    ct.on(LookupEventsCommand).resolves({
+      Events: [entry('DeleteBucket', 'bucket-x', '2026-11-24T10:00:00Z')],
+    });
+    const good = new CloudTrailClient({ region: 'us-east-1' });
+    const failing = {
+      send: async () => {
+        throw Object.assign(new Error('boom'), { name: 'InternalServerError' });
+      },
+    } as unknown as CloudTrailClient;
+    const r = await lookup({
+      regions: ['us-east-1', 'eu-west-1'],
+      client: () => good,
+    }).search(whoDeletedX);
+    expect(r.events).toHaveLength(1);
+    const partial = await new LookupSource({
+      clientFor: (region) => (region === 'eu-west-1' ? failing : good),
+      regions: ['us-east-1', 'eu-west-1'],
+      limiters: new LimiterRegistry(100, 1000),
+      maxPages: 5,
+      now: () => NOW,
+    }).search(whoDeletedX);
+    expect(partial.events).toHaveLength(1);
+    expect(partial.warnings).toEqual([
+      expect.stringMatching(
+        /^eu-west-1: not searched — CloudTrail LookupEvents failed in eu-west-1 \(InternalServerError\)/,
+      ),
+    ]);
+  });
+});
+
+describe('the lookup source against a CloudTrail endpoint on 127.0.0.1', () => {
+  let server: Server;
+  let endpoint: string;
+  let throttleFirst = 0;
+  let requests = 0;
+  beforeEach(async () => {
+    requests = 0;
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        requests++;
+        expect(req.headers['x-amz-target']).toMatch(/LookupEvents$/);
+        if (requests <= throttleFirst) {
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+          return;
+        }
+        const e = entry('DeleteBucket', 'bucket-x', '2026-11-24T10:00:00Z');
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ Events: [{ ...e, EventTime: e.EventTime.getTime() / 1000 }] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  const realClients = (maxAttempts: number) =>
+    cloudTrailClients({
+      endpoint,
+      maxAttempts,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+    });
+
+  it('retries throttling with the SDK and answers', async () => {
+    throttleFirst = 2;
+    const r = await lookup({ client: realClients(4) as () => CloudTrailClient }).search(whoDeletedX);
+    expect(requests).toBe(3);
+    expect(r.events.map((e) => e.name)).toEqual(['DeleteBucket']);
+  });
+
+  it('gives up on persistent throttling with a clear message', async () => {
+    throttleFirst = 100;
+    const err = await lookup({ client: realClients(2) as () => CloudTrailClient })
+      .search(whoDeletedX)
+      .catch((e) => e);
+    expect(requests).toBe(2);
+    expect(err).toBeInstanceOf(UpstreamThrottledError);
+    expect(err.message).toBe('CloudTrail is throttling this account; try again in a minute.');
+  });
+});
