@@ -48,7 +48,15 @@ export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepa
         `<${COMMANDS.map((c) => c.name).join('|')}> …`,
       );
     }
-    const args = command.parse(rest, actor.front, deps.now(), deps.config);
+    let args: unknown;
+    try {
+      args = command.parse(rest, actor.front, deps.now(), deps.config);
+    } catch (err) {
+      // Helpers such as the time words know nothing of the subcommand: give their errors its usage.
+      if (err instanceof UsageError && err.usage === undefined)
+        throw new UsageError(err.message, command.usage);
+      throw err;
+    }
     authorize(command.permission, actor);
     return { kind: 'ready', command, args, working: command.working?.(args) ?? ['Working on it…'] };
   } catch (err) {

@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { generateArchive } from '../src/demo/generate.js';
+import { DEMO_SPEC } from '../src/demo/spec.js';
+import { INVICTUS_DIR } from './helpers/data.js';
+
+const run = async (argv: string[], env: Record<string, string> = {}) => {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, env, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+};
+
+describe('the terminal front', () => {
+  it('answers who-deleted on the real files, text by default', async () => {
+    const r = await run([
+      'who-deleted',
+      'stratus-red-team-ctes-bucket-qyxyekjbtk',
+      '--logs',
+      INVICTUS_DIR,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2023-07-31',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'Answer: bert-jan deleted stratus-red-team-ctes-bucket-qyxyekjbtk at 2023-07-10 12:08:06 UTC',
+    );
+    expect(r.out).toContain('1 deletion and 1 failed attempt');
+  });
+
+  it('prints the result as JSON with --json', async () => {
+    const r = await run([
+      'who-deleted',
+      'stratus-red-team-ctes-bucket-qyxyekjbtk',
+      '--json',
+      '--logs',
+      INVICTUS_DIR,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2023-07-31',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.deleted).toHaveLength(1);
+    expect(j.deleted[0].event).toMatchObject({
+      name: 'DeleteBucket',
+      time: '2023-07-10T12:08:06.000Z',
+      principal: { type: 'IAMUser', userName: 'bert-jan', arn: 'arn:aws:iam::123837392027:user/bert-jan' },
+    });
+    expect(j.attempts[0].event.errorCode).toBe('BucketNotEmpty');
+    expect(j.search.examined).toBe(2900);
+  });
+
+  it('exits 0 when nothing is found: not found is an answer', async () => {
+    const r = await run([
+      'who-deleted',
+      'no-such-bucket',
+      '--logs',
+      INVICTUS_DIR,
+      '--since',
+      '2023-07-01',
+      '--until',
+      '2023-07-31',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('No deletion of no-such-bucket found in 2900 events examined.');
+  });
+
+  it('exits 2 on a usage error, with the usage line on stderr', async () => {
+    const r = await run(['who-deleted']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Usage: trail who-deleted <name or ARN>');
+    expect(r.out).toBe('');
+  });
+
+  it('exits 1 on a failure, saying what failed', async () => {
+    const r = await run(['who-deleted', 'x', '--logs', '/nonexistent/logs']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('The CloudTrail log directory /nonexistent/logs cannot be read');
+  });
+
+  it('exits 1 on bad configuration, naming the variable', async () => {
+    const r = await run(['help'], { TRAIL_SOURCE: 'nope' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('TRAIL_SOURCE');
+  });
+});
+
+describe('the trail bin on the demo archive', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(mkdtempSync(join(tmpdir(), 'trailbot-demo-')), 'cloudtrail');
+    await generateArchive({ ...DEMO_SPEC, dir });
+  });
+
+  it('runs as a process with exit codes and --json', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/trail.js');
+    const exec = promisify(execFile);
+    const env = { ...process.env, TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn' };
+    const ok = await exec(
+      process.execPath,
+      [
+        bin,
+        'who-deleted',
+        'acme-payments-archive',
+        '--since',
+        '2026-11-01',
+        '--until',
+        '2026-11-08',
+        '--json',
+      ],
+      { env },
+    );
+    const j = JSON.parse(ok.stdout);
+    expect(
+      j.deleted.map((d: { event: { principal: { userName: string } } }) => d.event.principal.userName),
+    ).toEqual(['bob']);
+    expect(j.attempts).toHaveLength(1);
+    const bad = await exec(process.execPath, [bin, 'who-deleted', '--since'], { env }).catch((e) => e);
+    expect(bad.code).toBe(2);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { dispatch, prepare, splitWords } from '../../commands/dispatch.js';
+import { COMMANDS } from '../../commands/registry.js';
+import type { Actor } from '../../src/auth.js';
+import { toText } from '../../src/terminal/text.js';
+import type { SourceProvider } from '../../src/trail/sources/index.js';
+import { testDeps } from '../helpers/deps.js';
+
+const slack: Actor = { userId: 'U1', channelId: 'C1', front: 'slack' };
+
+describe('dispatch', () => {
+  it('splits slash command text with quotes', () => {
+    expect(splitWords('  who-deleted "my bucket"  --since 7d ')).toEqual([
+      'who-deleted',
+      'my bucket',
+      '--since',
+      '7d',
+    ]);
+  });
+
+  it('answers help from the specs, on an empty command too', async () => {
+    for (const words of [[], ['help']]) {
+      const o = await dispatch(words, testDeps(), slack);
+      expect(o.status).toBe('answer');
+      const text = toText(o.doc);
+      for (const c of COMMANDS) expect(text).toContain(`/trail ${c.usage}`);
+    }
+  });
+
+  it('gives an unknown subcommand the list of subcommands, prepared without running anything', () => {
+    const p = prepare(['who-did-it'], testDeps(), slack);
+    expect(p.kind).toBe('done');
+    if (p.kind !== 'done') return;
+    expect(p.outcome.status).toBe('usage');
+    expect(toText(p.outcome.doc)).toContain('There is no subcommand "who-did-it".');
+    expect(toText(p.outcome.doc)).toContain('Usage: /trail <who-deleted|help> …');
+  });
+
+  it('gives usage errors from shared helpers the subcommand’s usage line', () => {
+    const p = prepare(['who-deleted', 'x', '--since', 'soon'], testDeps(), slack);
+    expect(p.kind === 'done' && toText(p.outcome.doc)).toContain('Usage: /trail who-deleted <name or ARN>');
+  });
+
+  it('turns an unknown failure into a short message whose reference is in the log', async () => {
+    const deps = testDeps(
+      {},
+      {
+        sources: {
+          get: () => {
+            throw new TypeError('secret internal detail');
+          },
+        } as SourceProvider,
+      },
+    );
+    const o = await dispatch(['who-deleted', 'bucket-x'], deps, slack);
+    expect(o.status).toBe('failed');
+    const text = toText(o.doc);
+    expect(text).not.toContain('secret internal detail');
+    const ref = /ref (tb-[0-9a-f]{8})/.exec(text)?.[1];
+    expect(ref).toBeDefined();
+    const logged = deps.lines.find((l) => l.ref === ref);
+    expect(logged?.msg).toBe('command failed');
+    expect(JSON.stringify(logged)).toContain('secret internal detail');
+  });
+});
