@@ -17,6 +17,7 @@ export function helpCommand(
     usage: 'help [subcommand]',
     summary: 'list the subcommands, or show one',
     permission: 'investigate',
+    immediate: true,
     parse(words, front) {
       if (words.length > 1)
         throw new UsageError('help takes at most one subcommand name.', 'help [subcommand]');

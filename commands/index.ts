@@ -20,6 +20,11 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
       await ack({ response_type: 'ephemeral', ...toSlack(prepared.outcome.doc) });
       return;
     }
+    if (prepared.command.immediate) {
+      const outcome = await execute(prepared, deps, actor);
+      await ack({ response_type: 'ephemeral', ...toSlack(outcome.doc) });
+      return;
+    }
     const working = toSlack({
       summary: prepared.working,
       blocks: [{ type: 'context', parts: prepared.working }],

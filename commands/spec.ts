@@ -34,6 +34,8 @@ export interface CommandSpec<Args = unknown, Result = unknown> {
    * flags; `now` and `config` resolve time words and defaults, so bad input is caught before any work.
    */
   parse(words: string[], front: Actor['front'], now: Date, config: Config): Args;
+  /** Runs in microseconds with no I/O (help): answered in the acknowledgement itself. */
+  immediate?: boolean;
   /** Say what is about to happen, for the immediate acknowledgement. */
   working?(args: Args): Inline[];
   run(args: Args, deps: CommandDeps, ctx: RunContext): Promise<Result>;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /** One request the fake received. */
 export interface RecordedCall {
   path: string;
-  /** Milliseconds since the fake started, to order calls across channels. */
+  /** When the fake received it (Date.now()), to order it against other events. */
   at: number;
   body: Record<string, unknown>;
 }
@@ -48,7 +48,6 @@ export class FakeSlack {
   readonly unexpected: RecordedCall[] = [];
   #routes = new Map<string, Reply>();
   #server: Server | undefined;
-  #started = Date.now();
   #waiters: { path: string; count: number; resolve: () => void }[] = [];
   url = '';
 
@@ -86,7 +85,7 @@ export class FakeSlack {
     this.#server = createServer(async (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const body = await readBody(req);
-      const call = { path, at: Date.now() - this.#started, body };
+      const call = { path, at: Date.now(), body };
       const reply = this.#routes.get(path);
       if (!reply) {
         this.unexpected.push(call);

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type TrailApp } from '../src/app.js';
+import { Secret } from '../src/config.js';
+import { INVICTUS_DIR } from './helpers/data.js';
+import { testDeps } from './helpers/deps.js';
+import { FakeSlack } from './helpers/fake-slack.js';
+import { postSigned, slashCommandBody } from './helpers/signed.js';
+import { assertInert, texts } from './helpers/slack.js';
+
+const SECRET = 'test-signing-secret';
+/** Slack's deadline for acknowledging a slash command. */
+const ACK_DEADLINE_MS = 3000;
+
+describe('the Slack app over HTTP on 127.0.0.1', () => {
+  const slack = new FakeSlack();
+  let trail: TrailApp;
+  let url: string;
+  let responses = 0;
+
+  beforeAll(async () => {
+    await slack.start();
+    slack.on('/api/auth.test', () => ({
+      body: {
+        ok: true,
+        url: 'https://acme.slack.com/',
+        team: 'Acme',
+        user: 'trailbot',
+        team_id: 'T0001',
+        user_id: 'U0BOT',
+        bot_id: 'B0BOT',
+      },
+    }));
+    const deps = testDeps({ TRAIL_LOGS_DIR: INVICTUS_DIR });
+    trail = buildApp(deps, {
+      botToken: new Secret('xoxb-test-token'),
+      signingSecret: new Secret(SECRET),
+      slackApiUrl: `${slack.url}/api/`,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    const { port } = await trail.start();
+    url = `http://127.0.0.1:${port}/slack/events`;
+  });
+
+  afterAll(async () => {
+    await trail.stop();
+    await slack.stop();
+  });
+
+  const responseUrl = () => {
+    const path = `/response/${++responses}`;
+    slack.on(path, () => ({ body: { ok: true } }));
+    return { path, url: `${slack.url}${path}` };
+  };
+
+  it('acks at once, then answers in the channel through response_url with the principal', async () => {
+    const r = responseUrl();
+    const body = slashCommandBody({
+      text: 'who-deleted stratus-red-team-ctes-bucket-qyxyekjbtk --since 2023-07-01 --until 2023-07-31',
+      responseUrl: r.url,
+    });
+    const ack = await postSigned(url, body, { secret: SECRET });
+    const ackedAt = Date.now();
+    expect(ack.status).toBe(200);
+    expect(ack.ms).toBeLessThan(ACK_DEADLINE_MS);
+    const ackBody = JSON.parse(ack.text);
+    expect(ackBody.response_type).toBe('ephemeral');
+    expect(ackBody.text).toBe('Looking for deletions of `stratus-red-team-ctes-bucket-qyxyekjbtk`…');
+
+    await slack.waitFor(r.path);
+    const [answer] = slack.callsTo(r.path);
+    expect(answer?.at).toBeGreaterThanOrEqual(ackedAt - 5);
+    expect(answer?.body.response_type).toBe('in_channel');
+    const all = texts(answer?.body.blocks as unknown[]).join('\n');
+    expect(all).toContain('*Answer: *`bert-jan` deleted `stratus-red-team-ctes-bucket-qyxyekjbtk`');
+    expect(all).toContain('`arn:aws:iam::123837392027:user/bert-jan`');
+    expect(all).toContain('BucketNotEmpty');
+    expect(String(answer?.body.text)).toContain('`bert-jan` deleted');
+  });
+
+  it('answers a usage error in the ack itself, and sends nothing more', async () => {
+    const r = responseUrl();
+    const ack = await postSigned(url, slashCommandBody({ text: 'who-deleted', responseUrl: r.url }), {
+      secret: SECRET,
+    });
+    expect(ack.status).toBe(200);
+    const msg = JSON.parse(ack.text);
+    expect(msg.response_type).toBe('ephemeral');
+    const all = texts(msg.blocks).join('\n');
+    expect(all).toContain('Name the resource');
+    expect(all).toContain('Usage: `/trail who-deleted &lt;name or ARN&gt;');
+    await new Promise((res) => setTimeout(res, 200));
+    expect(slack.callsTo(r.path)).toHaveLength(0);
+  });
+
+  it('refuses --logs from Slack and escapes hostile words in its reply', async () => {
+    const r = responseUrl();
+    const ack = await postSigned(
+      url,
+      slashCommandBody({ text: 'who-deleted "<!channel>" --logs /etc', responseUrl: r.url }),
+      { secret: SECRET },
+    );
+    const msg = JSON.parse(ack.text);
+    expect(texts(msg.blocks).join('\n')).toContain('--logs is for the terminal');
+    for (const t of [msg.text, ...texts(msg.blocks)]) assertInert(t);
+  });
+
+  it('answers help from the same command table', async () => {
+    const r = responseUrl();
+    const ack = await postSigned(url, slashCommandBody({ text: 'help', responseUrl: r.url }), {
+      secret: SECRET,
+    });
+    expect(texts(JSON.parse(ack.text).blocks).join('\n')).toContain('/trail who-deleted');
+  });
+
+  it.each([
+    ['unsigned', { signature: '' }],
+    ['signed with another secret', { secret: 'not-the-secret' }],
+    ['replayed from ten minutes ago', { timestamp: Math.floor(Date.now() / 1000) - 600 }],
+  ])('refuses a request %s and runs nothing', async (_name, opts) => {
+    const r = responseUrl();
+    const body = slashCommandBody({ text: 'who-deleted x', responseUrl: r.url });
+    const res = await postSigned(url, body, { secret: SECRET, ...opts });
+    expect(res.status).toBe(401);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(slack.callsTo(r.path)).toHaveLength(0);
+  });
+
+  it('serves its health route beside /slack/events', async () => {
+    const res = await fetch(url.replace('/slack/events', '/healthz'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('made no call the fake Slack did not expect', () => {
+    expect(slack.unexpected).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { registerCommands } from '../commands/index.js';
+import { registerHandlers } from '../handlers/index.js';
+import { ACTION_IDS, BOT_SCOPES, EVENTS_PATH } from '../src/slack/ids.js';
+import { testDeps } from './helpers/deps.js';
+
+interface Manifest {
+  features: { slash_commands: { command: string; url: string; usage_hint: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+}
+
+const manifest = parse(readFileSync(resolve(import.meta.dirname, '../manifest.yml'), 'utf8')) as Manifest;
+
+/** Register everything on a recorder instead of Bolt, to see what the app listens for. */
+function registered() {
+  const commands: string[] = [];
+  const actions: unknown[] = [];
+  const recorder = {
+    command: (name: string) => void commands.push(name),
+    action: (id: unknown) => void actions.push(id),
+  };
+  const deps = testDeps();
+  registerCommands(recorder as never, deps);
+  registerHandlers(recorder as never, deps);
+  return { commands, actions };
+}
+
+describe('manifest.yml', () => {
+  it('declares exactly the slash commands the app registers', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
+      registered().commands.sort(),
+    );
+  });
+
+  it('declares exactly the scopes the code says it needs', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
+  });
+
+  it('enables interactivity, and every registered action has an id from src/slack/ids.ts', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    const known = Object.values(ACTION_IDS) as unknown[];
+    for (const a of registered().actions) {
+      expect(known).toContain(typeof a === 'object' && a ? (a as { action_id: unknown }).action_id : a);
+    }
+  });
+
+  it('points HTTP requests at the events path', () => {
+    for (const c of manifest.features.slash_commands) expect(new URL(c.url).pathname).toBe(EVENTS_PATH);
+    expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe(EVENTS_PATH);
+  });
+});
