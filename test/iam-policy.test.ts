@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UpstreamDeniedError } from '../src/errors.js';
 
-const policy = JSON.parse(readFileSync(resolve(import.meta.dirname, '../iam/trailbot-policy.json'), 'utf8')) as {
+const policy = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../iam/trailbot-policy.json'), 'utf8'),
+) as {
   Statement: { Effect: string; Action: string[] }[];
 };
 const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action);

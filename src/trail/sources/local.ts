@@ -117,7 +117,8 @@ export async function findLogFiles(
   const BATCH = 64;
   for (let i = 0; i < candidates.length; i += BATCH) {
     const batch = candidates.slice(i, i + BATCH);
-    const shapes = await Promise.all(batch.map((f) => sniffShape(f.path)));
+    // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
+    const shapes = await Promise.all(batch.map((f) => (f.day ? 'records' : sniffShape(f.path))));
     batch.forEach((f, j) => {
       const shape = shapes[j];
       if (shape) files.push({ ...f, shape });
@@ -138,20 +139,54 @@ const LARGE_FILE_FACTOR = 8;
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
+/** The fields the first pass reads: what the pre-filter needs, and nothing else. */
+const SCAN_FIELDS = [
+  'eventTime',
+  'eventName',
+  'awsRegion',
+  'recipientAccountId',
+  'requestParameters',
+  'resources',
+];
+
+/** A record STRUCT of the named fields, typed as in RECORD_FIELDS. */
+function structOf(names: readonly string[]): string {
+  const fields = RECORD_FIELDS.filter(([n]) => names.includes(n)).map(([n, t]) => `"${n}" ${t}`);
+  return `STRUCT(${fields.join(', ')})`;
+}
+
+/** Which file groups a read has: CloudTrail's Records wrappers ($records) and bare arrays ($arrays). */
+interface Shapes {
+  records: boolean;
+  array: boolean;
+}
+
+function readsOf(struct: string, shapes: Shapes, maxFileBytes: number): string {
+  const reads: string[] = [];
+  if (shapes.records) {
+    reads.push(
+      `SELECT filename, unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
+        `filename = true, columns = {Records: '${struct}[]'}, maximum_object_size = ${Math.trunc(maxFileBytes)})`,
+    );
+  }
+  if (shapes.array) {
+    reads.push(
+      `SELECT filename, unnest(r) FROM read_json($arrays, format = 'array', records = false, filename = true, ` +
+        `columns = {r: '${struct}'})`,
+    );
+  }
+  return reads.join(' UNION ALL BY NAME ');
+}
+
 /**
- * The SQL that reads the files once and keeps the newest candidates. Every value from the user travels
- * as a bound parameter; only the fixed shape of the query is text. The filter here is a cheap superset;
+ * The pre-filter of a query as SQL over the record's fields, with its bound parameters. Every value from
+ * the user travels as a parameter; only the fixed shape of the query is text. It is a cheap superset:
  * `matchesQuery` decides exactly.
  */
-export function buildLocalSql(
-  q: TrailQuery,
-  shapes: { records: boolean; array: boolean },
-  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
-): { sql: string; params: Record<string, unknown> } {
+function conditionOf(q: TrailQuery): { where: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = {
     start: isoSecond(q.range.start),
     end: isoSecond(new Date(q.range.end.getTime() + 1000)),
-    limit: q.limit,
   };
   const where = ['eventTime >= $start', 'eventTime <= $end'];
   if (q.regions) {
@@ -172,24 +207,38 @@ export function buildLocalSql(
       '(contains(requestParameters::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))',
     );
   }
-  const reads: string[] = [];
-  if (shapes.records) {
-    reads.push(
-      `SELECT unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
-        `columns = {Records: '${RECORD_STRUCT}[]'}, maximum_object_size = ${Math.trunc(maxFileBytes)})`,
-    );
-  }
-  if (shapes.array) {
-    reads.push(
-      `SELECT unnest(r) FROM read_json($arrays, format = 'array', records = false, columns = {r: '${RECORD_STRUCT}'})`,
-    );
-  }
+  return { where: where.join(' AND '), params };
+}
+
+/** SQL text and its bound parameters. */
+export interface BoundSql {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The first pass, over every file: a few fields per record, counted, and the files that hold
+ * candidates. Reading every field of a million records costs about twice as much as this.
+ */
+export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
+  const { where, params } = conditionOf(q);
+  const sql =
+    `WITH recs AS (${readsOf(structOf(SCAN_FIELDS), shapes, maxFileBytes)}), ` +
+    `scored AS (SELECT filename, awsRegion, recipientAccountId, (${where}) AS hit FROM recs) ` +
+    'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, ' +
+    'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +
+    'list(DISTINCT filename) FILTER (WHERE hit) AS files FROM scored';
+  return { sql, params };
+}
+
+/** The second pass, over the files with candidates only: the newest candidates as whole records. */
+export function buildRowsSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
+  const { where, params } = conditionOf(q);
+  params.limit = q.limit;
   const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
   const sql =
-    `WITH recs AS (${reads.join(' UNION ALL BY NAME ')}) ` +
-    `SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT recipientAccountId) AS accounts, ` +
-    `count(*) FILTER (WHERE ${where.join(' AND ')}) AS candidates, ` +
-    `max_by(to_json({${cols}}), eventTime, $limit) FILTER (WHERE ${where.join(' AND ')}) AS rows FROM recs`;
+    `WITH recs AS (${readsOf(RECORD_STRUCT, shapes, maxFileBytes)}) ` +
+    `SELECT to_json({${cols}}) AS json FROM recs WHERE ${where} ORDER BY eventTime DESC LIMIT $limit`;
   return { sql, params };
 }
 
@@ -202,7 +251,10 @@ export interface LocalSourceOptions {
   maxFileBytes?: number | undefined;
 }
 
-/** CloudTrail log files on disk (the embedded default), read in one pass with DuckDB. */
+/**
+ * CloudTrail log files on disk (the embedded default), read with DuckDB in two passes: a light scan of
+ * every record, then whole records from the few files that hold candidates.
+ */
 export class LocalSource implements EventSource {
   readonly name = 'local' as const;
   #conn: Promise<DuckDBConnection> | undefined;
@@ -220,6 +272,35 @@ export class LocalSource implements EventSource {
     return this.#conn;
   }
 
+  /** Run one pass over `group`; a delivery file too big for the first buffer gets a second try. */
+  async #run(build: (q: TrailQuery, s: Shapes, max: number) => BoundSql, q: TrailQuery, group: LogFile[]) {
+    const conn = await this.#connect();
+    const records = group.filter((f) => f.shape === 'records').map((f) => f.path);
+    const arrays = group.filter((f) => f.shape === 'array').map((f) => f.path);
+    const read = async (maxFileBytes: number) => {
+      const { sql, params } = build(
+        q,
+        { records: records.length > 0, array: arrays.length > 0 },
+        maxFileBytes,
+      );
+      if (records.length) params.records = listValue(records);
+      if (arrays.length) params.arrays = listValue(arrays);
+      return (await conn.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
+    };
+    const first = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    try {
+      return await read(first).catch((err: Error) => {
+        if (/maximum_object_size/.test(err.message)) return read(first * LARGE_FILE_FACTOR);
+        throw err;
+      });
+    } catch (err) {
+      throw new SourceUnavailableError(
+        `The CloudTrail files in ${this.opts.dir} could not be read: ${(err as Error).message.split('\n')[0]}`,
+        { cause: err },
+      );
+    }
+  }
+
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
     const { files, unreadable } = await findLogFiles(this.opts.dir, q);
     const warnings = unreadable.length
@@ -235,41 +316,25 @@ export class LocalSource implements EventSource {
     };
     if (files.length === 0) return { events: [], matched: 0, examined: 0, scope, warnings };
     o?.onProgress?.({ examined: 0, note: `reading ${files.length} files` });
-    const records = files.filter((f) => f.shape === 'records').map((f) => f.path);
-    const arrays = files.filter((f) => f.shape === 'array').map((f) => f.path);
-    const conn = await this.#connect();
-    const read = async (maxFileBytes: number) => {
-      const shapes = { records: records.length > 0, array: arrays.length > 0 };
-      const { sql, params } = buildLocalSql(q, shapes, maxFileBytes);
-      if (records.length) params.records = listValue(records);
-      if (arrays.length) params.arrays = listValue(arrays);
-      const reader = await conn.runAndReadAll(sql, params as never);
-      return reader.getRowObjectsJS()[0] as Record<string, unknown> | undefined;
-    };
-    let row: Record<string, unknown> | undefined;
-    try {
-      const first = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      row = await read(first).catch((err: Error) => {
-        if (/maximum_object_size/.test(err.message)) return read(first * LARGE_FILE_FACTOR);
-        throw err;
-      });
-    } catch (err) {
-      throw new SourceUnavailableError(
-        `The CloudTrail files in ${this.opts.dir} could not be read: ${(err as Error).message.split('\n')[0]}`,
-        { cause: err },
-      );
-    }
-    const examined = Number(row?.examined ?? 0);
-    // Without --region/--account, report what the files held.
-    const seen = (v: unknown) =>
+    const [scan] = await this.#run(buildScanSql, q, files);
+    const examined = Number(scan?.examined ?? 0);
+    const strings = (v: unknown) =>
       ((v as (string | null)[] | null) ?? []).filter((x): x is string => !!x).sort();
-    scope.regions = q.regions ?? seen(row?.regions);
-    scope.accounts = q.accounts ?? seen(row?.accounts);
-    const candidates = Number(row?.candidates ?? 0);
-    const rows = (row?.rows as string[] | null) ?? [];
+    // Without --region/--account, report what the files held.
+    scope.regions = q.regions ?? strings(scan?.regions);
+    scope.accounts = q.accounts ?? strings(scan?.accounts);
+    const candidates = Number(scan?.candidates ?? 0);
+    const hitFiles = new Set(strings(scan?.files));
+    if (hitFiles.size === 0) return { events: [], matched: 0, examined, scope, warnings };
+    o?.onProgress?.({ examined, note: `reading ${hitFiles.size} files with candidates` });
+    const rows = await this.#run(
+      buildRowsSql,
+      q,
+      files.filter((f) => hitFiles.has(f.path)),
+    );
     const events: TrailEvent[] = [];
-    rows.forEach((json, i) => {
-      const ev = parseRecord(json, `local[${i}]`);
+    rows.forEach((row, i) => {
+      const ev = parseRecord(row.json, `local[${i}]`);
       if (matchesQuery(ev, q)) events.push(ev);
     });
     events.sort(newestFirst);

@@ -1,0 +1,94 @@
+// Benchmark: the local source answering who-deleted over a generated archive of at least 1,000,000
+// events (1,016,066) in gzipped S3-layout files, side by side in one run with `zcat | jq` doing the same filter and
+// with `zcat > /dev/null` (the decompression floor). Results go to bench/out/local-source.json.
+// Usage: npm run bench:local            (generates bench/out/archive once, ~1 GB of JSON)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_BUCKET, generateArchive } from '../src/demo/generate.js';
+
+const OUT = join('bench', 'out');
+const DIR = join(OUT, 'archive');
+const SPEC = {
+  dir: DIR,
+  seed: 1_000_000,
+  start: new Date('2026-10-01T00:00:00Z'),
+  days: 7,
+  accounts: ['111122223333', '444455556666'],
+  regions: ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'],
+  // CloudTrail delivers about every 5 minutes per account and region: 16,128 files.
+  fileMinutes: 5,
+  eventsPerFile: 63,
+};
+
+mkdirSync(OUT, { recursive: true });
+const marker = join(DIR, 'GENERATED.json');
+if (!existsSync(marker)) {
+  const t = performance.now();
+  const s = await generateArchive(SPEC);
+  writeFileSync(marker, JSON.stringify({ files: s.files, events: s.events }));
+  console.log(
+    `generated ${s.events} events in ${s.files} files in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+}
+const { files, events } = JSON.parse(execFileSync('cat', [marker], { encoding: 'utf8' })) as {
+  files: number;
+  events: number;
+};
+
+/** Run a shell pipeline, timing it and reading its peak memory from GNU time. */
+function timed(script: string): { s: number; out: string; maxRssMiB: number } {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', `set -o pipefail; ${script}`], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  const rss = Number(r.stderr.trim().split('\n').at(-1));
+  return { s: (performance.now() - t) / 1000, out: r.stdout, maxRssMiB: rss / 1024 };
+}
+
+const list = `find ${DIR} -name '*.json.gz' -print0 | sort -z`;
+const filter = `.Records[] | select(.eventName == "DeleteBucket" and .requestParameters.bucketName == "${DEMO_BUCKET}") | .eventID`;
+
+// Warm the page cache once so no contender pays for the disk.
+timed(`${list} | xargs -0 cat > /dev/null`);
+const floor = timed(`${list} | xargs -0 zcat > /dev/null`);
+const jq = timed(`${list} | xargs -0 zcat | jq -r '${filter}'`);
+const oursRun = timed(`node --import tsx bench/local-query.ts ${DIR} ${DEMO_BUCKET}`);
+const ours = JSON.parse(oursRun.out) as {
+  ms: number;
+  examined: number;
+  deleted: number;
+  attempts: number;
+  who: string;
+  maxRssMiB: number;
+};
+
+if (ours.examined !== events) throw new Error(`examined ${ours.examined}, archive holds ${events}`);
+const jqHits = jq.out.trim().split('\n').filter(Boolean).length;
+if (jqHits !== ours.deleted + ours.attempts)
+  throw new Error(`jq found ${jqHits}, trailbot ${ours.deleted + ours.attempts}`);
+
+const rate = (s: number) => Math.round(events / s);
+const result = {
+  method:
+    'one run, page cache warm; wall time of each whole command (the trailbot figure includes node start-up and ' +
+    'the file listing); peak RSS from GNU time -f %M; 2 cores',
+  archive: { files, events },
+  zcat: { seconds: floor.s, eventsPerSecond: rate(floor.s), maxRssMiB: floor.maxRssMiB },
+  jq: { seconds: jq.s, eventsPerSecond: rate(jq.s), maxRssMiB: jq.maxRssMiB, matches: jqHits },
+  trailbot: {
+    seconds: oursRun.s,
+    querySeconds: ours.ms / 1000,
+    eventsPerSecond: rate(oursRun.s),
+    maxRssMiB: oursRun.maxRssMiB,
+    answer: `${ours.who} deleted ${DEMO_BUCKET}; ${ours.attempts} failed attempt(s)`,
+  },
+  targets: {
+    'rate vs jq (≥ 5×)': +(jq.s / oursRun.s).toFixed(2),
+    'time vs zcat (≤ 3×)': +(oursRun.s / floor.s).toFixed(2),
+  },
+};
+writeFileSync(join(OUT, 'local-source.json'), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));
