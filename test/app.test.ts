@@ -136,3 +136,17 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     expect(slack.unexpected).toEqual([]);
   });
 });
+
+describe('the app factory', () => {
+  it('uses Socket Mode when an app-level token is configured, and HTTP otherwise', () => {
+    const deps = testDeps();
+    const base = {
+      botToken: new Secret('xoxb-1'),
+      signingSecret: new Secret('s'),
+      port: 0,
+      host: '127.0.0.1',
+    };
+    expect(buildApp(deps, { ...base, appToken: new Secret('xapp-1') }).mode).toBe('socket');
+    expect(buildApp(deps, base).mode).toBe('http');
+  });
+});

@@ -1,5 +1,5 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
@@ -74,6 +74,16 @@ async function sniffShape(path: string): Promise<LogFile['shape'] | undefined> {
   }
 }
 
+/** Every file under `dir`, relative to `root`; folders are read in parallel (a trail has thousands). */
+async function walk(root: string, rel: string): Promise<string[]> {
+  const entries = await readdir(join(root, rel), { withFileTypes: true });
+  const here = entries.filter((e) => e.isFile()).map((e) => join(rel, e.name));
+  const below = await Promise.all(
+    entries.filter((e) => e.isDirectory()).map((e) => walk(root, join(rel, e.name))),
+  );
+  return here.concat(...below);
+}
+
 const DAY_MS = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -97,14 +107,14 @@ export async function findLogFiles(
       },
     );
   }
-  const names = (await readdir(dir, { recursive: true })).filter(
+  const names = (await walk(dir, '')).filter(
     (n) => /\.json(\.gz)?$/i.test(n) && !/CloudTrail-(Digest|Insight)[\\/]/.test(n),
   );
   names.sort();
   const from = q ? day(new Date(q.range.start.getTime() - DAY_MS)) : undefined;
   const to = q ? day(new Date(q.range.end.getTime() + DAY_MS)) : undefined;
   const candidates = names
-    .map((n) => ({ path: join(dir, n), ...layoutOf(relative(dir, join(dir, n))) }))
+    .map((n) => ({ path: join(dir, n), rel: n, ...layoutOf(n) }))
     .filter((f) => {
       if (!q) return true;
       if (f.day && from && to && (f.day < from || f.day > to)) return false;
@@ -114,16 +124,19 @@ export async function findLogFiles(
     });
   const files: LogFile[] = [];
   const unreadable: string[] = [];
+  // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
+  const others = candidates.filter((f) => !f.day);
   const BATCH = 64;
-  for (let i = 0; i < candidates.length; i += BATCH) {
-    const batch = candidates.slice(i, i + BATCH);
-    // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
-    const shapes = await Promise.all(batch.map((f) => (f.day ? 'records' : sniffShape(f.path))));
-    batch.forEach((f, j) => {
-      const shape = shapes[j];
-      if (shape) files.push({ ...f, shape });
-      else unreadable.push(relative(dir, f.path));
-    });
+  const shapes = new Map<string, LogFile['shape'] | undefined>();
+  for (let i = 0; i < others.length; i += BATCH) {
+    const batch = others.slice(i, i + BATCH);
+    const found = await Promise.all(batch.map((f) => sniffShape(f.path)));
+    batch.forEach((f, j) => shapes.set(f.path, found[j]));
+  }
+  for (const { rel, ...f } of candidates) {
+    const shape = f.day ? 'records' : shapes.get(f.path);
+    if (shape) files.push({ ...f, shape });
+    else unreadable.push(rel);
   }
   return { files, unreadable };
 }
@@ -302,6 +315,8 @@ export class LocalSource implements EventSource {
   }
 
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
+    // Open DuckDB while the files are listed.
+    void this.#connect().catch(() => {});
     const { files, unreadable } = await findLogFiles(this.opts.dir, q);
     const warnings = unreadable.length
       ? [
