@@ -131,7 +131,7 @@ export async function findLogFiles(
   for (let i = 0; i < others.length; i += BATCH) {
     const batch = others.slice(i, i + BATCH);
     const found = await Promise.all(batch.map((f) => sniffShape(f.path)));
-    batch.forEach((f, j) => shapes.set(f.path, found[j]));
+    for (const [j, f] of batch.entries()) shapes.set(f.path, found[j]);
   }
   for (const { rel, ...f } of candidates) {
     const shape = f.day ? 'records' : shapes.get(f.path);
