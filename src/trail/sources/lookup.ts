@@ -4,7 +4,7 @@ import {
   LookupEventsCommand,
   type LookupEventsCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
-import { subDays } from 'date-fns';
+import { subDays } from 'date-fns/subDays';
 import {
   SourceCannotAnswerError,
   UpstreamDeniedError,
