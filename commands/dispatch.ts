@@ -25,7 +25,8 @@ export interface Outcome {
   error?: ExplainedError;
 }
 
-function failed(err: unknown, deps: CommandDeps, actor: Actor, command?: string): Outcome {
+/** An error as an outcome: a message for the user, and a log line (with a reference when unknown). */
+export function failure(err: unknown, deps: CommandDeps, actor: Actor, command?: string): Outcome {
   const e = explainError(err);
   const status = e.code === 'usage' ? 'usage' : e.code === 'not_authorized' ? 'refused' : 'failed';
   const log = { command, user: actor.userId, channel: actor.channelId, front: actor.front, code: e.code };
@@ -60,7 +61,7 @@ export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepa
     authorize(command.permission, actor);
     return { kind: 'ready', command, args, working: command.working?.(args) ?? ['Working on it…'] };
   } catch (err) {
-    return { kind: 'done', outcome: failed(err, deps, actor, command?.name ?? name) };
+    return { kind: 'done', outcome: failure(err, deps, actor, command?.name ?? name) };
   }
 }
 
@@ -87,7 +88,7 @@ export async function execute(
     );
     return { status: 'answer', doc, result };
   } catch (err) {
-    return failed(err, deps, actor, p.command.name);
+    return failure(err, deps, actor, p.command.name);
   }
 }
 

@@ -1,8 +1,9 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { Actor } from '../src/auth.js';
+import { BusyError } from '../src/queue.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
 import { SLASH_COMMAND } from '../src/slack/ids.js';
-import { execute, prepare, splitWords } from './dispatch.js';
+import { execute, failure, type Outcome, prepare, splitWords } from './dispatch.js';
 import type { CommandDeps } from './spec.js';
 
 /** The part of Bolt's App the router uses, so a test can record what gets registered. */
@@ -25,12 +26,27 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
       await ack({ response_type: 'ephemeral', ...toSlack(outcome.doc) });
       return;
     }
-    const working = toSlack({
-      summary: prepared.working,
-      blocks: [{ type: 'context', parts: prepared.working }],
+    if (deps.questions.full()) {
+      const busy = failure(new BusyError(deps.questions.waiting()), deps, actor, prepared.command.name);
+      await ack({ response_type: 'ephemeral', ...toSlack(busy.doc) });
+      return;
+    }
+    const ahead = deps.questions.waiting();
+    const note =
+      ahead > 0
+        ? [...prepared.working, ` (${ahead} question${ahead === 1 ? '' : 's'} ahead)`]
+        : prepared.working;
+    await ack({
+      response_type: 'ephemeral',
+      ...toSlack({ summary: note, blocks: [{ type: 'context', parts: note }] }),
     });
-    await ack({ response_type: 'ephemeral', ...working });
-    const outcome = await execute(prepared, deps, actor);
+    let outcome: Outcome;
+    try {
+      outcome = await deps.questions.run(() => execute(prepared, deps, actor));
+    } catch (err) {
+      // Only the queue itself throws here (BusyError): execute turns every error into an outcome.
+      outcome = failure(err, deps, actor, prepared.command.name);
+    }
     await send(respond, deps, outcome.status === 'answer' ? 'in_channel' : 'ephemeral', toSlack(outcome.doc));
   });
 }

@@ -2,6 +2,7 @@ import type { Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Doc, Inline } from '../src/present/doc.js';
+import type { QuestionQueue } from '../src/queue.js';
 import type { SourceProvider } from '../src/trail/sources/index.js';
 
 /** Everything a subcommand may use; every outside client is in here, passed in. */
@@ -10,6 +11,8 @@ export interface CommandDeps {
   now: () => Date;
   logger: Logger;
   sources: SourceProvider;
+  /** Where slow questions from Slack wait their turn. */
+  questions: QuestionQueue;
 }
 
 /** Where a subcommand runs: the front and the person. */

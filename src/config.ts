@@ -68,6 +68,8 @@ export const configSchema = z.object({
     .default('7d'),
   TRAIL_LOOKUP_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
   TRAIL_MAX_RESULTS: z.coerce.number().int().min(1).max(100000).default(1000),
+  TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
+  TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),
   TRAIL_LOCAL_MEMORY_LIMIT: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'must be a size such as 1GB or 512MB')

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'source_unavailable'
   | 'upstream_throttled'
   | 'upstream_denied'
-  | 'upstream_failed';
+  | 'upstream_failed'
+  | 'busy';
 
 /** Base of every error that carries a message fit for a user; anything else is an internal fault. */
 export class TrailbotError extends Error {

@@ -2,6 +2,7 @@ import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-c
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { questionQueue } from './queue.js';
 import { lookupLimiters } from './trail/limiter.js';
 import { createSourceProvider } from './trail/sources/index.js';
 
@@ -33,6 +34,7 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
     config,
     now,
     logger: opts.logger ?? createLogger(config.LOG_LEVEL),
+    questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     sources: createSourceProvider({
       config,
       cloudTrailFor: cloudTrailClients(),

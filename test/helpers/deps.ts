@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { CommandDeps } from '../../commands/spec.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { questionQueue } from '../../src/queue.js';
 import { LimiterRegistry } from '../../src/trail/limiter.js';
 import type { SourceProvider } from '../../src/trail/sources/index.js';
 import { createSourceProvider } from '../../src/trail/sources/index.js';
@@ -36,5 +37,6 @@ export function testDeps(
       limiters: new LimiterRegistry(2, 1000),
       now,
     });
-  return { config, now, logger, sources, lines };
+  const questions = questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS);
+  return { config, now, logger, sources, questions, lines };
 }
