@@ -66,6 +66,7 @@ async function run(mode: 'bare' | 'trailbot', text: string) {
   const n = RATE * SECONDS;
   const latencies: number[] = [];
   let failures = 0;
+  const kinds = { working: 0, busy: 0, other: 0 };
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
@@ -75,8 +76,11 @@ async function run(mode: 'bare' | 'trailbot', text: string) {
     const body = slashCommandBody({ text, responseUrl: `${slackUrl}/response/${i}` });
     pending.push(
       postSigned(url, body, { secret: SECRET }).then((r) => {
-        if (r.status === 200) latencies.push(r.ms);
-        else failures++;
+        if (r.status !== 200) return void failures++;
+        latencies.push(r.ms);
+        if (r.text.includes('Looking for')) kinds.working++;
+        else if (r.text.includes('questions waiting')) kinds.busy++;
+        else kinds.other++;
       }),
     );
   }
@@ -92,6 +96,7 @@ async function run(mode: 'bare' | 'trailbot', text: string) {
     p50ms: +pct(latencies, 50).toFixed(2),
     p99ms: +pct(latencies, 99).toFixed(2),
     maxMs: +Math.max(...latencies).toFixed(2),
+    acks: kinds,
     answersDelivered: answers,
   };
 }

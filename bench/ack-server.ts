@@ -19,7 +19,7 @@ if (mode === 'bare') {
   const server = await receiver.start({ port: 0, host: '127.0.0.1' });
   console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
 } else {
-  const config = loadConfig({ TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn' });
+  const config = loadConfig({ ...process.env, TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn' });
   const trail = buildApp(buildDeps(config), {
     botToken: new Secret('xoxb-bench'),
     signingSecret: new Secret(BENCH_SECRET),
