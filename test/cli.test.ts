@@ -16,18 +16,13 @@ const run = async (argv: string[], env: Record<string, string> = {}) => {
   return { code, out, err };
 };
 
+/** The real invictus files, over July 2023. */
+const JULY_2023 = ['--logs', INVICTUS_DIR, '--since', '2023-07-01', '--until', '2023-07-31'];
+const BUCKET = 'stratus-red-team-ctes-bucket-qyxyekjbtk';
+
 describe('the terminal front', () => {
   it('answers who-deleted on the real files, text by default', async () => {
-    const r = await run([
-      'who-deleted',
-      'stratus-red-team-ctes-bucket-qyxyekjbtk',
-      '--logs',
-      INVICTUS_DIR,
-      '--since',
-      '2023-07-01',
-      '--until',
-      '2023-07-31',
-    ]);
+    const r = await run(['who-deleted', BUCKET, ...JULY_2023]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(
       'Answer: bert-jan deleted stratus-red-team-ctes-bucket-qyxyekjbtk at 2023-07-10 12:08:06 UTC',
@@ -36,17 +31,7 @@ describe('the terminal front', () => {
   });
 
   it('prints the result as JSON with --json', async () => {
-    const r = await run([
-      'who-deleted',
-      'stratus-red-team-ctes-bucket-qyxyekjbtk',
-      '--json',
-      '--logs',
-      INVICTUS_DIR,
-      '--since',
-      '2023-07-01',
-      '--until',
-      '2023-07-31',
-    ]);
+    const r = await run(['who-deleted', BUCKET, '--json', ...JULY_2023]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.deleted).toHaveLength(1);
@@ -60,16 +45,7 @@ describe('the terminal front', () => {
   });
 
   it('exits 0 when nothing is found: not found is an answer', async () => {
-    const r = await run([
-      'who-deleted',
-      'no-such-bucket',
-      '--logs',
-      INVICTUS_DIR,
-      '--since',
-      '2023-07-01',
-      '--until',
-      '2023-07-31',
-    ]);
+    const r = await run(['who-deleted', 'no-such-bucket', ...JULY_2023]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('No deletion of no-such-bucket found in 2900 events examined.');
   });
