@@ -3,7 +3,7 @@
 // Usage: tsx bench/ack-server.ts <trailbot|bare> <slack api url> <archive dir>
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { buildApp } from '../src/app.js';
+import { buildApp } from '../handlers/app.js';
 import { loadConfig, Secret } from '../src/config.js';
 import { buildDeps } from '../src/wiring.js';
 

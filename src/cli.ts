@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { dispatch } from '../commands/dispatch.js';
 import type { CommandDeps } from '../commands/spec.js';
 import { loadConfig } from './config.js';
@@ -50,7 +51,7 @@ export async function runCli(
   return outcome.status === 'answer' ? EXIT.answer : outcome.status === 'usage' ? EXIT.usage : EXIT.failed;
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   process.exitCode = await runCli(process.argv.slice(2), process.env);
 }

@@ -79,8 +79,15 @@ export const configSchema = z.object({
 /** The parsed configuration every module receives; nothing else reads process.env. */
 export type Config = z.infer<typeof configSchema>;
 
-/** Read the configuration once: the optional YAML file named by TRAIL_CONFIG, then the environment over it. */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+/**
+ * Read the configuration once: the optional YAML file named by TRAIL_CONFIG, then the environment over
+ * it. Every problem is named at once — with `slack`, the variables the Slack app needs too.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  opts: { slack?: boolean } = {},
+): Config {
+  const problems: string[] = [];
   const fromFile: Record<string, unknown> = {};
   const file = env.TRAIL_CONFIG;
   if (file) {
@@ -94,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       if (typeof doc !== 'object' || Array.isArray(doc)) {
         throw new ConfigError([`TRAIL_CONFIG: ${file} must be a mapping of VARIABLE: value`]);
       }
-      for (const [k, v] of Object.entries(doc)) fromFile[k] = Array.isArray(v) ? v.join(',') : String(v);
+      for (const [k, v] of Object.entries(doc)) {
+        if (!(k in configSchema.shape))
+          problems.push(`TRAIL_CONFIG: ${file} sets ${k}, which is not a setting`);
+        else fromFile[k] = Array.isArray(v) ? v.join(',') : String(v);
+      }
     }
   }
   const input: Record<string, unknown> = { ...fromFile };
@@ -102,11 +113,16 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     const v = env[key];
     if (v !== undefined && v !== '') input[key] = v;
   }
-  const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    // Name the variable and the rule, never the value: it may be a secret.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (opts.slack) {
+    for (const key of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
+      if (input[key] === undefined) problems.push(`${key}: required to run the Slack app`);
+    }
   }
+  const parsed = configSchema.safeParse(input);
+  // Name the variable and the rule, never the value: it may be a secret.
+  if (!parsed.success)
+    problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
 

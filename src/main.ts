@@ -1,4 +1,4 @@
-import { buildApp } from './app.js';
+import { buildApp } from '../handlers/app.js';
 import { loadConfig, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import { buildDeps } from './wiring.js';
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   let slack: ReturnType<typeof requireSlack>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, { slack: true });
     slack = requireSlack(config);
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -64,6 +64,20 @@ describe('loadConfig', () => {
     expect(c.SLACK_BOT_TOKEN?.reveal()).toBe('xoxb-123-secret');
   });
 
+  it('names the Slack variables beside every other problem when starting the Slack app', () => {
+    expect(() => loadConfig({ TRAIL_SOURCE: 'nope' }, { slack: true })).toThrow(
+      /SLACK_BOT_TOKEN: required[\s\S]*SLACK_SIGNING_SECRET: required[\s\S]*TRAIL_SOURCE/,
+    );
+  });
+
+  it('refuses a setting in the YAML file that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-config-'));
+    writeFileSync(join(dir, 'typo.yml'), 'TRAIL_REGION: eu-west-1\n');
+    expect(() => loadConfig({ TRAIL_CONFIG: join(dir, 'typo.yml') })).toThrow(
+      /sets TRAIL_REGION, which is not a setting/,
+    );
+  });
+
   it('requires the Slack variables only for the Slack front, naming each', () => {
     expect(() => requireSlack(loadConfig({}))).toThrow(/SLACK_BOT_TOKEN[\s\S]*SLACK_SIGNING_SECRET/);
     const s = requireSlack(

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type TrailApp } from '../src/app.js';
-import { Secret } from '../src/config.js';
-import { INVICTUS_DIR } from './helpers/data.js';
-import { testDeps } from './helpers/deps.js';
-import { FakeSlack } from './helpers/fake-slack.js';
-import { postSigned, slashCommandBody } from './helpers/signed.js';
-import { assertInert, texts } from './helpers/slack.js';
+import { buildApp, type TrailApp } from '../../handlers/app.js';
+import { Secret } from '../../src/config.js';
+import { INVICTUS_DIR } from '../helpers/data.js';
+import { testDeps } from '../helpers/deps.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
+import { postSigned, slashCommandBody } from '../helpers/signed.js';
+import { assertInert, texts } from '../helpers/slack.js';
 
 const SECRET = 'test-signing-secret';
 /** Slack's deadline for acknowledging a slash command. */

@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import type { CommandDeps } from '../commands/spec.js';
-import { handlerRoutes, registerHandlers } from '../handlers/index.js';
-import type { Secret } from './config.js';
-import type { Logger } from './log.js';
-import { EVENTS_PATH } from './slack/ids.js';
+import type { Secret } from '../src/config.js';
+import type { Logger } from '../src/log.js';
+import { EVENTS_PATH } from '../src/slack/ids.js';
+import { handlerRoutes, registerHandlers } from './index.js';
 
 /** What the Slack app needs beyond the command dependencies. */
 export interface SlackOptions {
@@ -32,12 +32,21 @@ export interface TrailApp {
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
   let level = LogLevel.INFO;
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  // Errors go to pino as `err`, so their message and stack are kept (JSON.stringify gives "{}").
+  const line = (level: 'debug' | 'info' | 'warn' | 'error', msg: unknown[]) => {
+    const err = msg.find((m) => m instanceof Error);
+    const text = msg
+      .filter((m) => m !== err)
+      .map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))
+      .join(' ');
+    if (err) child[level]({ err }, text);
+    else child[level](text);
+  };
   return {
-    debug: (...m) => child.debug(text(m)),
-    info: (...m) => child.info(text(m)),
-    warn: (...m) => child.warn(text(m)),
-    error: (...m) => child.error(text(m)),
+    debug: (...m) => line('debug', m),
+    info: (...m) => line('info', m),
+    warn: (...m) => line('warn', m),
+    error: (...m) => line('error', m),
     setLevel: (l) => {
       level = l;
     },
