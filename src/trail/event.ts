@@ -172,9 +172,17 @@ export function parseRecord(input: unknown, where = 'record'): TrailEvent {
   return ev;
 }
 
-/** The base name of an event, without the API version some services append (DeleteFunction20150331). */
+/**
+ * The API version some services append to event names: Lambda's DeleteFunction20150331 (and
+ * UpdateFunctionCode20150331v2), CloudFront's DeleteDistribution2020_05_31. One pattern, used by the
+ * matcher here and by the local source's SQL (RE2 reads it the same way).
+ */
+export const EVENT_VERSION_SUFFIX = '(\\d{8}|\\d{4}_\\d{2}_\\d{2})(v\\d+)?$';
+const versionSuffix = new RegExp(EVENT_VERSION_SUFFIX);
+
+/** The base name of an event, without the API version some services append. */
 export function baseEventName(name: string): string {
-  return name.replace(/\d{8}(v\d+)?$/, '');
+  return name.replace(versionSuffix, '');
 }
 
 /** True when the call failed: a failed attempt is still evidence of intent. */

@@ -51,39 +51,74 @@ export function resourceCandidates(e: TrailEvent): string[] {
   return [...out];
 }
 
-/** The last segment of an ARN or URL ("arn:aws:iam::1:user/alice" → "alice"); a plain name unchanged. */
-export function resourceTail(value: string): string {
-  if (value.startsWith('arn:')) {
-    const rest = value.split(':').slice(5).join(':');
-    const cut = Math.max(rest.lastIndexOf('/'), rest.lastIndexOf(':'));
-    return cut >= 0 ? rest.slice(cut + 1) : rest;
-  }
-  if (/^https?:\/\//.test(value)) return value.slice(value.lastIndexOf('/') + 1);
-  return value;
+/** The parts of an ARN: arn:partition:service:region:account:resource. */
+export interface Arn {
+  service: string;
+  region: string;
+  account: string;
+  /** "role" in role/x, "log-group" in log-group:/x:*; absent for S3 buckets, SNS topics, SQS queues. */
+  type?: string | undefined;
+  /** The resource after its type: "path/name", "/aws/x" (a trailing ":*" dropped). */
+  id: string;
 }
 
-/** The service an ARN belongs to ("arn:aws:s3:::b" → "s3"), if it is one. */
-export function arnService(value: string): string | undefined {
-  return value.startsWith('arn:') ? value.split(':')[2] : undefined;
+/** Read an ARN, or undefined when `value` is not one. */
+export function parseArn(value: string): Arn | undefined {
+  const p = value.split(':');
+  if (p[0] !== 'arn' || p.length < 6 || !p[2]) return undefined;
+  const resource = p.slice(5).join(':').replace(/:\*$/, '');
+  const m = /^([a-z][a-z0-9-]*)[/:](.+)$/i.exec(resource);
+  const untyped = p[2] === 's3' || p[2] === 'sns' || p[2] === 'sqs';
+  return {
+    service: p[2],
+    region: p[3] ?? '',
+    account: p[4] ?? '',
+    ...(m && !untyped ? { type: m[1], id: m[2] as string } : { id: resource }),
+  };
+}
+
+/** The names an ARN's resource may be recorded under: the id, its last path segment, an SSM path. */
+function namesOf(a: Arn): string[] {
+  const last = a.id.slice(a.id.lastIndexOf('/') + 1);
+  return [a.id, last, `/${a.id}`];
+}
+
+/** A bare name as recorded: a queue URL's last segment, anything else unchanged. */
+function bareName(value: string): string {
+  return /^https?:\/\//.test(value) ? value.slice(value.lastIndexOf('/') + 1) : value;
 }
 
 /**
- * Does `candidate` (from an event) name the resource the user asked about? Exact, never a substring:
- * "bucket-x" must not match "bucket-x-logs". An ARN asked about matches that ARN, or a bare name in an
- * event of the same service.
+ * The shortest form of a name or ARN that every recorded form contains ("arn:aws:iam::1:user/ops/alice"
+ * → "alice"), for pre-filters that search text and lookup attributes that take a bare name.
  */
-export function sameResource(term: string, candidate: string, eventSource: string): boolean {
+export function resourceTail(value: string): string {
+  const a = parseArn(value);
+  if (a) return a.id.slice(a.id.lastIndexOf('/') + 1);
+  return bareName(value);
+}
+
+/**
+ * Does `candidate` (from event `e`) name the resource the user asked about? Exact, never a substring:
+ * "bucket-x" must not match "bucket-x-logs". An ARN asked about matches that ARN, or a bare name in an
+ * event of the same service, account and region, deleting a resource of the ARN's type.
+ */
+export function sameResource(term: string, candidate: string, e: TrailEvent): boolean {
   if (term === candidate) return true;
-  const termIsArn = term.startsWith('arn:');
-  const candIsArn = candidate.startsWith('arn:');
-  if (termIsArn && candIsArn) return false;
-  if (termIsArn) {
-    return resourceTail(term) === candidate && `${arnService(term)}.amazonaws.com` === eventSource;
-  }
-  return resourceTail(candidate) === term;
+  const t = parseArn(term);
+  const c = parseArn(candidate);
+  if (t && c) return false;
+  if (c) return namesOf(c).includes(term);
+  if (!t) return bareName(candidate) === term;
+  if (`${t.service}.amazonaws.com` !== e.source) return false;
+  if (t.account && e.account !== 'unknown' && t.account !== e.account) return false;
+  if (t.region && t.region !== e.region) return false;
+  const kind = deletionKind(e.source, baseEventName(e.name));
+  if (kind?.arnType && t.type && kind.arnType !== t.type) return false;
+  return namesOf(t).includes(bareName(candidate));
 }
 
 /** True when the event acted on the resource named by `term` (a name or an ARN). */
 export function touchesResource(e: TrailEvent, term: string): boolean {
-  return resourceCandidates(e).some((c) => sameResource(term, c, e.source));
+  return resourceCandidates(e).some((c) => sameResource(term, c, e));
 }

@@ -56,7 +56,7 @@ export async function whoDeleted(
   for (const event of events) {
     const kind = deletionKind(event.source, baseEventName(event.name));
     if (!kind) continue;
-    const resource = resourceCandidates(event).find((c) => sameResource(q.target, c, event.source));
+    const resource = resourceCandidates(event).find((c) => sameResource(q.target, c, event));
     if (resource !== undefined) found.push({ event, kind: kind.kind, resource });
   }
   return {

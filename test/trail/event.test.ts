@@ -91,6 +91,8 @@ describe('baseEventName', () => {
   it('drops API versions some services append', () => {
     expect(baseEventName('DeleteFunction20150331')).toBe('DeleteFunction');
     expect(baseEventName('UpdateFunctionCode20150331v2')).toBe('UpdateFunctionCode');
+    expect(baseEventName('DeleteDistribution2020_05_31')).toBe('DeleteDistribution');
     expect(baseEventName('DeleteBucket')).toBe('DeleteBucket');
+    expect(baseEventName('Describe2Things')).toBe('Describe2Things');
   });
 });

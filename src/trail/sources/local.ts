@@ -3,7 +3,7 @@ import { join, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
-import { parseRecord, type TrailEvent } from '../event.js';
+import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
 import type { EventSource, SearchProgress, SearchResult } from './types.js';
@@ -212,7 +212,8 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
   }
   if (q.eventNames) {
     params.names = listValue([...q.eventNames]);
-    where.push(`list_contains($names, regexp_replace(eventName, '\\d{8}(v\\d+)?$', ''))`);
+    params.versionSuffix = EVENT_VERSION_SUFFIX;
+    where.push("list_contains($names, regexp_replace(eventName, $versionSuffix, ''))");
   }
   if (q.resource !== undefined) {
     params.resource = resourceTail(q.resource);
@@ -244,10 +245,16 @@ export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAU
   return { sql, params };
 }
 
-/** The second pass, over the files with candidates only: the newest candidates as whole records. */
+/**
+ * Candidates read whole in the second pass, at most: the pre-filter is broader than the exact match,
+ * so the limit of the answer cannot be applied before `matchesQuery` has decided.
+ */
+export const MAX_CANDIDATE_ROWS = 100_000;
+
+/** The second pass, over the files with candidates only: the candidates as whole records, newest first. */
 export function buildRowsSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
   const { where, params } = conditionOf(q);
-  params.limit = q.limit;
+  params.limit = MAX_CANDIDATE_ROWS;
   const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
   const sql =
     `WITH recs AS (${readsOf(RECORD_STRUCT, shapes, maxFileBytes)}) ` +
@@ -347,18 +354,24 @@ export class LocalSource implements EventSource {
       q,
       files.filter((f) => hitFiles.has(f.path)),
     );
-    const events: TrailEvent[] = [];
+    const exact: TrailEvent[] = [];
     rows.forEach((row, i) => {
       const ev = parseRecord(row.json, `local[${i}]`);
-      if (matchesQuery(ev, q)) events.push(ev);
+      if (matchesQuery(ev, q)) exact.push(ev);
     });
-    events.sort(newestFirst);
+    exact.sort(newestFirst);
     if (candidates > rows.length) {
-      warnings.push(`More than ${q.limit} events may match; the newest ${events.length} are shown.`);
+      warnings.push(
+        `Over ${MAX_CANDIDATE_ROWS} events came close to the question; only the newest were checked. Narrow it with --since/--until.`,
+      );
+    }
+    const events = exact.slice(0, q.limit);
+    if (exact.length > events.length) {
+      warnings.push(`${exact.length} events match; the newest ${events.length} are shown.`);
     }
     return {
       events,
-      matched: candidates > rows.length ? candidates : events.length,
+      matched: exact.length,
       examined,
       scope,
       warnings,

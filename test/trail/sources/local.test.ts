@@ -195,6 +195,22 @@ describe('the local source on bad directories', () => {
     expect(r.examined).toBe(40_000);
   });
 
+  it('decides the limit after the exact match: newer near-misses cannot push out a real deletion', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-near-'));
+    const del = (i: number, bucket: string) => ({
+      eventTime: `2026-01-0${i}T00:00:00Z`,
+      eventName: 'DeleteBucket',
+      eventSource: 's3.amazonaws.com',
+      eventID: `e${i}`,
+      requestParameters: { bucketName: bucket },
+    });
+    const records = [del(1, 'bucket-x'), ...[2, 3, 4, 5].map((i) => del(i, 'bucket-x-logs'))];
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ Records: records }));
+    const r = await source(dir).search(q({ eventNames: ['DeleteBucket'], resource: 'bucket-x', limit: 2 }));
+    expect(r.events.map((e) => e.id)).toEqual(['e1']);
+    expect(r.matched).toBe(1);
+  });
+
   it('reports a corrupt log file as a clear failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailbot-corrupt-'));
     writeFileSync(join(dir, 'broken.json'), '{"Records": [{"eventTime": ');
