@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
@@ -31,6 +32,9 @@ const RECORD_FIELDS = [
   ['resources', 'JSON'],
 ] as const;
 const RECORD_STRUCT = `STRUCT(${RECORD_FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
+
+/** A directory holding this file is demo data: every answer from it says so. */
+export const DEMO_MARKER = 'DEMO-DATA.txt';
 
 /** A log file found under the directory, with what its S3 key says about it. */
 export interface LogFile {
@@ -325,11 +329,15 @@ export class LocalSource implements EventSource {
     // Open DuckDB while the files are listed.
     void this.#connect().catch(() => {});
     const { files, unreadable } = await findLogFiles(this.opts.dir, q);
+    const demo = existsSync(join(this.opts.dir, DEMO_MARKER))
+      ? ['DEMO DATA: these are generated events, not from any AWS account (set TRAIL_LOGS_DIR or --source).']
+      : [];
     const warnings = unreadable.length
       ? [
           `${unreadable.length} file(s) are not CloudTrail logs and were skipped: ${unreadable.slice(0, 3).join(', ')}`,
         ]
       : [];
+    warnings.unshift(...demo);
     const scope = {
       source: 'local' as const,
       regions: q.regions ?? [],

@@ -20,6 +20,10 @@ import type { EventSource, SearchProgress, SearchResult } from './types.js';
 
 /** LookupEvents keeps management events for 90 days. */
 export const LOOKUP_RETENTION_DAYS = 90;
+/** Where LookupEvents keeps the events of global services (IAM, STS, CloudFront). */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';
+/** How far past 90 days a range may start and still be read as "the last 90 days". */
+const RETENTION_GRACE_MS = 60 * 60_000;
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;
 
@@ -80,13 +84,15 @@ export class LookupSource implements EventSource {
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
     const now = this.opts.now();
     const oldest = subDays(now, LOOKUP_RETENTION_DAYS);
-    if (q.range.start.getTime() < oldest.getTime()) {
+    // "--since 90d" was resolved a moment before this check: allow that much, and start at the edge.
+    if (q.range.start.getTime() < oldest.getTime() - RETENTION_GRACE_MS) {
       throw new SourceCannotAnswerError(
         `LookupEvents keeps only the last ${LOOKUP_RETENTION_DAYS} days of management events, and this question starts ` +
           `${formatUtc(q.range.start)}, before ${formatUtc(oldest)}. Use a --since within 90 days, or search your ` +
           `S3 archive of CloudTrail logs with --source local --logs <dir>.`,
       );
     }
+    const start = new Date(Math.max(q.range.start.getTime(), oldest.getTime()));
     const regions = q.regions ?? this.opts.regions;
     const account = this.opts.accountId ?? 'default';
     if (q.accounts && this.opts.accountId && !q.accounts.includes(this.opts.accountId)) {
@@ -110,7 +116,7 @@ export class LookupSource implements EventSource {
           do {
             const input = {
               ...(attr ? { LookupAttributes: [attr] } : {}),
-              StartTime: q.range.start,
+              StartTime: start,
               EndTime: q.range.end,
               MaxResults: PAGE_SIZE,
               ...(token ? { NextToken: token } : {}),
@@ -154,6 +160,11 @@ export class LookupSource implements EventSource {
       ...perRegion.flatMap((r) => (r.status === 'fulfilled' ? r.value.warnings : [])),
       ...failures.map((f) => `${f.region}: not searched — ${(f.err as Error).message}`),
     ];
+    if (!regions.includes(GLOBAL_EVENTS_REGION)) {
+      warnings.push(
+        `IAM, STS and CloudFront events are recorded in ${GLOBAL_EVENTS_REGION}, which was not searched (add it with --region).`,
+      );
+    }
     return {
       events: all.slice(0, q.limit),
       matched: all.length,

@@ -8,7 +8,7 @@ import { type ArchiveSummary, generateArchive } from '../../../src/demo/generate
 import { SourceUnavailableError } from '../../../src/errors.js';
 import { DELETION_EVENT_NAMES } from '../../../src/trail/deletions.js';
 import type { TrailQuery } from '../../../src/trail/query.js';
-import { findLogFiles, LocalSource, layoutOf } from '../../../src/trail/sources/local.js';
+import { DEMO_MARKER, findLogFiles, LocalSource, layoutOf } from '../../../src/trail/sources/local.js';
 import { CLOUDTRAIL_DATA, INVICTUS_DIR, rawRecords, SNITCH_DIR, STRATUS_DIR } from '../../helpers/data.js';
 
 const ALL_TIME = {
@@ -209,6 +209,17 @@ describe('the local source on bad directories', () => {
     const r = await source(dir).search(q({ eventNames: ['DeleteBucket'], resource: 'bucket-x', limit: 2 }));
     expect(r.events.map((e) => e.id)).toEqual(['e1']);
     expect(r.matched).toBe(1);
+  });
+
+  it('marks every answer from the demo archive as demo data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-demo-'));
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify([{ eventTime: '2026-01-01T00:00:00Z', eventName: 'X', eventSource: 's' }]),
+    );
+    expect((await source(dir).search(q())).warnings).toEqual([]);
+    writeFileSync(join(dir, DEMO_MARKER), 'demo');
+    expect((await source(dir).search(q())).warnings).toEqual([expect.stringMatching(/^DEMO DATA: /)]);
   });
 
   it('reports a corrupt log file as a clear failure', async () => {

@@ -128,6 +128,23 @@ describe('the lookup source', () => {
     expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(0);
   });
 
+  it('reads "the last 90 days" as the whole retention, starting at its edge', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    const start = new Date(NOW.getTime() - 90 * 86_400_000 - 1000);
+    await lookup().search({ ...whoDeletedX, range: { ...range, start } });
+    const input = ct.commandCalls(LookupEventsCommand)[0]?.args[0].input;
+    expect(input?.StartTime).toEqual(new Date(NOW.getTime() - 90 * 86_400_000));
+  });
+
+  it('says when the region of global events was left out', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    const r = await lookup({ regions: ['eu-west-1'] }).search(whoDeletedX);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/IAM, STS and CloudFront events are recorded in us-east-1/),
+    ]);
+    expect((await lookup().search(whoDeletedX)).warnings).toEqual([]);
+  });
+
   it('queries configured regions in parallel', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
