@@ -9,7 +9,7 @@ const DELIVERY_LAG_MS = 15 * 60_000;
 /** "alice" with the ARN beside it, for any principal. */
 export function principalParts(e: TrailEvent): Inline[] {
   const p = e.principal;
-  const parts: Inline[] = [{ lit: p.display }, ` (${p.type})`];
+  const parts: Inline[] = [{ lit: p.display }, ' (', { lit: p.type }, ')'];
   const arn = p.roleArn ?? p.arn;
   if (arn) parts.push(' ', { lit: arn });
   return parts;
@@ -106,7 +106,9 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
     });
   }
   const scope: Inline[] = [
-    `Searched ${search.scope.detail}, ${describeRange(q.range)}`,
+    'Searched ',
+    { lit: search.scope.detail },
+    `, ${describeRange(q.range)}`,
     q.range.defaulted ? ' (the default range; widen it with --since)' : '',
     '. Regions: ',
     ...some(search.scope.regions),
@@ -123,6 +125,7 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
       ],
     });
   }
-  for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', w] });
+  // Warnings name files, regions and AWS errors: literals.
+  for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', { lit: w }] });
   return { summary, blocks };
 }

@@ -5,7 +5,7 @@ import { INVICTUS_DIR } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned, slashCommandBody } from '../helpers/signed.js';
-import { assertInert, texts } from '../helpers/slack.js';
+import { assertInert, outsideCode, texts } from '../helpers/slack.js';
 
 const SECRET = 'test-signing-secret';
 /** Slack's deadline for acknowledging a slash command. */
@@ -103,6 +103,24 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     const msg = JSON.parse(ack.text);
     expect(texts(msg.blocks).join('\n')).toContain('--logs is for the terminal');
     for (const t of [msg.text, ...texts(msg.blocks)]) assertInert(t);
+  });
+
+  it('shows words it does not know as literals: no link, no formatting', async () => {
+    const r = responseUrl();
+    const ack = await postSigned(
+      url,
+      slashCommandBody({ text: '*https://evil.example/login*', responseUrl: r.url }),
+      {
+        secret: SECRET,
+      },
+    );
+    const msg = JSON.parse(ack.text);
+    const all = [msg.text, ...texts(msg.blocks)];
+    expect(all.join('\n')).toContain('There is no subcommand');
+    for (const t of all) {
+      expect(outsideCode(t)).not.toContain('evil.example');
+      assertInert(t);
+    }
   });
 
   it('answers help from the same command table', async () => {

@@ -21,3 +21,8 @@ export function assertInert(text: string) {
   expect(text).not.toMatch(/<https?:/);
   expect(text).not.toMatch(/<[^>]*\|/);
 }
+
+/** The text with its inline code spans removed: what Slack would format, link or auto-link. */
+export function outsideCode(text: string): string {
+  return text.replace(/`[^`]*`/g, '');
+}

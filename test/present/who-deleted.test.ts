@@ -4,7 +4,7 @@ import { toSlack } from '../../src/slack/blocks.js';
 import { toText } from '../../src/terminal/text.js';
 import { parseRecord } from '../../src/trail/event.js';
 import type { Deletion, WhoDeletedAnswer } from '../../src/trail/who-deleted.js';
-import { assertInert, texts } from '../helpers/slack.js';
+import { assertInert, outsideCode, texts } from '../helpers/slack.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const range = {
@@ -109,7 +109,11 @@ describe('presentWhoDeleted', () => {
     a.question.target = hostile;
     a.search.scope.regions = [hostile];
     const msg = toSlack(presentWhoDeleted(a, NOW));
-    for (const t of [msg.text, ...texts(msg.blocks)]) assertInert(t);
+    for (const t of [msg.text, ...texts(msg.blocks)]) {
+      assertInert(t);
+      // Every outside value sits in a code span: none of the hostile text is left outside one.
+      expect(outsideCode(t)).not.toMatch(/evil|bold|channel|U123/);
+    }
     // Outside values sit in code spans: bold and italics markers in them are inert.
     expect(texts(msg.blocks).join('\n')).toContain(
       '`&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; *bold* _it_ ˋtickˋ &amp;amp; ⏎ new`',
