@@ -3,7 +3,6 @@ import type { CommandDeps } from '../../commands/spec.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/queue.js';
-import { LimiterRegistry } from '../../src/trail/limiter.js';
 import type { SourceProvider } from '../../src/trail/sources/index.js';
 import { createSourceProvider } from '../../src/trail/sources/index.js';
 
@@ -34,7 +33,6 @@ export function testDeps(
       cloudTrailFor: () => {
         throw new Error('no CloudTrail client in this test');
       },
-      limiters: new LimiterRegistry(2, 1000),
       now,
     });
   const questions = questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS);

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
-import type { LimiterRegistry } from '../limiter.js';
 import { LocalSource } from './local.js';
 import { LookupSource } from './lookup.js';
 import type { EventSource, SourceName } from './types.js';
@@ -21,7 +20,6 @@ export interface SourceProvider {
 export interface SourceProviderDeps {
   config: Config;
   cloudTrailFor: (region: string) => CloudTrailClient;
-  limiters: LimiterRegistry;
   now: () => Date;
 }
 
@@ -47,7 +45,6 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
           clientFor: deps.cloudTrailFor,
           regions: deps.config.TRAIL_REGIONS,
           accountId: deps.config.TRAIL_ACCOUNT_ID,
-          limiters: deps.limiters,
           maxPages: deps.config.TRAIL_LOOKUP_MAX_PAGES,
           now: deps.now,
         });

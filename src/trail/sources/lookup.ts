@@ -13,7 +13,6 @@ import {
 } from '../../errors.js';
 import { formatUtc } from '../../time.js';
 import { parseRecord, type TrailEvent } from '../event.js';
-import type { LimiterRegistry } from '../limiter.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
 import type { EventSource, SearchProgress, SearchResult } from './types.js';
@@ -29,12 +28,14 @@ const PAGE_SIZE = 50;
 
 /** What the lookup source is built from; every outside thing is passed in. */
 export interface LookupSourceOptions {
-  /** A CloudTrail client for a region (built with the SDK's adaptive retries). */
+  /**
+   * A CloudTrail client for a region, built with the SDK's adaptive retries and the account-region rate
+   * limiter on every attempt (`cloudTrailClients` in src/wiring.ts).
+   */
   clientFor: (region: string) => CloudTrailClient;
   regions: string[];
-  /** The account the credentials belong to, when known: keys the rate limiter and names the scope. */
+  /** The account the credentials belong to, when known: names the scope. */
   accountId?: string | undefined;
-  limiters: LimiterRegistry;
   maxPages: number;
   now: () => Date;
 }
@@ -94,7 +95,6 @@ export class LookupSource implements EventSource {
     }
     const start = new Date(Math.max(q.range.start.getTime(), oldest.getTime()));
     const regions = q.regions ?? this.opts.regions;
-    const account = this.opts.accountId ?? 'default';
     if (q.accounts && this.opts.accountId && !q.accounts.includes(this.opts.accountId)) {
       throw new SourceCannotAnswerError(
         `LookupEvents here reads account ${this.opts.accountId} only; --account ${q.accounts.join(',')} is not configured.`,
@@ -105,7 +105,6 @@ export class LookupSource implements EventSource {
     const perRegion = await Promise.allSettled(
       regions.map(async (region) => {
         const client = this.opts.clientFor(region);
-        const limit = this.opts.limiters.for(`${account}:${region}`);
         const found = new Map<string, TrailEvent>();
         const warnings: string[] = [];
         for (const attr of lookupAttributesFor(q)) {
@@ -123,7 +122,7 @@ export class LookupSource implements EventSource {
             };
             let page: LookupEventsCommandOutput;
             try {
-              page = await limit(() => client.send(new LookupEventsCommand(input)));
+              page = await client.send(new LookupEventsCommand(input));
             } catch (err) {
               throw mapAwsError(err, region);
             }

@@ -45,19 +45,13 @@ function entry(eventName: string, bucketName: string, time: string, extra: Recor
 let ct: AwsClientStub<CloudTrailClient>;
 
 function lookup(
-  opts: {
-    regions?: string[];
-    maxPages?: number;
-    limiters?: LimiterRegistry;
-    client?: () => CloudTrailClient;
-  } = {},
+  opts: { regions?: string[]; maxPages?: number; client?: (region: string) => CloudTrailClient } = {},
 ) {
   const client = new CloudTrailClient({ region: 'us-east-1' });
   return new LookupSource({
     clientFor: opts.client ?? (() => client),
     regions: opts.regions ?? ['us-east-1'],
     accountId: '111122223333',
-    limiters: opts.limiters ?? new LimiterRegistry(100, 1000),
     maxPages: opts.maxPages ?? 20,
     now: () => NOW,
   });
@@ -161,23 +155,6 @@ describe('the lookup source', () => {
     expect(r.scope.regions).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
   });
 
-  it('keeps every caller of an account and region under 2 requests per second together', async () => {
-    const stamps: number[] = [];
-    ct.on(LookupEventsCommand).callsFake(async (input: LookupEventsCommandInput) => {
-      stamps.push(performance.now());
-      return input.NextToken ? { Events: [] } : { Events: [], NextToken: 'next' };
-    });
-    const limiters = new LimiterRegistry(2, 1000);
-    // Three questions at once, two pages each: six calls on one account-region budget.
-    await Promise.all([1, 2, 3].map(() => lookup({ limiters }).search(whoDeletedX)));
-    expect(stamps).toHaveLength(6);
-    stamps.sort((a, b) => a - b);
-    for (let i = 2; i < stamps.length; i++) {
-      // Any three consecutive calls span at least a second (a few ms of timer slack allowed).
-      expect((stamps[i] as number) - (stamps[i - 2] as number)).toBeGreaterThanOrEqual(990);
-    }
-  });
-
   it('maps AccessDenied to the IAM action the role lacks', async () => {
     ct.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const err = await lookup()
@@ -205,7 +182,6 @@ describe('the lookup source', () => {
     const partial = await new LookupSource({
       clientFor: (region) => (region === 'eu-west-1' ? failing : good),
       regions: ['us-east-1', 'eu-west-1'],
-      limiters: new LimiterRegistry(100, 1000),
       maxPages: 5,
       now: () => NOW,
     }).search(whoDeletedX);
@@ -221,24 +197,32 @@ describe('the lookup source', () => {
 describe('the lookup source against a CloudTrail endpoint on 127.0.0.1', () => {
   let server: Server;
   let endpoint: string;
-  let throttleFirst = 0;
-  let requests = 0;
+  /** Answer with ThrottlingException to these request numbers (1-based). */
+  let throttle: (n: number) => boolean = () => false;
+  let stamps: number[] = [];
   beforeEach(async () => {
-    requests = 0;
+    stamps = [];
     server = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
-        requests++;
+        stamps.push(performance.now());
         expect(req.headers['x-amz-target']).toMatch(/LookupEvents$/);
-        if (requests <= throttleFirst) {
+        if (throttle(stamps.length)) {
           res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
           res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
           return;
         }
+        // Two pages a question: the deletion and a token, then an empty last page.
+        const input = JSON.parse(body) as { NextToken?: string };
         const e = entry('DeleteBucket', 'bucket-x', '2026-11-24T10:00:00Z');
+        const page = input.NextToken
+          ? { Events: [] }
+          : { Events: [{ ...e, EventTime: e.EventTime.getTime() / 1000 }], NextToken: 'page-2' };
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify({ Events: [{ ...e, EventTime: e.EventTime.getTime() / 1000 }] }));
+        res.end(JSON.stringify(page));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -246,27 +230,42 @@ describe('the lookup source against a CloudTrail endpoint on 127.0.0.1', () => {
   });
   afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
-  const realClients = (maxAttempts: number) =>
+  const realClients = (maxAttempts: number, limiters = new LimiterRegistry(100, 1000)) =>
     cloudTrailClients({
       endpoint,
       maxAttempts,
+      limiters,
+      accountId: '111122223333',
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
     });
 
   it('retries throttling with the SDK and answers', async () => {
-    throttleFirst = 2;
-    const r = await lookup({ client: realClients(4) as () => CloudTrailClient }).search(whoDeletedX);
-    expect(requests).toBe(3);
+    throttle = (n) => n <= 2;
+    const r = await lookup({ client: realClients(4) }).search(whoDeletedX);
+    expect(stamps).toHaveLength(4); // two throttled attempts, then two pages
     expect(r.events.map((e) => e.name)).toEqual(['DeleteBucket']);
   });
 
   it('gives up on persistent throttling with a clear message', async () => {
-    throttleFirst = 100;
-    const err = await lookup({ client: realClients(2) as () => CloudTrailClient })
+    throttle = () => true;
+    const err = await lookup({ client: realClients(2) })
       .search(whoDeletedX)
       .catch((e) => e);
-    expect(requests).toBe(2);
+    expect(stamps).toHaveLength(2);
     expect(err).toBeInstanceOf(UpstreamThrottledError);
     expect(err.message).toBe('CloudTrail is throttling this account; try again in a minute.');
   });
+
+  it('keeps every request of an account and region under 2 a second, retries and several questions included', async () => {
+    // Every third request is throttled, so the SDK retries some of them.
+    throttle = (n) => n % 3 === 0;
+    const clients = realClients(6, new LimiterRegistry(2, 1000));
+    const answers = await Promise.all([1, 2, 3].map(() => lookup({ client: clients }).search(whoDeletedX)));
+    expect(answers.every((a) => a.events.length === 1)).toBe(true);
+    expect(stamps.length).toBeGreaterThanOrEqual(8); // six pages and at least two retries
+    for (let i = 2; i < stamps.length; i++) {
+      // Any three consecutive requests the server saw span at least a second (a little timer slack).
+      expect((stamps[i] as number) - (stamps[i - 2] as number)).toBeGreaterThanOrEqual(985);
+    }
+  }, 20_000);
 });
