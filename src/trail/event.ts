@@ -81,7 +81,16 @@ export interface TrailEvent {
   resources: EventResource[];
   readOnly?: boolean | undefined;
   requestParameters: Record<string, unknown>;
+  /** What the service answered, when it is an object (ConsoleLogin: Success or Failure). */
+  responseElements?: Record<string, unknown> | undefined;
+  /** Extra facts some events carry (ConsoleLogin: MFAUsed). */
+  additionalEventData?: Record<string, unknown> | undefined;
+  /** AwsApiCall, AwsConsoleSignIn, AwsServiceEvent … */
+  eventType?: string | undefined;
 }
+
+const objectOrUndefined = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 const u = (v: string | null | undefined): string | undefined => (v === null || v === '' ? undefined : v);
 
@@ -146,6 +155,9 @@ export function normalizeRecord(r: RawRecord): TrailEvent {
     resources: (r.resources ?? []).map((x) => ({ arn: u(x.ARN) ?? u(x.arn), type: u(x.type) })),
     readOnly: readOnlyOf(r.readOnly),
     requestParameters: r.requestParameters ?? {},
+    responseElements: objectOrUndefined(r.responseElements),
+    additionalEventData: objectOrUndefined(r.additionalEventData),
+    eventType: u(r.eventType),
   };
 }
 

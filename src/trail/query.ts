@@ -1,5 +1,6 @@
 import type { TimeRange } from '../time.js';
 import { baseEventName, type TrailEvent } from './event.js';
+import { matchesPrincipal, type PrincipalFilter } from './principal.js';
 import { touchesResource } from './resources.js';
 
 /** A question about CloudTrail, independent of the source that answers it. */
@@ -11,10 +12,31 @@ export interface TrailQuery {
   accounts?: string[] | undefined;
   /** Base event names (versions like DeleteFunction20150331 match DeleteFunction). */
   eventNames?: readonly string[] | undefined;
+  /** Services (eventSource), e.g. iam.amazonaws.com. */
+  eventSources?: readonly string[] | undefined;
   /** A resource name or ARN the event must act on. */
   resource?: string | undefined;
+  /** Who acted. */
+  principal?: PrincipalFilter | undefined;
+  /** userIdentity.type, e.g. Root. */
+  identityTypes?: readonly string[] | undefined;
+  /** The caller's address (sourceIPAddress). */
+  sourceIp?: string | undefined;
+  /** Only calls that succeeded, or only those that failed (an errorCode). */
+  outcome?: 'success' | 'failure' | undefined;
+  /** Error codes, each matching itself and longer codes it begins (AccessDenied → AccessDeniedException). */
+  errorCodes?: readonly string[] | undefined;
+  /** A last condition no source can push down (ConsoleLogin's MFAUsed); applied after reading. */
+  where?: ((e: TrailEvent) => boolean) | undefined;
   /** At most this many events come back, newest first. */
   limit: number;
+}
+
+/** Does an error code match one of the codes asked for (a code or one it begins)? */
+export function matchesErrorCode(code: string | undefined, codes: readonly string[]): boolean {
+  if (code === undefined) return false;
+  const bare = code.replace(/^Client\./, '');
+  return codes.some((c) => bare.startsWith(c));
 }
 
 /**
@@ -27,7 +49,15 @@ export function matchesQuery(e: TrailEvent, q: TrailQuery): boolean {
   if (q.regions && !q.regions.includes(e.region)) return false;
   if (q.accounts && !q.accounts.includes(e.account)) return false;
   if (q.eventNames && !q.eventNames.includes(baseEventName(e.name))) return false;
+  if (q.eventSources && !q.eventSources.includes(e.source)) return false;
+  if (q.identityTypes && !q.identityTypes.includes(e.principal.type)) return false;
+  if (q.sourceIp !== undefined && e.sourceIp !== q.sourceIp) return false;
+  if (q.outcome === 'success' && e.errorCode !== undefined) return false;
+  if (q.outcome === 'failure' && e.errorCode === undefined) return false;
+  if (q.errorCodes && !matchesErrorCode(e.errorCode, q.errorCodes)) return false;
+  if (q.principal && !matchesPrincipal(e, q.principal)) return false;
   if (q.resource !== undefined && !touchesResource(e, q.resource)) return false;
+  if (q.where && !q.where(e)) return false;
   return true;
 }
 

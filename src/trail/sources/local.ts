@@ -5,6 +5,7 @@ import { gunzipSync, constants as zc } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
 import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js';
+import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
 import type { EventSource, SearchProgress, SearchResult } from './types.js';
@@ -29,6 +30,8 @@ const RECORD_FIELDS = [
   ['errorMessage', 'VARCHAR'],
   ['readOnly', 'JSON'],
   ['requestParameters', 'JSON'],
+  ['responseElements', 'JSON'],
+  ['additionalEventData', 'JSON'],
   ['resources', 'JSON'],
 ] as const;
 const RECORD_STRUCT = `STRUCT(${RECORD_FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
@@ -156,15 +159,16 @@ const LARGE_FILE_FACTOR = 8;
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
-/** The fields the first pass reads: what the pre-filter needs, and nothing else. */
-const SCAN_FIELDS = [
-  'eventTime',
-  'eventName',
-  'awsRegion',
-  'recipientAccountId',
-  'requestParameters',
-  'resources',
-];
+/** The fields the first pass reads: what the query's pre-filter needs, and nothing else. */
+function scanFields(q: TrailQuery): string[] {
+  const f = ['eventTime', 'eventName', 'awsRegion', 'recipientAccountId'];
+  if (q.resource !== undefined) f.push('requestParameters', 'resources');
+  if (q.eventSources) f.push('eventSource');
+  if (q.principal || q.identityTypes) f.push('userIdentity');
+  if (q.sourceIp !== undefined) f.push('sourceIPAddress');
+  if (q.outcome || q.errorCodes) f.push('errorCode');
+  return f;
+}
 
 /** A record STRUCT of the named fields, typed as in RECORD_FIELDS. */
 function structOf(names: readonly string[]): string {
@@ -225,6 +229,24 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
       '(contains(requestParameters::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))',
     );
   }
+  if (q.eventSources) {
+    params.sources = listValue([...q.eventSources]);
+    where.push('list_contains($sources, eventSource)');
+  }
+  if (q.identityTypes) {
+    params.identityTypes = listValue([...q.identityTypes]);
+    where.push("list_contains($identityTypes, json_extract_string(userIdentity, '$.type'))");
+  }
+  if (q.principal) {
+    params.principal = principalNeedle(q.principal);
+    where.push('contains(userIdentity::VARCHAR, $principal)');
+  }
+  if (q.sourceIp !== undefined) {
+    params.sourceIp = q.sourceIp;
+    where.push('sourceIPAddress = $sourceIp');
+  }
+  if (q.outcome === 'success') where.push('errorCode IS NULL');
+  if (q.outcome === 'failure' || q.errorCodes) where.push('errorCode IS NOT NULL');
   return { where: where.join(' AND '), params };
 }
 
@@ -241,7 +263,7 @@ export interface BoundSql {
 export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
   const { where, params } = conditionOf(q);
   const sql =
-    `WITH recs AS (${readsOf(structOf(SCAN_FIELDS), shapes, maxFileBytes)}), ` +
+    `WITH recs AS (${readsOf(structOf(scanFields(q)), shapes, maxFileBytes)}), ` +
     `scored AS (SELECT filename, awsRegion, recipientAccountId, (${where}) AS hit FROM recs) ` +
     'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, ' +
     'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +

@@ -40,20 +40,43 @@ export interface LookupSourceOptions {
   now: () => Date;
 }
 
+/** More event names than this are looked up by service, not one name at a time. */
+const MAX_NAME_LOOKUPS = 12;
+
 /**
- * The lookup attributes to run for a query: LookupEvents takes one attribute per call, so pick the most
- * selective the query has; everything else is filtered on the client by `matchesQuery`. A resource
- * given as an ARN is looked up by the ARN and by its bare name, since services index either.
+ * The lookups to run for a query, one pagination each: LookupEvents takes one attribute per call, so
+ * pick the most selective the query has (an access key, a resource, a user or session name, a few event
+ * names, a service); everything else is filtered on the client by `matchesQuery`. A resource given as
+ * an ARN is looked up by the ARN and by its bare name, since services index either.
  */
 export function lookupAttributesFor(q: TrailQuery): (LookupAttribute | undefined)[] {
+  const attr = (AttributeKey: LookupAttribute['AttributeKey'], AttributeValue: string): LookupAttribute => ({
+    AttributeKey,
+    AttributeValue,
+  });
+  const p = q.principal;
+  if (p?.kind === 'key') return [attr('AccessKeyId', p.accessKeyId)];
   if (q.resource !== undefined) {
-    const names = [...new Set([q.resource, resourceTail(q.resource)])];
-    return names.map((v) => ({ AttributeKey: 'ResourceName', AttributeValue: v }));
+    return [...new Set([q.resource, resourceTail(q.resource)])].map((v) => attr('ResourceName', v));
   }
-  if (q.eventNames?.length === 1 && q.eventNames[0]) {
-    return [{ AttributeKey: 'EventName', AttributeValue: q.eventNames[0] }];
-  }
+  // Username is the user name for IAM users and, for assumed roles, usually the session name.
+  if (p?.kind === 'user') return [attr('Username', p.name)];
+  if (p?.kind === 'session') return [attr('Username', p.session)];
+  if (p?.kind === 'arn') return [attr('Username', p.arn.slice(p.arn.lastIndexOf('/') + 1))];
+  if (q.eventNames && q.eventNames.length <= MAX_NAME_LOOKUPS)
+    return q.eventNames.map((n) => attr('EventName', n));
+  if (q.eventSources?.length === 1 && q.eventSources[0]) return [attr('EventSource', q.eventSources[0])];
   return [undefined];
+}
+
+/** Why LookupEvents cannot answer a query, if it cannot. */
+export function lookupCannotAnswer(q: TrailQuery): string | undefined {
+  if (q.sourceIp !== undefined) {
+    return 'LookupEvents cannot search by source IP (it would read every event of the range).';
+  }
+  if (q.errorCodes)
+    return 'LookupEvents cannot search by error code (it would read every event of the range).';
+  return undefined;
 }
 
 function mapAwsError(err: unknown, region: string): Error {
@@ -94,6 +117,12 @@ export class LookupSource implements EventSource {
       );
     }
     const start = new Date(Math.max(q.range.start.getTime(), oldest.getTime()));
+    const cannot = lookupCannotAnswer(q);
+    if (cannot) {
+      throw new SourceCannotAnswerError(
+        `${cannot} Ask with --source local --logs <dir> over your S3 archive of CloudTrail logs.`,
+      );
+    }
     const regions = q.regions ?? this.opts.regions;
     if (q.accounts && this.opts.accountId && !q.accounts.includes(this.opts.accountId)) {
       throw new SourceCannotAnswerError(
