@@ -1,9 +1,30 @@
+import { activityCommand } from './activity.js';
+import { deniedCommand } from './denied.js';
+import { eventCommand } from './event.js';
 import { helpCommand } from './help.js';
+import { iamChangesCommand } from './iam-changes.js';
+import { ipCommand } from './ip.js';
+import { keyCommand } from './key.js';
+import { loginsCommand } from './logins.js';
+import { rootCommand } from './root.js';
 import type { AnyCommand } from './spec.js';
+import { tamperingCommand } from './tampering.js';
 import { whoDeletedCommand } from './who-deleted.js';
 
 /** Every `/trail` subcommand, in the order help lists them. Both fronts route through this table. */
-export const COMMANDS: readonly AnyCommand[] = [whoDeletedCommand, helpCommand(() => COMMANDS)];
+export const COMMANDS: readonly AnyCommand[] = [
+  whoDeletedCommand,
+  activityCommand,
+  keyCommand,
+  ipCommand,
+  loginsCommand,
+  deniedCommand,
+  rootCommand,
+  iamChangesCommand,
+  tamperingCommand,
+  eventCommand,
+  helpCommand(() => COMMANDS),
+];
 
 /** The subcommand named `name`, if there is one. */
 export function findCommand(name: string): AnyCommand | undefined {

@@ -1,5 +1,6 @@
-import { ago, describeRange, formatUtc } from '../time.js';
+import { ago, describeRange, formatUtc, type TimeRange } from '../time.js';
 import type { TrailEvent } from '../trail/event.js';
+import type { SearchResult } from '../trail/sources/types.js';
 import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
 import type { Doc, DocBlock, Field, Inline } from './doc.js';
 
@@ -46,7 +47,8 @@ function some(xs: string[]): Inline[] {
   return [{ lit: xs.slice(0, 10).join(', ') }, more];
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** "1 event", "3 events". */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
@@ -105,19 +107,36 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
       overflowHint: hint,
     });
   }
-  const scope: Inline[] = [
-    'Searched ',
-    { lit: search.scope.detail },
-    `, ${describeRange(q.range)}`,
-    q.range.defaulted ? ' (the default range; widen it with --since)' : '',
-    '. Regions: ',
-    ...some(search.scope.regions),
-    '. Accounts: ',
-    ...some(search.scope.accounts),
-    `. ${plural(search.examined, 'event')} examined (source: ${search.scope.source}).`,
+  blocks.push(...scopeBlocks({ range: q.range, search }, now));
+  return { summary, blocks };
+}
+
+/**
+ * What was searched, after every answer: source, range (and whether it was the default), regions,
+ * accounts, events examined; the delivery-lag note when the range reaches the last minutes; warnings.
+ */
+export function scopeBlocks(
+  a: { range: TimeRange; search: Omit<SearchResult, 'events'> },
+  now: Date,
+): DocBlock[] {
+  const { range, search } = a;
+  const blocks: DocBlock[] = [
+    {
+      type: 'context',
+      parts: [
+        'Searched ',
+        { lit: search.scope.detail },
+        `, ${describeRange(range)}`,
+        range.defaulted ? ' (the default range; widen it with --since)' : '',
+        '. Regions: ',
+        ...some(search.scope.regions),
+        '. Accounts: ',
+        ...some(search.scope.accounts),
+        `. ${plural(search.examined, 'event')} examined (source: ${search.scope.source}).`,
+      ],
+    },
   ];
-  blocks.push({ type: 'context', parts: scope });
-  if (now.getTime() - q.range.end.getTime() < DELIVERY_LAG_MS) {
+  if (now.getTime() - range.end.getTime() < DELIVERY_LAG_MS) {
     blocks.push({
       type: 'context',
       parts: [
@@ -127,5 +146,5 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
   }
   // Warnings name files, regions and AWS errors: literals.
   for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', { lit: w }] });
-  return { summary, blocks };
+  return blocks;
 }

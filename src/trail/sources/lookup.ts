@@ -41,7 +41,7 @@ export interface LookupSourceOptions {
 }
 
 /** More event names than this are looked up by service, not one name at a time. */
-const MAX_NAME_LOOKUPS = 12;
+const MAX_NAME_LOOKUPS = 16;
 
 /**
  * The lookups to run for a query, one pagination each: LookupEvents takes one attribute per call, so

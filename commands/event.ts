@@ -1,0 +1,30 @@
+import { UsageError } from '../src/errors.js';
+import { BY } from '../src/trail/investigate.js';
+import { investigationCommand } from './investigation.js';
+
+/** Usage: event <EventName> [--resource name-or-ARN] [common flags] */
+export const eventCommand = investigationCommand({
+  name: 'event',
+  args: '<EventName> [--resource name-or-ARN]',
+  summary: 'any event by name (case-sensitive, as CloudTrail records it), optionally on one resource',
+  positional: 'one',
+  positionalName: 'event name, e.g. PutBucketPolicy',
+  options: { resource: { type: 'string' } },
+  build(word, v) {
+    const name = (word as string).trim();
+    if (!/^[A-Z][A-Za-z0-9]{1,127}$/.test(name)) {
+      throw new UsageError(
+        `"${name}" is not an event name: CloudTrail names are like PutBucketPolicy (case-sensitive).`,
+      );
+    }
+    const resource = v.resource as string | undefined;
+    if (resource !== undefined && (resource.length > 2048 || /\p{Cc}/u.test(resource))) {
+      throw new UsageError('That is not a resource name: too long or has control characters.');
+    }
+    return {
+      subject: resource ? `${name} on ${resource}` : `${name} events`,
+      query: { eventNames: [name], resource },
+      groupings: [BY.principal, BY.sourceIp, BY.errorCode],
+    };
+  },
+});

@@ -1,0 +1,88 @@
+import { ago, formatUtc } from '../time.js';
+import type { TrailEvent } from '../trail/event.js';
+import { BY, type Group, groupBy, type Investigation } from '../trail/investigate.js';
+import type { Doc, DocBlock, Inline } from './doc.js';
+import { plural, scopeBlocks } from './who-deleted.js';
+
+/** Rows of a summary shown before "and N more". */
+const GROUP_ROWS = 10;
+/** Newest events listed; the rest are counted. */
+const NEWEST = 25;
+
+function groupBlock(g: Group): DocBlock {
+  const parts: Inline[] = [{ bold: g.title }];
+  for (const r of g.rows.slice(0, GROUP_ROWS)) {
+    const failed = r.failures ? `, ${r.failures} failed` : '';
+    const when = r.count > 1 ? `${formatUtc(r.first)} → ${formatUtc(r.last)}` : formatUtc(r.first);
+    parts.push('\n', { lit: r.key }, ` — ${r.count}${failed}; ${when}`);
+  }
+  if (g.rows.length > GROUP_ROWS) parts.push(`\n…and ${g.rows.length - GROUP_ROWS} more`);
+  return { type: 'text', parts };
+}
+
+/** One event on one line: when, who, what, from where, and the error if it failed. */
+export function eventLine(e: TrailEvent): Inline[] {
+  const parts: Inline[] = [
+    `${formatUtc(e.time)}  `,
+    { lit: e.principal.display },
+    '  ',
+    { lit: e.name },
+    '  from ',
+    { lit: e.sourceIp ?? 'unknown' },
+    '  in ',
+    { lit: e.region },
+  ];
+  if (e.errorCode) parts.push('  failed: ', { lit: e.errorCode });
+  return parts;
+}
+
+/**
+ * An investigation's answer: the verdict first (how many events, by whom, first and last), then the
+ * summaries, then the newest events, then what was searched.
+ */
+export function presentInvestigation(inv: Investigation, now: Date): Doc {
+  const { events, search } = inv;
+  const blocks: DocBlock[] = [
+    { type: 'header', text: inv.subject.slice(0, 1).toUpperCase() + inv.subject.slice(1) },
+  ];
+  let summary: Inline[];
+  if (events.length === 0) {
+    summary = [`No events: ${inv.subject}.`];
+    blocks.push({
+      type: 'text',
+      parts: [{ bold: 'Answer: ' }, `no events in ${plural(search.examined, 'event')} examined.`],
+    });
+  } else {
+    const newest = events[0] as TrailEvent;
+    const oldest = events[events.length - 1] as TrailEvent;
+    const failures = events.filter((e) => e.errorCode).length;
+    const principals = new Set(events.map((e) => e.principal.arn ?? e.principal.display));
+    const ips = new Set(events.map((e) => e.sourceIp).filter(Boolean));
+    const shown = search.matched > events.length ? ` (the newest ${events.length} summarised)` : '';
+    summary = [`${plural(search.matched, 'event')}: ${inv.subject}; last at ${formatUtc(newest.time)}.`];
+    blocks.push({
+      type: 'text',
+      parts: [
+        { bold: 'Answer: ' },
+        `${plural(search.matched, 'event')}${shown}, ${failures} failed, by ${plural(principals.size, 'principal')} `,
+        `from ${plural(ips.size, 'address', 'addresses')}. First ${formatUtc(oldest.time)}, last ${formatUtc(newest.time)} `,
+        `(${ago(newest.time, now)}). Most active: `,
+        { lit: groupBy(events, BY.principal).rows[0]?.key ?? newest.principal.display },
+        '.',
+      ],
+    });
+    for (const g of inv.groups) if (g.rows.length) blocks.push(groupBlock(g));
+    blocks.push({ type: 'text', parts: [{ bold: `Newest ${Math.min(NEWEST, events.length)} events` }] });
+    blocks.push({
+      type: 'items',
+      items: events.slice(0, NEWEST).map((e) => [{ type: 'context', parts: eventLine(e) }]),
+      noun: 'events',
+      overflowHint: 'Run the same question in the terminal with --json for all of them.',
+    });
+    if (events.length > NEWEST) {
+      blocks.push({ type: 'context', parts: [`…and ${events.length - NEWEST} older events.`] });
+    }
+  }
+  blocks.push(...scopeBlocks({ range: inv.range, search }, now));
+  return { summary, blocks };
+}

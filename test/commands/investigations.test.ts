@@ -1,0 +1,220 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { CLOUDTRAIL_DATA, INVICTUS_DIR, rawRecords, SNITCH_DIR, STRATUS_DIR } from '../helpers/data.js';
+
+type Raw = {
+  eventID: string;
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  eventType?: string;
+  sourceIPAddress?: string;
+  errorCode?: string;
+  userIdentity?: { type?: string; userName?: string; accessKeyId?: string; arn?: string; invokedBy?: string };
+  responseElements?: { ConsoleLogin?: string } | null;
+  additionalEventData?: { MFAUsed?: string } | null;
+  requestParameters?: Record<string, unknown> | null;
+};
+
+const RAWS = [INVICTUS_DIR, STRATUS_DIR, SNITCH_DIR].flatMap((d) => rawRecords(d)) as Raw[];
+const ALL_TIME = ['--since', '2020-01-01', '--until', '2026-01-01'];
+
+/** Ask through the terminal front, as JSON, over every real file. */
+async function ask(words: string[], dir = CLOUDTRAIL_DATA) {
+  let out = '';
+  let err = '';
+  const code = await runCli(
+    [...words, '--logs', dir, ...ALL_TIME, '--json'],
+    { TRAIL_MAX_RESULTS: '5000' },
+    {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+    },
+  );
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(out) as {
+    events: { id: string }[];
+    search: { matched: number; examined: number };
+    groups: { title: string; rows: { key: string; count: number }[] }[];
+  };
+}
+
+/** The expected answer, computed from the raw records with plain filters: ids newest first. */
+function expected(pred: (r: Raw) => boolean): string[] {
+  return RAWS.filter(pred)
+    .sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime) || a.eventID.localeCompare(b.eventID))
+    .map((r) => r.eventID);
+}
+
+async function expectAnswer(words: string[], pred: (r: Raw) => boolean, atLeast = 1) {
+  const want = expected(pred);
+  expect(want.length).toBeGreaterThanOrEqual(atLeast);
+  const got = await ask(words);
+  expect(got.search.matched).toBe(want.length);
+  expect(got.events.map((e) => e.id)).toEqual(want);
+  expect(got.search.examined).toBe(RAWS.length);
+  return got;
+}
+
+const denied = (code?: string) =>
+  !!code && /^(AccessDenied|UnauthorizedOperation|UnauthorizedAccess)/.test(code.replace(/^Client\./, ''));
+
+describe('every investigation on the real CloudTrail files', () => {
+  it('activity of an IAM user', async () => {
+    const got = await expectAnswer(
+      ['activity', 'bert-jan'],
+      (r) => r.userIdentity?.type === 'IAMUser' && r.userIdentity.userName === 'bert-jan',
+      100,
+    );
+    expect(got.groups.map((g) => g.title)).toEqual(['By event', 'By source IP', 'By region', 'By principal']);
+  });
+
+  it('activity of every session of a role', async () => {
+    const role = 'arn:aws:iam::123837392027:role/stratus-red-team-ec2-get-password-data-role';
+    await expectAnswer(
+      ['activity', role],
+      (r) =>
+        (r.userIdentity as { sessionContext?: { sessionIssuer?: { arn?: string } } })?.sessionContext
+          ?.sessionIssuer?.arn === role,
+    );
+  });
+
+  it('key: where an access key was used', async () => {
+    const got = await expectAnswer(
+      ['key', 'AKIATFQR7NSC8Q4X20BJ'],
+      (r) => r.userIdentity?.accessKeyId === 'AKIATFQR7NSC8Q4X20BJ',
+      100,
+    );
+    const ips = got.groups.find((g) => g.title === 'By source IP');
+    expect(ips?.rows.map((x) => x.key)).toEqual([
+      ...new Set(
+        RAWS.filter((r) => r.userIdentity?.accessKeyId === 'AKIATFQR7NSC8Q4X20BJ').map(
+          (r) => r.sourceIPAddress,
+        ),
+      ),
+    ]);
+  });
+
+  it('ip: who acted from an address', async () => {
+    await expectAnswer(['ip', '192.168.10.20'], (r) => r.sourceIPAddress === '192.168.10.20', 100);
+  });
+
+  it('logins, and logins without MFA', async () => {
+    const login = (r: Raw) => r.eventName === 'ConsoleLogin' && r.eventSource === 'signin.amazonaws.com';
+    await expectAnswer(['logins'], login, 2);
+    await expectAnswer(
+      ['logins', '--no-mfa'],
+      (r) =>
+        login(r) && r.responseElements?.ConsoleLogin === 'Success' && r.additionalEventData?.MFAUsed === 'No',
+    );
+  });
+
+  it('denied: refusals grouped by principal and hour', async () => {
+    const got = await expectAnswer(['denied'], (r) => denied(r.errorCode), 50);
+    const hours = got.groups.find((g) => g.title === 'By principal and hour');
+    const total = hours?.rows.reduce((n, x) => n + x.count, 0);
+    expect(total).toBe(got.search.matched);
+  });
+
+  it('root: none in these files', async () => {
+    const want = expected((r) => r.userIdentity?.type === 'Root');
+    expect(want).toEqual([]);
+    expect((await ask(['root'])).search.matched).toBe(0);
+  });
+
+  it('iam-changes', async () => {
+    const names = new Set([
+      'CreateUser',
+      'DeleteUser',
+      'CreateAccessKey',
+      'UpdateAccessKey',
+      'DeleteAccessKey',
+      'CreateLoginProfile',
+      'UpdateLoginProfile',
+      'DeleteLoginProfile',
+      'AttachUserPolicy',
+      'DetachUserPolicy',
+      'AttachRolePolicy',
+      'DetachRolePolicy',
+      'AttachGroupPolicy',
+      'DetachGroupPolicy',
+      'PutUserPolicy',
+      'PutRolePolicy',
+      'PutGroupPolicy',
+      'DeleteUserPolicy',
+      'DeleteRolePolicy',
+      'DeleteGroupPolicy',
+      'CreatePolicy',
+      'CreatePolicyVersion',
+      'SetDefaultPolicyVersion',
+      'UpdateAssumeRolePolicy',
+      'CreateRole',
+      'DeleteRole',
+      'CreateGroup',
+      'AddUserToGroup',
+      'RemoveUserFromGroup',
+      'DeactivateMFADevice',
+      'DeleteVirtualMFADevice',
+    ]);
+    await expectAnswer(
+      ['iam-changes'],
+      (r) => r.eventSource === 'iam.amazonaws.com' && names.has(r.eventName),
+      20,
+    );
+  });
+
+  it('tampering, failed attempts included', async () => {
+    const pairs = new Set([
+      'cloudtrail StopLogging',
+      'cloudtrail DeleteTrail',
+      'cloudtrail UpdateTrail',
+      'cloudtrail PutEventSelectors',
+      'guardduty DeleteDetector',
+      'guardduty UpdateDetector',
+      'guardduty DisassociateFromMasterAccount',
+      'guardduty DisassociateFromAdministratorAccount',
+      'config StopConfigurationRecorder',
+      'config DeleteConfigurationRecorder',
+      'config DeleteDeliveryChannel',
+      'ec2 DeleteFlowLogs',
+      'logs DeleteLogGroup',
+      'organizations LeaveOrganization',
+      'securityhub DisableSecurityHub',
+    ]);
+    const tamper = (r: Raw) => pairs.has(`${r.eventSource.split('.')[0]} ${r.eventName}`);
+    await expectAnswer(['tampering'], tamper, 5);
+    expect(RAWS.some((r) => tamper(r) && r.errorCode)).toBe(true);
+  });
+
+  it('event by name', async () => {
+    await expectAnswer(['event', 'PutBucketPolicy'], (r) => r.eventName === 'PutBucketPolicy');
+  });
+});
+
+describe('root on records that have it', () => {
+  it('counts the root user’s own calls, not what AWS services record for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-root-'));
+    const rec = (id: string, extra: Record<string, unknown>) => ({
+      eventTime: '2025-05-01T10:00:00Z',
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      eventID: id,
+      userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' },
+      ...extra,
+    });
+    writeFileSync(
+      join(dir, 'x.json'),
+      JSON.stringify([
+        rec('mine', {}),
+        rec('service', { eventType: 'AwsServiceEvent' }),
+        rec('other', { userIdentity: { type: 'IAMUser', userName: 'a' } }),
+      ]),
+    );
+    const got = await ask(['root'], dir);
+    expect(got.events.map((e) => e.id)).toEqual(['mine']);
+  });
+});
