@@ -33,7 +33,8 @@ describe('dispatch', () => {
     if (p.kind !== 'done') return;
     expect(p.outcome.status).toBe('usage');
     expect(toText(p.outcome.doc)).toContain('There is no subcommand "who-did-it".');
-    expect(toText(p.outcome.doc)).toContain('Usage: /trail <who-deleted|help> …');
+    expect(toText(p.outcome.doc)).toContain(`Usage: /trail <${COMMANDS.map((c) => c.name).join('|')}> …`);
+    expect(toText(p.outcome.doc)).toContain('who-deleted|activity|key|ip|logins');
   });
 
   it('gives usage errors from shared helpers the subcommand’s usage line', () => {
