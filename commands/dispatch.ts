@@ -3,6 +3,7 @@ import { type Actor, authorize } from '../src/auth.js';
 import { type ExplainedError, explainError, UsageError } from '../src/errors.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import { presentError } from '../src/present/error.js';
+import type { TrailEvent } from '../src/trail/event.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { type AnyCommand, type CommandDeps, commandPrefix } from './spec.js';
 
@@ -22,6 +23,8 @@ export interface Outcome {
   doc: Doc;
   /** The result data, for --json. */
   result?: unknown;
+  /** Its events, for --csv, when the subcommand has any. */
+  rows?: TrailEvent[] | undefined;
   error?: ExplainedError;
 }
 
@@ -86,7 +89,7 @@ export async function execute(
       },
       'command answered',
     );
-    return { status: 'answer', doc, result };
+    return { status: 'answer', doc, result, rows: p.command.rows?.(result) };
   } catch (err) {
     return failure(err, deps, actor, p.command.name);
   }

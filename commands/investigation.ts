@@ -83,5 +83,6 @@ export function investigationCommand(def: InvestigationDef): CommandSpec<Investi
       return investigate(a.subject, query, deps.sources.get(a.flags), a.groupings, ctx.progress);
     },
     present: (inv, deps) => presentInvestigation(inv, deps.now()),
+    rows: (inv) => inv.events,
   };
 }

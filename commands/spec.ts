@@ -3,6 +3,7 @@ import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import type { QuestionQueue } from '../src/queue.js';
+import type { TrailEvent } from '../src/trail/event.js';
 import type { SourceProvider } from '../src/trail/sources/index.js';
 
 /** Everything a subcommand may use; every outside client is in here, passed in. */
@@ -42,6 +43,8 @@ export interface CommandSpec<Args = unknown, Result = unknown> {
   /** Say what is about to happen, for the immediate acknowledgement. */
   working?(args: Args): Inline[];
   run(args: Args, deps: CommandDeps, ctx: RunContext): Promise<Result>;
+  /** The events of a result, for --csv and file exports. */
+  rows?(result: Result): TrailEvent[];
   present(result: Result, deps: CommandDeps): Doc;
 }
 

@@ -1,6 +1,7 @@
 import { UsageError } from '../src/errors.js';
 import { presentWhoDeleted } from '../src/present/who-deleted.js';
 import { resolveRange, type TimeRange } from '../src/time.js';
+import { newestFirst } from '../src/trail/query.js';
 import { type WhoDeletedAnswer, whoDeleted } from '../src/trail/who-deleted.js';
 import { parseWords, QUERY_OPTIONS, QUERY_USAGE, type QueryFlags, queryFlags } from './options.js';
 import type { CommandSpec } from './spec.js';
@@ -54,4 +55,5 @@ export const whoDeletedCommand: CommandSpec<WhoDeletedArgs, WhoDeletedAnswer> = 
     );
   },
   present: (answer, deps) => presentWhoDeleted(answer, deps.now()),
+  rows: (a) => [...a.deleted, ...a.attempts].map((d) => d.event).sort(newestFirst),
 };

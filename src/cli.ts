@@ -4,6 +4,7 @@ import type { CommandDeps } from '../commands/spec.js';
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { toText } from './terminal/text.js';
+import { eventsToCsv } from './trail/export.js';
 import { buildDeps } from './wiring.js';
 
 /** Where the terminal front writes. */
@@ -18,8 +19,8 @@ const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.
 export const EXIT = { answer: 0, failed: 1, usage: 2 } as const;
 
 /**
- * The terminal front: `trail <subcommand> [words] [--json]`, the same command table as Slack. Text by
- * default; `--json` prints the result for machines.
+ * The terminal front: `trail <subcommand> [words] [--json | --csv]`, the same command table as Slack.
+ * Text by default; `--json` prints the whole result for machines, `--csv` its events for spreadsheets.
  */
 export async function runCli(
   argv: string[],
@@ -30,7 +31,14 @@ export async function runCli(
   // The terminal shows answers; logs stay quiet unless LOG_LEVEL asks for them.
   env = { LOG_LEVEL: 'warn', ...env };
   const json = argv.includes('--json');
-  const words = argv.filter((w) => w !== '--json').map((w) => (w === '--help' || w === '-h' ? 'help' : w));
+  const csv = argv.includes('--csv');
+  if (json && csv) {
+    io.err('--json and --csv both choose the output: pick one.\n');
+    return EXIT.usage;
+  }
+  const words = argv
+    .filter((w) => w !== '--json' && w !== '--csv')
+    .map((w) => (w === '--help' || w === '-h' ? 'help' : w));
   let deps: CommandDeps;
   try {
     deps = makeDeps ? makeDeps(env) : buildDeps(loadConfig(env), { logger: undefined });
@@ -42,7 +50,13 @@ export async function runCli(
     throw err;
   }
   const outcome = await dispatch(words, deps, { userId: process.env.USER ?? 'terminal', front: 'terminal' });
-  if (json) {
+  if (csv && outcome.status === 'answer') {
+    if (!outcome.rows) {
+      io.err('--csv is for answers made of events; this one is not.\n');
+      return EXIT.usage;
+    }
+    io.out(eventsToCsv(outcome.rows));
+  } else if (json) {
     const body = outcome.status === 'answer' ? outcome.result : { error: outcome.error };
     (outcome.status === 'answer' ? io.out : io.err)(`${JSON.stringify(body, null, 2)}\n`);
   } else {

@@ -44,6 +44,15 @@ describe('the terminal front', () => {
     expect(j.search.examined).toBe(2900);
   });
 
+  it('prints the events as CSV with --csv, and refuses --csv with --json', async () => {
+    const r = await run(['who-deleted', BUCKET, '--csv', ...JULY_2023]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^time,event,service,/);
+    expect(lines).toHaveLength(3); // the deletion and the failed attempt
+    expect((await run(['who-deleted', BUCKET, '--csv', '--json', ...JULY_2023])).code).toBe(2);
+  });
+
   it('exits 0 when nothing is found: not found is an answer', async () => {
     const r = await run(['who-deleted', 'no-such-bucket', ...JULY_2023]);
     expect(r.code).toBe(0);
