@@ -1,4 +1,5 @@
 import { activityCommand } from './activity.js';
+import { athenaDdlCommand } from './athena-ddl.js';
 import { deniedCommand } from './denied.js';
 import { eventCommand } from './event.js';
 import { helpCommand } from './help.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   iamChangesCommand,
   tamperingCommand,
   eventCommand,
+  athenaDdlCommand,
   helpCommand(() => COMMANDS),
 ];
 

@@ -55,7 +55,7 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRAIL_SOURCE: z.enum(['local', 'lookup']).default('local'),
+  TRAIL_SOURCE: z.enum(['local', 'lookup', 'athena']).default('local'),
   TRAIL_LOGS_DIR: z.string().min(1).default('demo-data/cloudtrail'),
   TRAIL_REGIONS: list.pipe(z.array(region).min(1)).default(['us-east-1']),
   TRAIL_ACCOUNT_ID: z
@@ -68,6 +68,38 @@ export const configSchema = z.object({
     .default('7d'),
   TRAIL_LOOKUP_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
   TRAIL_MAX_RESULTS: z.coerce.number().int().min(1).max(100000).default(1000),
+  TRAIL_ACCOUNTS: list.pipe(z.array(z.string().regex(/^\d{12}$/, 'must be 12-digit account ids'))).optional(),
+  TRAIL_ATHENA_REGION: region.optional(),
+  TRAIL_ATHENA_WORKGROUP: z.string().min(1).default('primary'),
+  TRAIL_ATHENA_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case identifier')
+    .default('default'),
+  TRAIL_ATHENA_TABLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case identifier')
+    .default('cloudtrail_logs'),
+  TRAIL_ATHENA_OUTPUT: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, 'must be an s3:// location')
+    .optional(),
+  TRAIL_ATHENA_COST_CAP_MB: z.coerce.number().min(10).max(10_000_000).default(1000),
+  TRAIL_ARCHIVE_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
+  TRAIL_ARCHIVE_PREFIX: z
+    .string()
+    .regex(/^[^/].*[^/]$|^$/, 'must not start or end with /')
+    .default(''),
+  TRAIL_ORG_ID: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o-…)')
+    .optional(),
+  TRAIL_ARCHIVE_SINCE: z
+    .string()
+    .regex(/^\d{4}\/\d{2}\/\d{2}$/, 'must be yyyy/MM/dd')
+    .default('2020/01/01'),
   TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
   TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),
   TRAIL_LOCAL_MEMORY_LIMIT: z

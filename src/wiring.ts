@@ -1,3 +1,4 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
@@ -50,6 +51,12 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
     sources: createSourceProvider({
       config,
       cloudTrailFor: cloudTrailClients({ limiters: lookupLimiters(), accountId: config.TRAIL_ACCOUNT_ID }),
+      athena: () =>
+        new AthenaClient({
+          region: config.TRAIL_ATHENA_REGION ?? config.TRAIL_REGIONS[0],
+          retryMode: 'adaptive',
+          maxAttempts: AWS_MAX_ATTEMPTS,
+        }),
       now,
     }),
   };

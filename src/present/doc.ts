@@ -20,6 +20,8 @@ export type DocBlock =
   | { type: 'fields'; fields: Field[] }
   | { type: 'context'; parts: Inline[] }
   | { type: 'divider' }
+  /** Preformatted text shown as is: SQL, a policy. Our own text only. */
+  | { type: 'code'; text: string }
   /**
    * A list of items kept or dropped whole: when a message cannot hold them all, the writer shows as
    * many as fit and then "…and N more {noun}" with `overflowHint`.

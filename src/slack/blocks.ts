@@ -36,6 +36,13 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
       return [{ type: 'context', elements: [{ type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) }] }];
     case 'divider':
       return [{ type: 'divider' }];
+    case 'code': {
+      // A code block cannot hold three backticks; the fence takes 8 of the 3,000 characters.
+      const body = escapeMrkdwn(b.text.replace(/```/g, 'ˋˋˋ'));
+      return [
+        { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${cut(body, L.sectionText - 8)}\`\`\`` } },
+      ];
+    }
     case 'fields': {
       const out: KnownBlock[] = [];
       for (let i = 0; i < b.fields.length; i += L.sectionFields) {

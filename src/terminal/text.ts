@@ -10,6 +10,8 @@ function lines(b: DocBlock): string[] {
       return [`  ${plain(b.parts)}`];
     case 'divider':
       return [''];
+    case 'code':
+      return [b.text.trimEnd()];
     case 'fields': {
       const width = Math.max(...b.fields.map((f) => f.label.length));
       return b.fields.map((f) => `  ${`${f.label}:`.padEnd(width + 2)}${plain(f.value)}`);

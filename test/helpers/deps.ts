@@ -33,6 +33,9 @@ export function testDeps(
       cloudTrailFor: () => {
         throw new Error('no CloudTrail client in this test');
       },
+      athena: () => {
+        throw new Error('no Athena client in this test');
+      },
       now,
     });
   const questions = questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS);

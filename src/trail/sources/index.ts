@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
+import { AthenaSource } from './athena.js';
 import { LocalSource } from './local.js';
 import { LookupSource } from './lookup.js';
 import type { EventSource, SourceName } from './types.js';
@@ -20,6 +22,8 @@ export interface SourceProvider {
 export interface SourceProviderDeps {
   config: Config;
   cloudTrailFor: (region: string) => CloudTrailClient;
+  /** The Athena client, built on first use. */
+  athena: () => AthenaClient;
   now: () => Date;
 }
 
@@ -27,6 +31,7 @@ export interface SourceProviderDeps {
 export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
   const locals = new Map<string, LocalSource>();
   let lookup: LookupSource | undefined;
+  let athena: AthenaSource | undefined;
   const local = (dir: string) => {
     const key = resolve(dir);
     let s = locals.get(key);
@@ -50,7 +55,19 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
         });
         return lookup;
       }
-      throw new Error(`source ${name} is not available yet`);
+      athena ??= new AthenaSource({
+        client: deps.athena(),
+        table: {
+          database: deps.config.TRAIL_ATHENA_DATABASE,
+          table: deps.config.TRAIL_ATHENA_TABLE,
+          partitions: { region: true, account: true },
+        },
+        workgroup: deps.config.TRAIL_ATHENA_WORKGROUP,
+        outputLocation: deps.config.TRAIL_ATHENA_OUTPUT,
+        costCapBytes: deps.config.TRAIL_ATHENA_COST_CAP_MB * 1_000_000,
+        now: deps.now,
+      });
+      return athena;
     },
   };
 }

@@ -16,6 +16,8 @@ export interface SearchResult {
   scope: { source: SourceName; regions: string[]; accounts: string[]; detail: string };
   /** Why the answer may be incomplete (a page cap, unreadable files); empty when it is not. */
   warnings: string[];
+  /** What a paid source spent: Athena's data scanned and its price. */
+  cost?: { bytesScanned: number; dollars: number } | undefined;
 }
 
 /** Progress of a slow search, for a message that updates while it runs. */
