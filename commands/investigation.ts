@@ -40,6 +40,11 @@ export interface InvestigationArgs {
   flags: QueryFlags;
 }
 
+/** The whole question an investigation asks its source. */
+export function questionOf(a: InvestigationArgs, limit: number): TrailQuery {
+  return { ...a.query, range: a.range, regions: a.flags.regions, accounts: a.flags.accounts, limit };
+}
+
 /** One spec shape for every investigation: parse the words, ask the source, present the summary. */
 export function investigationCommand(def: InvestigationDef): CommandSpec<InvestigationArgs, Investigation> {
   const usage = `${def.name} ${def.args ? `${def.args} ` : ''}${QUERY_USAGE}`;
@@ -73,13 +78,7 @@ export function investigationCommand(def: InvestigationDef): CommandSpec<Investi
     },
     working: (a) => ['Looking into ', { lit: a.subject }, '…'],
     async run(a, deps, ctx) {
-      const query: TrailQuery = {
-        ...a.query,
-        range: a.range,
-        regions: a.flags.regions,
-        accounts: a.flags.accounts,
-        limit: deps.config.TRAIL_MAX_RESULTS,
-      };
+      const query = questionOf(a, deps.config.TRAIL_MAX_RESULTS);
       return investigate(a.subject, query, deps.sources.get(a.flags), a.groupings, ctx.progress);
     },
     present: (inv, deps) => presentInvestigation(inv, deps.now()),

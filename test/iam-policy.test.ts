@@ -6,15 +6,32 @@ import { UpstreamDeniedError } from '../src/errors.js';
 const policy = JSON.parse(
   readFileSync(resolve(import.meta.dirname, '../iam/trailbot-policy.json'), 'utf8'),
 ) as {
-  Statement: { Effect: string; Action: string[] }[];
+  Statement: { Effect: string; Action: string[]; Resource: string | string[] }[];
 };
 const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action);
 
 describe('the shipped IAM policy', () => {
   it('allows exactly the calls the bot makes, and nothing that writes', () => {
-    // The AWS calls in src/: LookupEvents (the lookup source). Keep this list in step with the code.
-    expect(allowed.sort()).toEqual(['cloudtrail:LookupEvents']);
+    // The AWS calls in src/: LookupEvents (lookup source), Athena's query calls and what Athena reads and
+    // writes for them (athena source). Keep this list in step with the code.
+    expect([...new Set(allowed)].sort()).toEqual([
+      'athena:GetQueryExecution',
+      'athena:GetQueryResults',
+      'athena:StartQueryExecution',
+      'athena:StopQueryExecution',
+      'cloudtrail:LookupEvents',
+      'glue:GetDatabase',
+      'glue:GetTable',
+      's3:AbortMultipartUpload',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
     expect(allowed.some((a) => a.includes('*'))).toBe(false);
+    // Writes only to the Athena results bucket, never to the CloudTrail archive.
+    const writes = policy.Statement.filter((s) => s.Action.includes('s3:PutObject'));
+    expect(JSON.stringify(writes)).not.toContain('CLOUDTRAIL');
   });
 
   it('is the policy an AccessDenied answer points to', () => {
