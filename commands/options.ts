@@ -17,7 +17,7 @@ export const QUERY_OPTIONS = {
 
 /** The usage text of the common flags. */
 export const QUERY_USAGE =
-  '[--since 7d] [--until now] [--region r] [--account id] [--source local|lookup|athena] [--logs dir]';
+  '[--since 7d] [--until now] [--region r] [--account id] [--source auto|local|lookup|athena] [--logs dir]';
 
 /** Words → flags and positionals with node's parseArgs; its errors become usage errors. */
 export function parseWords<O extends Options>(words: string[], options: O, usage: string) {
@@ -31,7 +31,7 @@ export function parseWords<O extends Options>(words: string[], options: O, usage
 
 const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const ACCOUNT = /^\d{12}$/;
-const SOURCES: readonly SourceName[] = ['local', 'lookup', 'athena'];
+const SOURCES: readonly SourceName[] = ['auto', 'local', 'lookup', 'athena'];
 
 /** Split "a,b" and repeated flags into one list, each value checked. */
 function listOf(values: string[] | undefined, ok: RegExp, what: string, usage: string): string[] | undefined {
@@ -73,7 +73,12 @@ export function queryFlags(
   if (values.logs !== undefined && front === 'slack') {
     throw new UsageError('--logs is for the terminal; in Slack the bot reads its configured source.', usage);
   }
-  if (values.logs !== undefined && values.source !== undefined && values.source !== 'local') {
+  if (
+    values.logs !== undefined &&
+    values.source !== undefined &&
+    values.source !== 'local' &&
+    values.source !== 'auto'
+  ) {
     throw new UsageError(`--logs reads local files: it cannot go with --source ${values.source}.`, usage);
   }
   return {

@@ -55,7 +55,7 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRAIL_SOURCE: z.enum(['local', 'lookup', 'athena']).default('local'),
+  TRAIL_SOURCE: z.enum(['auto', 'local', 'lookup', 'athena']).default('auto'),
   TRAIL_LOGS_DIR: z.string().min(1).default('demo-data/cloudtrail'),
   TRAIL_REGIONS: list.pipe(z.array(region).min(1)).default(['us-east-1']),
   TRAIL_ACCOUNT_ID: z

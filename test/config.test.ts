@@ -9,7 +9,7 @@ import { ConfigError } from '../src/errors.js';
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo', () => {
     const c = loadConfig({});
-    expect(c.TRAIL_SOURCE).toBe('local');
+    expect(c.TRAIL_SOURCE).toBe('auto');
     expect(c.TRAIL_LOGS_DIR).toBe('demo-data/cloudtrail');
     expect(c.TRAIL_REGIONS).toEqual(['us-east-1']);
     expect(c.PORT).toBe(3000);

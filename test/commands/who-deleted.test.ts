@@ -44,7 +44,7 @@ describe('who-deleted words', () => {
     [['x', '--frobnicate'], /Unknown option '--frobnicate'/],
     [['x', '--region', 'Mars'], /"Mars" is not an AWS region name/],
     [['x', '--account', '12'], /"12" is not a 12-digit account id/],
-    [['x', '--source', 'cloudtrail-lake'], /--source must be one of local, lookup, athena/],
+    [['x', '--source', 'cloudtrail-lake'], /--source must be one of auto, local, lookup, athena/],
     [['x', '--logs', 'd', '--source', 'lookup'], /cannot go with --source lookup/],
     [['bad\u0000name'], /control characters/],
   ])('refuses %j with a usage error', (words, message) => {

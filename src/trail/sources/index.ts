@@ -3,6 +3,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
 import { AthenaSource } from './athena.js';
+import { AutoSource } from './auto.js';
 import { LocalSource } from './local.js';
 import { LookupSource } from './lookup.js';
 import type { EventSource, SourceName } from './types.js';
@@ -41,33 +42,49 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
     }
     return s;
   };
+  const lookupSource = () => {
+    lookup ??= new LookupSource({
+      clientFor: deps.cloudTrailFor,
+      regions: deps.config.TRAIL_REGIONS,
+      accountId: deps.config.TRAIL_ACCOUNT_ID,
+      maxPages: deps.config.TRAIL_LOOKUP_MAX_PAGES,
+      now: deps.now,
+    });
+    return lookup;
+  };
+  const athenaSource = () => {
+    athena ??= new AthenaSource({
+      client: deps.athena(),
+      table: {
+        database: deps.config.TRAIL_ATHENA_DATABASE,
+        table: deps.config.TRAIL_ATHENA_TABLE,
+        partitions: { region: true, account: true },
+      },
+      workgroup: deps.config.TRAIL_ATHENA_WORKGROUP,
+      outputLocation: deps.config.TRAIL_ATHENA_OUTPUT,
+      costCapBytes: deps.config.TRAIL_ATHENA_COST_CAP_MB * 1_000_000,
+      now: deps.now,
+    });
+    return athena;
+  };
   return {
     get(choice) {
       const name = choice.logs !== undefined ? 'local' : (choice.source ?? deps.config.TRAIL_SOURCE);
-      if (name === 'local') return local(choice.logs ?? deps.config.TRAIL_LOGS_DIR);
-      if (name === 'lookup') {
-        lookup ??= new LookupSource({
-          clientFor: deps.cloudTrailFor,
-          regions: deps.config.TRAIL_REGIONS,
-          accountId: deps.config.TRAIL_ACCOUNT_ID,
-          maxPages: deps.config.TRAIL_LOOKUP_MAX_PAGES,
-          now: deps.now,
-        });
-        return lookup;
+      switch (name) {
+        case 'local':
+          return local(choice.logs ?? deps.config.TRAIL_LOGS_DIR);
+        case 'lookup':
+          return lookupSource();
+        case 'athena':
+          return athenaSource();
+        case 'auto':
+          return new AutoSource({
+            local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => local(deps.config.TRAIL_LOGS_DIR) },
+            lookup: lookupSource,
+            athena: deps.config.TRAIL_ARCHIVE_BUCKET ? athenaSource : undefined,
+            now: deps.now,
+          });
       }
-      athena ??= new AthenaSource({
-        client: deps.athena(),
-        table: {
-          database: deps.config.TRAIL_ATHENA_DATABASE,
-          table: deps.config.TRAIL_ATHENA_TABLE,
-          partitions: { region: true, account: true },
-        },
-        workgroup: deps.config.TRAIL_ATHENA_WORKGROUP,
-        outputLocation: deps.config.TRAIL_ATHENA_OUTPUT,
-        costCapBytes: deps.config.TRAIL_ATHENA_COST_CAP_MB * 1_000_000,
-        now: deps.now,
-      });
-      return athena;
     },
   };
 }

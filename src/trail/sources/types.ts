@@ -1,8 +1,8 @@
 import type { TrailEvent } from '../event.js';
 import type { TrailQuery } from '../query.js';
 
-/** The sources Trailbot can read. Athena joins in the investigations issue. */
-export type SourceName = 'lookup' | 'local' | 'athena';
+/** The sources Trailbot can read; `auto` picks one of the others per question. */
+export type SourceName = 'lookup' | 'local' | 'athena' | 'auto';
 
 /** What a source read to answer, so an empty answer can say what was searched. */
 export interface SearchResult {

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { subDays } from 'date-fns/subDays';
+import { SourceCannotAnswerError } from '../../errors.js';
+import type { TrailQuery } from '../query.js';
+import { LOOKUP_RETENTION_DAYS, lookupCannotAnswer } from './lookup.js';
+import type { EventSource, SearchProgress, SearchResult, SourceName } from './types.js';
+
+/** What `auto` can choose from: each source when it is set up. */
+export interface AutoChoices {
+  /** The local source, when its directory exists. */
+  local?: { dir: string; source: () => EventSource } | undefined;
+  lookup: () => EventSource;
+  /** Athena, when an archive is configured. */
+  athena?: (() => EventSource) | undefined;
+  now: () => Date;
+}
+
+/**
+ * The cheapest source able to answer: log files on disk (free, already here), then LookupEvents (free,
+ * the last 90 days of management events, no IP or error-code searches), then Athena (paid per byte).
+ */
+export function chooseSource(q: TrailQuery, c: AutoChoices): { name: SourceName; why: string } {
+  if (c.local && existsSync(c.local.dir)) return { name: 'local', why: 'log files are on disk' };
+  const oldest = subDays(c.now(), LOOKUP_RETENTION_DAYS);
+  const cannot =
+    q.range.start.getTime() < oldest.getTime()
+      ? `the range starts before LookupEvents' ${LOOKUP_RETENTION_DAYS} days`
+      : lookupCannotAnswer(q);
+  if (!cannot) return { name: 'lookup', why: 'LookupEvents can answer it, free' };
+  if (c.athena) return { name: 'athena', why: `${cannot.replace(/\.$/, '')}; Athena can` };
+  throw new SourceCannotAnswerError(
+    `No configured source can answer this: ${cannot.replace(/\.$/, '')}. Configure Athena over the S3 archive ` +
+      '(TRAIL_ARCHIVE_BUCKET, then trail athena-ddl) or point TRAIL_LOGS_DIR at a copy of the logs.',
+  );
+}
+
+/** `--source auto`: picks per question and says which source answered, and why. */
+export class AutoSource implements EventSource {
+  readonly name = 'auto' as const;
+  constructor(private readonly c: AutoChoices) {}
+
+  describe(): string {
+    return 'the cheapest configured source able to answer';
+  }
+
+  async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
+    const { name, why } = chooseSource(q, this.c);
+    const source =
+      name === 'local' ? this.c.local?.source() : name === 'lookup' ? this.c.lookup() : this.c.athena?.();
+    if (!source) throw new Error(`auto chose ${name}, which is not set up`);
+    const r = await source.search(q, o);
+    return { ...r, scope: { ...r.scope, detail: `${r.scope.detail} (chosen by --source auto: ${why})` } };
+  }
+}

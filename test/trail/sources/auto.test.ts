@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SourceCannotAnswerError } from '../../../src/errors.js';
+import type { TrailQuery } from '../../../src/trail/query.js';
+import { AutoSource, chooseSource } from '../../../src/trail/sources/auto.js';
+import type { EventSource, SearchResult } from '../../../src/trail/sources/types.js';
+import { INVICTUS_DIR } from '../../helpers/data.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const week: TrailQuery = {
+  range: { start: new Date('2026-11-18T12:00:00Z'), end: NOW, defaulted: true },
+  limit: 10,
+};
+const fake = (name: 'local' | 'lookup' | 'athena'): EventSource => ({
+  name,
+  describe: () => name,
+  search: async (): Promise<SearchResult> => ({
+    events: [],
+    matched: 0,
+    examined: 0,
+    scope: { source: name, regions: [], accounts: [], detail: name },
+    warnings: [],
+  }),
+});
+const all = { lookup: () => fake('lookup'), athena: () => fake('athena'), now: () => NOW };
+
+describe('--source auto', () => {
+  it('prefers log files on disk', () => {
+    expect(
+      chooseSource(week, { ...all, local: { dir: INVICTUS_DIR, source: () => fake('local') } }).name,
+    ).toBe('local');
+  });
+
+  it('uses LookupEvents for a recent management question, then Athena for what it cannot answer', () => {
+    const noLocal = { ...all, local: { dir: '/nonexistent', source: () => fake('local') } };
+    expect(chooseSource(week, noLocal)).toEqual({ name: 'lookup', why: 'LookupEvents can answer it, free' });
+    expect(chooseSource({ ...week, sourceIp: '203.0.113.9' }, noLocal).name).toBe('athena');
+    const old = { ...week, range: { ...week.range, start: new Date('2025-01-01T00:00:00Z') } };
+    expect(chooseSource(old, noLocal).why).toMatch(/before LookupEvents' 90 days; Athena can/);
+  });
+
+  it('says what to configure when nothing can answer', () => {
+    expect(() =>
+      chooseSource({ ...week, errorCodes: ['AccessDenied'] }, { lookup: all.lookup, now: all.now }),
+    ).toThrow(SourceCannotAnswerError);
+    expect(() =>
+      chooseSource({ ...week, errorCodes: ['AccessDenied'] }, { lookup: all.lookup, now: all.now }),
+    ).toThrow(/TRAIL_ARCHIVE_BUCKET/);
+  });
+
+  it('says in the answer which source it chose and why', async () => {
+    const r = await new AutoSource({ ...all }).search(week);
+    expect(r.scope.source).toBe('lookup');
+    expect(r.scope.detail).toBe('lookup (chosen by --source auto: LookupEvents can answer it, free)');
+  });
+});
