@@ -8,6 +8,7 @@ import { ipCommand } from './ip.js';
 import { keyCommand } from './key.js';
 import { loginsCommand } from './logins.js';
 import { rootCommand } from './root.js';
+import { sourcesCommand } from './sources.js';
 import type { AnyCommand } from './spec.js';
 import { tamperingCommand } from './tampering.js';
 import { whoDeletedCommand } from './who-deleted.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   iamChangesCommand,
   tamperingCommand,
   eventCommand,
+  sourcesCommand,
   athenaDdlCommand,
   helpCommand(() => COMMANDS),
 ];

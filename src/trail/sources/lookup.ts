@@ -86,7 +86,13 @@ function mapAwsError(err: unknown, region: string): Error {
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) {
     return new UpstreamDeniedError('cloudtrail:LookupEvents', { cause: err });
   }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|CredentialsProviderError/.test(name)) {
+  if (name === 'CredentialsProviderError') {
+    return new UpstreamError(
+      'No AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or give the bot a role.',
+      { cause: err },
+    );
+  }
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient/.test(name)) {
     return new UpstreamError(`The bot's AWS credentials were refused (${name}); renew them and try again.`, {
       cause: err,
     });
