@@ -69,6 +69,12 @@ export const configSchema = z.object({
   TRAIL_LOOKUP_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(20),
   TRAIL_MAX_RESULTS: z.coerce.number().int().min(1).max(100000).default(1000),
   TRAIL_ACCOUNTS: list.pipe(z.array(z.string().regex(/^\d{12}$/, 'must be 12-digit account ids'))).optional(),
+  TRAIL_ASSUME_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .optional(),
+  TRAIL_ASSUME_EXTERNAL_ID: secret().optional(),
+  TRAIL_MAX_CONCURRENT_ACCOUNTS: z.coerce.number().int().min(1).max(64).default(4),
   TRAIL_ATHENA_REGION: region.optional(),
   TRAIL_ATHENA_WORKGROUP: z.string().min(1).default('primary'),
   TRAIL_ATHENA_DATABASE: z

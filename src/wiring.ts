@@ -1,5 +1,6 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -20,21 +21,43 @@ export function cloudTrailClients(
   opts: Pick<CloudTrailClientConfig, 'endpoint' | 'credentials' | 'maxAttempts'> & {
     limiters: LimiterRegistry;
     accountId?: string | undefined;
+    /** How to act in another account: the role to assume there (credentials cached until they expire). */
+    assume?: { roleName: string; externalId?: string | undefined } | undefined;
   },
-): (region: string) => CloudTrailClient {
-  const { limiters, accountId, ...config } = opts;
+): (region: string, account?: string) => CloudTrailClient {
+  const { limiters, accountId, assume, ...config } = opts;
   const clients = new Map<string, CloudTrailClient>();
-  return (region) => {
-    let c = clients.get(region);
+  return (region, account) => {
+    const key = `${account ?? accountId ?? 'default'}:${region}`;
+    let c = clients.get(key);
     if (!c) {
-      c = new CloudTrailClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS, ...config });
-      const limit = limiters.for(`${accountId ?? 'default'}:${region}`);
+      const credentials =
+        account && assume
+          ? fromTemporaryCredentials({
+              params: {
+                RoleArn: `arn:aws:iam::${account}:role/${assume.roleName}`,
+                RoleSessionName: 'trailbot',
+                ...(assume.externalId ? { ExternalId: assume.externalId } : {}),
+              },
+              // The STS client follows the same endpoint and base credentials (a local stand-in in tests).
+              clientConfig: { region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) },
+              ...(config.credentials ? { masterCredentials: config.credentials as never } : {}),
+            })
+          : config.credentials;
+      c = new CloudTrailClient({
+        region,
+        retryMode: 'adaptive',
+        maxAttempts: AWS_MAX_ATTEMPTS,
+        ...config,
+        ...(credentials ? { credentials } : {}),
+      });
+      const limit = limiters.for(key);
       c.middlewareStack.add((next) => (args) => limit(() => next(args)), {
         step: 'finalizeRequest',
         priority: 'low',
         name: 'trailbotRateLimit',
       });
-      clients.set(region, c);
+      clients.set(key, c);
     }
     return c;
   };
@@ -50,7 +73,13 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
     questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     sources: createSourceProvider({
       config,
-      cloudTrailFor: cloudTrailClients({ limiters: lookupLimiters(), accountId: config.TRAIL_ACCOUNT_ID }),
+      cloudTrailFor: cloudTrailClients({
+        limiters: lookupLimiters(),
+        accountId: config.TRAIL_ACCOUNT_ID,
+        assume: config.TRAIL_ASSUME_ROLE_NAME
+          ? { roleName: config.TRAIL_ASSUME_ROLE_NAME, externalId: config.TRAIL_ASSUME_EXTERNAL_ID?.reveal() }
+          : undefined,
+      }),
       athena: () =>
         new AthenaClient({
           region: config.TRAIL_ATHENA_REGION ?? config.TRAIL_REGIONS[0],

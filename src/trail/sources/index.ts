@@ -4,6 +4,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
 import { AthenaSource } from './athena.js';
 import { AutoSource } from './auto.js';
+import { FanOutSource } from './fan-out.js';
 import { LocalSource } from './local.js';
 import { LookupSource } from './lookup.js';
 import type { EventSource, SourceName } from './types.js';
@@ -22,7 +23,8 @@ export interface SourceProvider {
 /** The parts a provider is built from; the CloudTrail client factory is passed in. */
 export interface SourceProviderDeps {
   config: Config;
-  cloudTrailFor: (region: string) => CloudTrailClient;
+  /** A CloudTrail client for a region; with an account, one acting in that account (an assumed role). */
+  cloudTrailFor: (region: string, account?: string) => CloudTrailClient;
   /** The Athena client, built on first use. */
   athena: () => AthenaClient;
   now: () => Date;
@@ -31,7 +33,7 @@ export interface SourceProviderDeps {
 /** The default provider: config picks the source unless the question names one. */
 export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
   const locals = new Map<string, LocalSource>();
-  let lookup: LookupSource | undefined;
+  let lookup: EventSource | undefined;
   let athena: AthenaSource | undefined;
   const local = (dir: string) => {
     const key = resolve(dir);
@@ -42,14 +44,26 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
     }
     return s;
   };
-  const lookupSource = () => {
-    lookup ??= new LookupSource({
-      clientFor: deps.cloudTrailFor,
+  const lookupIn = (account: string | undefined) =>
+    new LookupSource({
+      clientFor: (region) => deps.cloudTrailFor(region, account),
       regions: deps.config.TRAIL_REGIONS,
-      accountId: deps.config.TRAIL_ACCOUNT_ID,
+      accountId: account ?? deps.config.TRAIL_ACCOUNT_ID,
       maxPages: deps.config.TRAIL_LOOKUP_MAX_PAGES,
       now: deps.now,
     });
+  // With a role to assume in each configured account, LookupEvents is asked in every account at once.
+  const fanOut =
+    deps.config.TRAIL_ASSUME_ROLE_NAME && deps.config.TRAIL_ACCOUNTS?.length
+      ? deps.config.TRAIL_ACCOUNTS
+      : undefined;
+  const lookupSource = () => {
+    lookup ??= fanOut
+      ? new FanOutSource(
+          fanOut.map((account) => ({ account, source: lookupIn(account) })),
+          deps.config.TRAIL_MAX_CONCURRENT_ACCOUNTS,
+        )
+      : lookupIn(undefined);
     return lookup;
   };
   const athenaSource = () => {

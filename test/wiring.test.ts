@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LimiterRegistry } from '../src/trail/limiter.js';
+import { LookupSource } from '../src/trail/sources/lookup.js';
+import { cloudTrailClients } from '../src/wiring.js';
+
+/** STS (query protocol) and CloudTrail (JSON protocol) on one local endpoint, recording what they got. */
+describe('clients acting in another account', () => {
+  let server: Server;
+  let endpoint = '';
+  const assumed: URLSearchParams[] = [];
+  const lookupAuth: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        if (String(req.headers['x-amz-target'] ?? '').endsWith('LookupEvents')) {
+          lookupAuth.push(String(req.headers.authorization));
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end('{"Events":[]}');
+          return;
+        }
+        assumed.push(new URLSearchParams(body));
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>ASIAASSUMEDKEY000001</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>
+<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+<AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/TrailbotRead/trailbot</Arn><AssumedRoleId>AROAX:trailbot</AssumedRoleId></AssumedRoleUser>
+</AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('assumes the configured role with the external id, once, and signs with what it got', async () => {
+    const clientFor = cloudTrailClients({
+      endpoint,
+      credentials: { accessKeyId: 'AKIABASEKEY000000001', secretAccessKey: 'base' },
+      limiters: new LimiterRegistry(100, 1000),
+      assume: { roleName: 'TrailbotRead', externalId: 'ext-123' },
+    });
+    const now = new Date();
+    const source = new LookupSource({
+      clientFor: (region) => clientFor(region, '222222222222'),
+      regions: ['us-east-1'],
+      accountId: '222222222222',
+      maxPages: 2,
+      now: () => now,
+    });
+    const q = { range: { start: new Date(now.getTime() - 3600_000), end: now, defaulted: false }, limit: 10 };
+    await source.search(q);
+    await source.search(q);
+    expect(assumed).toHaveLength(1); // cached until it expires
+    expect(assumed[0]?.get('Action')).toBe('AssumeRole');
+    expect(assumed[0]?.get('RoleArn')).toBe('arn:aws:iam::222222222222:role/TrailbotRead');
+    expect(assumed[0]?.get('ExternalId')).toBe('ext-123');
+    expect(lookupAuth).toHaveLength(2);
+    for (const a of lookupAuth) expect(a).toContain('Credential=ASIAASSUMEDKEY000001/');
+  });
+});
