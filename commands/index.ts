@@ -1,8 +1,11 @@
 import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../src/auth.js';
 import { BusyError } from '../src/queue.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
 import { SLASH_COMMAND } from '../src/slack/ids.js';
+import type { TrailEvent } from '../src/trail/event.js';
+import { eventsToCsv } from '../src/trail/export.js';
 import { execute, failure, type Outcome, prepare, splitWords } from './dispatch.js';
 import type { CommandDeps } from './spec.js';
 
@@ -14,7 +17,7 @@ export type CommandRegistrar = Pick<App, 'command'>;
  * the usage error, help or a "working" note; then run, render and respond through response_url.
  */
 export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     const actor: Actor = { userId: command.user_id, channelId: command.channel_id, front: 'slack' };
     const prepared = prepare(splitWords(command.text ?? ''), deps, actor);
     if (prepared.kind === 'done') {
@@ -47,8 +50,60 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
       // Only the queue itself throws here (BusyError): execute turns every error into an outcome.
       outcome = failure(err, deps, actor, prepared.command.name);
     }
-    await send(respond, deps, outcome.status === 'answer' ? 'in_channel' : 'ephemeral', toSlack(outcome.doc));
+    const message = toSlack(outcome.doc);
+    const rows = outcome.rows ?? [];
+    if (
+      outcome.status === 'answer' &&
+      rows.length > FILE_ABOVE &&
+      (await postWithFile(client, deps, command, message, rows))
+    ) {
+      return;
+    }
+    await send(respond, deps, outcome.status === 'answer' ? 'in_channel' : 'ephemeral', message);
   });
+}
+
+/** Answers with more events than a message shows get the full list as a CSV file in the thread. */
+export const FILE_ABOVE = 25;
+
+/**
+ * Post the answer to the channel and upload every event as CSV into its thread. Needs the bot in the
+ * channel; when it is not, returns false and the answer goes through response_url with a note instead.
+ */
+async function postWithFile(
+  client: WebClient,
+  deps: CommandDeps,
+  command: { channel_id: string; user_id: string; text: string },
+  message: SlackMessage,
+  rows: TrailEvent[],
+): Promise<boolean> {
+  try {
+    const posted = await client.chat.postMessage({ channel: command.channel_id, ...message });
+    if (!posted.ts) return false;
+    await client.filesUploadV2({
+      channel_id: command.channel_id,
+      thread_ts: posted.ts,
+      filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
+      file: Buffer.from(eventsToCsv(rows)),
+      initial_comment: `All ${rows.length} events, as CSV.`,
+    });
+    return true;
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    deps.logger.warn({ err, code, channel: command.channel_id }, 'could not post the answer with its file');
+    if (code === 'not_in_channel' || code === 'channel_not_found') {
+      message.blocks.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Invite the bot to this channel (/invite @trailbot) to get every event as a CSV file here.',
+          },
+        ],
+      });
+    }
+    return false;
+  }
 }
 
 async function send(

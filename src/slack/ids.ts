@@ -6,9 +6,10 @@ export const EVENTS_PATH = '/slack/events';
 
 /**
  * The bot scopes the code needs, as declared in manifest.yml (a test checks both agree).
- * `commands`: the /trail slash command. Answers go through response_url, which needs no scope.
+ * `commands`: the /trail slash command (answers through response_url need no scope); `chat:write` and
+ * `files:write`: big answers posted to the channel with every event as a CSV file in the thread.
  */
-export const BOT_SCOPES: readonly string[] = ['commands'];
+export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'files:write'];
 
 /** Action ids of buttons; none yet — alert buttons come with the alerts issue. */
 export const ACTION_IDS = {} as const;

@@ -144,6 +144,48 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     expect(slack.callsTo(r.path)).toHaveLength(0);
   });
 
+  it('posts a big answer to the channel with every event as a CSV file in its thread', async () => {
+    const r = responseUrl();
+    slack.on('/api/chat.postMessage', () => ({
+      body: { ok: true, channel: 'C0SECURITY', ts: '1700000000.000100' },
+    }));
+    slack.on('/api/files.getUploadURLExternal', () => ({
+      body: { ok: true, upload_url: `${slack.url}/upload/F1`, file_id: 'F1' },
+    }));
+    slack.on('/upload/F1', () => ({ body: 'OK' }));
+    slack.on('/api/files.completeUploadExternal', () => ({ body: { ok: true, files: [{ id: 'F1' }] } }));
+    const body = slashCommandBody({
+      text: 'activity bert-jan --since 2023-07-01 --until 2023-07-31',
+      responseUrl: r.url,
+    });
+    expect((await postSigned(url, body, { secret: SECRET })).status).toBe(200);
+    await slack.waitFor('/api/files.completeUploadExternal');
+    const [post] = slack.callsTo('/api/chat.postMessage');
+    expect(post?.body.channel).toBe('C0SECURITY');
+    expect(texts(post?.body.blocks as unknown[]).join('\n')).toContain('Activity of IAM user bert-jan');
+    const [done] = slack.callsTo('/api/files.completeUploadExternal');
+    expect(done?.body.channel_id).toBe('C0SECURITY');
+    expect(done?.body.thread_ts).toBe('1700000000.000100');
+    const [upload] = slack.callsTo('/upload/F1');
+    expect(upload?.raw).toContain('time,event,service,region,account');
+    expect(upload?.raw.split('\n').filter((l) => l.includes('bert-jan')).length).toBeGreaterThan(25);
+    expect(slack.callsTo(r.path)).toHaveLength(0);
+  });
+
+  it('falls back to response_url, saying whom to invite, when the bot is not in the channel', async () => {
+    const r = responseUrl();
+    slack.on('/api/chat.postMessage', () => ({ body: { ok: false, error: 'not_in_channel' } }));
+    const body = slashCommandBody({
+      text: 'activity bert-jan --since 2023-07-01 --until 2023-07-31',
+      responseUrl: r.url,
+    });
+    await postSigned(url, body, { secret: SECRET });
+    await slack.waitFor(r.path);
+    const [answer] = slack.callsTo(r.path);
+    expect(answer?.body.response_type).toBe('in_channel');
+    expect(texts(answer?.body.blocks as unknown[]).join('\n')).toContain('Invite the bot to this channel');
+  });
+
   it('serves its health route beside /slack/events', async () => {
     const res = await fetch(url.replace('/slack/events', '/healthz'));
     expect(res.status).toBe(200);

@@ -7,6 +7,8 @@ export interface RecordedCall {
   /** When the fake received it (Date.now()), to order it against other events. */
   at: number;
   body: Record<string, unknown>;
+  /** The body as text, for uploads. */
+  raw: string;
 }
 
 type Reply = (body: Record<string, unknown>) => {
@@ -15,7 +17,7 @@ type Reply = (body: Record<string, unknown>) => {
   body: unknown;
 };
 
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+function readBody(req: IncomingMessage): Promise<{ body: Record<string, unknown>; raw: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,8 +25,9 @@ function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const type = req.headers['content-type'] ?? '';
-      if (!text) return resolve({});
-      if (type.includes('application/json')) return resolve(JSON.parse(text));
+      if (!text) return resolve({ body: {}, raw: text });
+      if (type.includes('application/json')) return resolve({ body: JSON.parse(text), raw: text });
+      if (!type.includes('application/x-www-form-urlencoded')) return resolve({ body: {}, raw: text });
       const form = Object.fromEntries(new URLSearchParams(text));
       // The WebClient sends blocks and other structures as JSON strings inside the form.
       for (const [k, v] of Object.entries(form)) {
@@ -34,7 +37,7 @@ function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
           } catch {}
         }
       }
-      resolve(form);
+      resolve({ body: form, raw: text });
     });
   });
 }
@@ -84,8 +87,8 @@ export class FakeSlack {
   async start(): Promise<this> {
     this.#server = createServer(async (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const body = await readBody(req);
-      const call = { path, at: Date.now(), body };
+      const { body, raw } = await readBody(req);
+      const call = { path, at: Date.now(), body, raw };
       const reply = this.#routes.get(path);
       if (!reply) {
         this.unexpected.push(call);
