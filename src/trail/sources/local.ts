@@ -199,17 +199,22 @@ function readsOf(struct: string, shapes: Shapes, maxFileBytes: number): string {
   return reads.join(' UNION ALL BY NAME ');
 }
 
+/** An event time rounded up to the whole second: CloudTrail records whole seconds. */
+const ceilSecond = (d: Date) => isoSecond(new Date(Math.ceil(d.getTime() / 1000) * 1000));
+
+/** Escape a literal for a regular expression. */
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * The pre-filter of a query as SQL over the record's fields, with its bound parameters. Every value from
- * the user travels as a parameter; only the fixed shape of the query is text. It is a cheap superset:
- * `matchesQuery` decides exactly.
+ * The query as SQL over the record's fields, with its bound parameters. Every value from the user travels
+ * as a parameter; only the fixed shape of the query is text. `exact` says the SQL decides exactly what
+ * `matchesQuery` would; where it cannot (a resource inside request parameters, a role session, a
+ * condition only code can check) it is a cheap superset and `matchesQuery` decides.
  */
-function conditionOf(q: TrailQuery): { where: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {
-    start: isoSecond(q.range.start),
-    end: isoSecond(new Date(q.range.end.getTime() + 1000)),
-  };
-  const where = ['eventTime >= $start', 'eventTime <= $end'];
+function conditionOf(q: TrailQuery): { where: string; params: Record<string, unknown>; exact: boolean } {
+  const params: Record<string, unknown> = { start: ceilSecond(q.range.start), end: ceilSecond(q.range.end) };
+  const where = ['eventTime >= $start', 'eventTime < $end'];
+  let exact = q.where === undefined;
   if (q.regions) {
     params.regions = listValue(q.regions);
     where.push('list_contains($regions, awsRegion)');
@@ -224,6 +229,7 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
     where.push("list_contains($names, regexp_replace(eventName, $versionSuffix, ''))");
   }
   if (q.resource !== undefined) {
+    exact = false;
     params.resource = resourceTail(q.resource);
     where.push(
       '(contains(requestParameters::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))',
@@ -237,17 +243,37 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
     params.identityTypes = listValue([...q.identityTypes]);
     where.push("list_contains($identityTypes, json_extract_string(userIdentity, '$.type'))");
   }
-  if (q.principal) {
-    params.principal = principalNeedle(q.principal);
+  const p = q.principal;
+  if (p) {
+    params.principal = principalNeedle(p);
+    // The cheap text test first; then the field itself, as matchesPrincipal reads it.
     where.push('contains(userIdentity::VARCHAR, $principal)');
+    if (p.kind === 'user') {
+      where.push(
+        "json_extract_string(userIdentity, '$.type') = 'IAMUser'",
+        "json_extract_string(userIdentity, '$.userName') = $principal",
+      );
+    } else if (p.kind === 'arn') {
+      where.push("json_extract_string(userIdentity, '$.arn') = $principal");
+    } else if (p.kind === 'role') {
+      where.push("json_extract_string(userIdentity, '$.sessionContext.sessionIssuer.arn') = $principal");
+    } else if (p.kind === 'key') {
+      where.push("json_extract_string(userIdentity, '$.accessKeyId') = $principal");
+    } else {
+      exact = false;
+    }
   }
   if (q.sourceIp !== undefined) {
     params.sourceIp = q.sourceIp;
     where.push('sourceIPAddress = $sourceIp');
   }
   if (q.outcome === 'success') where.push('errorCode IS NULL');
-  if (q.outcome === 'failure' || q.errorCodes) where.push('errorCode IS NOT NULL');
-  return { where: where.join(' AND '), params };
+  if (q.outcome === 'failure') where.push('errorCode IS NOT NULL');
+  if (q.errorCodes) {
+    params.errorCodes = `^(Client\\.)?(${q.errorCodes.map(reEscape).join('|')})`;
+    where.push('regexp_matches(errorCode, $errorCodes)');
+  }
+  return { where: where.join(' AND '), params, exact };
 }
 
 /** SQL text and its bound parameters. */
@@ -277,15 +303,24 @@ export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAU
  */
 export const MAX_CANDIDATE_ROWS = 100_000;
 
-/** The second pass, over the files with candidates only: the candidates as whole records, newest first. */
+/**
+ * The second pass, over the files with candidates only: whole records, newest first. When the SQL is
+ * exact the answer's limit applies here; otherwise every candidate (up to MAX_CANDIDATE_ROWS) comes back
+ * for `matchesQuery`.
+ */
 export function buildRowsSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
-  const { where, params } = conditionOf(q);
-  params.limit = MAX_CANDIDATE_ROWS;
+  const { where, params, exact } = conditionOf(q);
+  params.limit = exact ? q.limit : MAX_CANDIDATE_ROWS;
   const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
   const sql =
     `WITH recs AS (${readsOf(RECORD_STRUCT, shapes, maxFileBytes)}) ` +
     `SELECT to_json({${cols}}) AS json FROM recs WHERE ${where} ORDER BY eventTime DESC LIMIT $limit`;
   return { sql, params };
+}
+
+/** Whether the local SQL decides a query exactly (then the scan's count is the answer's count). */
+export function isExactLocally(q: TrailQuery): boolean {
+  return conditionOf(q).exact;
 }
 
 /** What the local source is built from. */
@@ -390,18 +425,20 @@ export class LocalSource implements EventSource {
       if (matchesQuery(ev, q)) exact.push(ev);
     });
     exact.sort(newestFirst);
-    if (candidates > rows.length) {
+    const decided = isExactLocally(q);
+    if (!decided && candidates > rows.length) {
       warnings.push(
         `Over ${MAX_CANDIDATE_ROWS} events came close to the question; only the newest were checked. Narrow it with --since/--until.`,
       );
     }
     const events = exact.slice(0, q.limit);
-    if (exact.length > events.length) {
-      warnings.push(`${exact.length} events match; the newest ${events.length} are shown.`);
+    const matched = decided ? candidates : exact.length;
+    if (matched > events.length) {
+      warnings.push(`${matched} events match; the newest ${events.length} are shown.`);
     }
     return {
       events,
-      matched: exact.length,
+      matched,
       examined,
       scope,
       warnings,
