@@ -4,6 +4,7 @@ import { type ExplainedError, explainError, UsageError } from '../src/errors.js'
 import type { Doc, Inline } from '../src/present/doc.js';
 import { presentError } from '../src/present/error.js';
 import type { TrailEvent } from '../src/trail/event.js';
+import type { SearchProgress } from '../src/trail/sources/types.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { type AnyCommand, type CommandDeps, commandPrefix } from './spec.js';
 
@@ -73,7 +74,7 @@ export async function execute(
   p: Extract<Prepared, { kind: 'ready' }>,
   deps: CommandDeps,
   actor: Actor,
-  progress: (note: string) => void = () => {},
+  progress: (p: SearchProgress) => void = () => {},
 ): Promise<Outcome> {
   const started = Date.now();
   try {

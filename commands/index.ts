@@ -1,11 +1,13 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../src/auth.js';
+import { presentProgress } from '../src/present/progress.js';
 import { BusyError } from '../src/queue.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
 import { SLASH_COMMAND } from '../src/slack/ids.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import { eventsToCsv } from '../src/trail/export.js';
+import type { SearchProgress } from '../src/trail/sources/types.js';
 import { execute, failure, type Outcome, prepare, splitWords } from './dispatch.js';
 import type { CommandDeps } from './spec.js';
 
@@ -43,9 +45,23 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
       response_type: 'ephemeral',
       ...toSlack({ summary: note, blocks: [{ type: 'context', parts: note }] }),
     });
+    // Progress replaces the note above: the first time a query can be cancelled, then every 10 s, at most
+    // three times, since response_url takes five messages in all.
+    let updates = 0;
+    let last = Date.now();
+    let shownQuery: string | undefined;
+    const progress = (p: SearchProgress) => {
+      const fresh = p.queryId !== undefined && p.queryId !== shownQuery;
+      if (updates >= MAX_PROGRESS_UPDATES || (!fresh && Date.now() - last < PROGRESS_EVERY_MS)) return;
+      updates++;
+      last = Date.now();
+      shownQuery = p.queryId ?? shownQuery;
+      const doc = presentProgress(prepared.working, p.note, p.queryId, actor.userId);
+      void send(respond, deps, 'ephemeral', toSlack(doc), true);
+    };
     let outcome: Outcome;
     try {
-      outcome = await deps.questions.run(() => execute(prepared, deps, actor));
+      outcome = await deps.questions.run(() => execute(prepared, deps, actor, progress));
     } catch (err) {
       // Only the queue itself throws here (BusyError): execute turns every error into an outcome.
       outcome = failure(err, deps, actor, prepared.command.name);
@@ -106,14 +122,19 @@ async function postWithFile(
   }
 }
 
+/** Progress updates a question may send, and how often. */
+const MAX_PROGRESS_UPDATES = 3;
+const PROGRESS_EVERY_MS = 10_000;
+
 async function send(
   respond: RespondFn,
   deps: CommandDeps,
   type: 'in_channel' | 'ephemeral',
   msg: SlackMessage,
+  replaceOriginal = false,
 ) {
   try {
-    await respond({ response_type: type, ...msg });
+    await respond({ response_type: type, ...msg, ...(replaceOriginal ? { replace_original: true } : {}) });
   } catch (err) {
     // response_url refused the answer (expired after 30 minutes, or Slack is down): nothing more can
     // reach the user through it, so the log must hold it.

@@ -5,6 +5,7 @@ import type { Doc, Inline } from '../src/present/doc.js';
 import type { QuestionQueue } from '../src/queue.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import type { SourceProvider } from '../src/trail/sources/index.js';
+import type { SearchProgress } from '../src/trail/sources/types.js';
 
 /** Everything a subcommand may use; every outside client is in here, passed in. */
 export interface CommandDeps {
@@ -14,13 +15,15 @@ export interface CommandDeps {
   sources: SourceProvider;
   /** Where slow questions from Slack wait their turn. */
   questions: QuestionQueue;
+  /** Stop a running Athena query (the Cancel button). */
+  stopQuery: (queryId: string) => Promise<void>;
 }
 
 /** Where a subcommand runs: the front and the person. */
 export interface RunContext {
   actor: Actor;
-  /** Report progress of slow work; the front decides how to show it. */
-  progress: (note: string) => void;
+  /** Report progress of slow work (and a query that can be stopped); the front decides how to show it. */
+  progress: (p: SearchProgress) => void;
 }
 
 /**

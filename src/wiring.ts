@@ -1,4 +1,4 @@
-import { AthenaClient } from '@aws-sdk/client-athena';
+import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CommandDeps } from '../commands/spec.js';
@@ -66,6 +66,16 @@ export function cloudTrailClients(
 /** The real dependencies of the commands, built from config; tests build their own. */
 export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): CommandDeps {
   const now = opts.now ?? (() => new Date());
+  // One Athena client, built on first use, shared by the source and the Cancel button.
+  let athenaClient: AthenaClient | undefined;
+  const athena = () => {
+    athenaClient ??= new AthenaClient({
+      region: config.TRAIL_ATHENA_REGION ?? config.TRAIL_REGIONS[0],
+      retryMode: 'adaptive',
+      maxAttempts: AWS_MAX_ATTEMPTS,
+    });
+    return athenaClient;
+  };
   return {
     config,
     now,
@@ -80,13 +90,11 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
           ? { roleName: config.TRAIL_ASSUME_ROLE_NAME, externalId: config.TRAIL_ASSUME_EXTERNAL_ID?.reveal() }
           : undefined,
       }),
-      athena: () =>
-        new AthenaClient({
-          region: config.TRAIL_ATHENA_REGION ?? config.TRAIL_REGIONS[0],
-          retryMode: 'adaptive',
-          maxAttempts: AWS_MAX_ATTEMPTS,
-        }),
+      athena,
       now,
     }),
+    stopQuery: async (queryId) => {
+      await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+    },
   };
 }

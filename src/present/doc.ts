@@ -22,6 +22,8 @@ export type DocBlock =
   | { type: 'divider' }
   /** Preformatted text shown as is: SQL, a policy. Our own text only. */
   | { type: 'code'; text: string }
+  /** Buttons (Slack only; the terminal has nothing to click). */
+  | { type: 'buttons'; buttons: { text: string; actionId: string; value: string; danger?: boolean }[] }
   /**
    * A list of items kept or dropped whole: when a message cannot hold them all, the writer shows as
    * many as fit and then "…and N more {noun}" with `overflowHint`.

@@ -36,6 +36,19 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
       return [{ type: 'context', elements: [{ type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) }] }];
     case 'divider':
       return [{ type: 'divider' }];
+    case 'buttons':
+      return [
+        {
+          type: 'actions',
+          elements: b.buttons.map((x) => ({
+            type: 'button' as const,
+            text: { type: 'plain_text' as const, text: cut(x.text, 75) },
+            action_id: x.actionId,
+            value: x.value,
+            ...(x.danger ? { style: 'danger' as const } : {}),
+          })),
+        },
+      ];
     case 'code': {
       // A code block cannot hold three backticks; the fence takes 8 of the 3,000 characters.
       const body = escapeMrkdwn(b.text.replace(/```/g, 'ˋˋˋ'));

@@ -11,5 +11,8 @@ export const EVENTS_PATH = '/slack/events';
  */
 export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'files:write'];
 
-/** Action ids of buttons; none yet — alert buttons come with the alerts issue. */
-export const ACTION_IDS = {} as const;
+/** Action ids of buttons, in one place (a test checks the app registers exactly these). */
+export const ACTION_IDS = {
+  /** Stop a running Athena query (StopQueryExecution). */
+  cancelQuery: 'trail_cancel_query',
+} as const;

@@ -12,6 +12,8 @@ function lines(b: DocBlock): string[] {
       return [''];
     case 'code':
       return [b.text.trimEnd()];
+    case 'buttons':
+      return [];
     case 'fields': {
       const width = Math.max(...b.fields.map((f) => f.label.length));
       return b.fields.map((f) => `  ${`${f.label}:`.padEnd(width + 2)}${plain(f.value)}`);

@@ -1,7 +1,7 @@
 import type { TimeRange } from '../time.js';
 import type { TrailEvent } from './event.js';
 import type { TrailQuery } from './query.js';
-import type { EventSource, SearchResult } from './sources/types.js';
+import type { EventSource, SearchProgress, SearchResult } from './sources/types.js';
 
 /** One row of a summary: a key, how many events, how many failed, and when first and last. */
 export interface GroupRow {
@@ -62,10 +62,10 @@ export async function investigate(
   q: TrailQuery,
   source: EventSource,
   groupings: readonly Grouping[],
-  onProgress?: (note: string) => void,
+  onProgress?: (p: SearchProgress) => void,
 ): Promise<Investigation> {
   const { events, ...search } = await source.search(q, {
-    onProgress: onProgress ? (p) => onProgress(p.note) : undefined,
+    onProgress,
   });
   return { subject, range: q.range, events, groups: groupings.map((g) => groupBy(events, g)), search };
 }

@@ -3,7 +3,7 @@ import { DELETION_EVENT_NAMES, deletionKind } from './deletions.js';
 import { baseEventName, isFailure, type TrailEvent } from './event.js';
 import type { TrailQuery } from './query.js';
 import { resourceCandidates, sameResource } from './resources.js';
-import type { EventSource, SearchResult } from './sources/types.js';
+import type { EventSource, SearchProgress, SearchResult } from './sources/types.js';
 
 /** The question: who deleted the resource named `target` (a name or an ARN) in this range? */
 export interface WhoDeletedQuestion {
@@ -47,10 +47,10 @@ export function whoDeletedQuery(q: WhoDeletedQuestion): TrailQuery {
 export async function whoDeleted(
   q: WhoDeletedQuestion,
   source: EventSource,
-  onProgress?: (note: string) => void,
+  onProgress?: (p: SearchProgress) => void,
 ): Promise<WhoDeletedAnswer> {
   const { events, ...search } = await source.search(whoDeletedQuery(q), {
-    onProgress: onProgress ? (p) => onProgress(p.note) : undefined,
+    onProgress,
   });
   const found: Deletion[] = [];
   for (const event of events) {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type TrailApp } from '../../handlers/app.js';
 import { Secret } from '../../src/config.js';
+import { cancelValue } from '../../src/slack/buttons.js';
+import { ACTION_IDS } from '../../src/slack/ids.js';
 import { INVICTUS_DIR } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
-import { postSigned, slashCommandBody } from '../helpers/signed.js';
+import { buttonClickBody, postSigned, slashCommandBody } from '../helpers/signed.js';
 import { assertInert, outsideCode, texts } from '../helpers/slack.js';
 
 const SECRET = 'test-signing-secret';
@@ -16,6 +18,7 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
   let trail: TrailApp;
   let url: string;
   let responses = 0;
+  let deps: ReturnType<typeof testDeps>;
 
   beforeAll(async () => {
     await slack.start();
@@ -30,7 +33,7 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
         bot_id: 'B0BOT',
       },
     }));
-    const deps = testDeps({ TRAIL_LOGS_DIR: INVICTUS_DIR });
+    deps = testDeps({ TRAIL_LOGS_DIR: INVICTUS_DIR });
     trail = buildApp(deps, {
       botToken: new Secret('xoxb-test-token'),
       signingSecret: new Secret(SECRET),
@@ -184,6 +187,104 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     const [answer] = slack.callsTo(r.path);
     expect(answer?.body.response_type).toBe('in_channel');
     expect(texts(answer?.body.blocks as unknown[]).join('\n')).toContain('Invite the bot to this channel');
+  });
+
+  it('shows an Athena query’s progress with a Cancel button before the answer', async () => {
+    const queryId = 'a1b2c3d4-0000-1111-2222-333344445555';
+    const real = deps.sources;
+    deps.sources = {
+      get: () => ({
+        name: 'athena',
+        describe: () => 'Athena table security.cloudtrail_logs',
+        search: async (_q, o) => {
+          o?.onProgress?.({ examined: 0, note: 'Athena RUNNING, 1 s, 12.0 MB scanned', queryId });
+          await new Promise((r) => setTimeout(r, 100));
+          return {
+            events: [],
+            matched: 0,
+            examined: 0,
+            scope: {
+              source: 'athena',
+              regions: [],
+              accounts: [],
+              detail: 'Athena: 12.0 MB scanned, $0.0001',
+            },
+            warnings: [],
+          };
+        },
+      }),
+    };
+    try {
+      const r = responseUrl();
+      await postSigned(url, slashCommandBody({ text: 'denied --source athena', responseUrl: r.url }), {
+        secret: SECRET,
+      });
+      await slack.waitFor(r.path, 2);
+      const [progress, answer] = slack.callsTo(r.path);
+      expect(progress?.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+      const blocks = (progress?.body.blocks ?? []) as {
+        type: string;
+        elements?: { action_id: string; value: string }[];
+      }[];
+      const actions = blocks.find((b) => b.type === 'actions');
+      expect(actions?.elements?.[0]?.action_id).toBe(ACTION_IDS.cancelQuery);
+      expect(JSON.parse(actions?.elements?.[0]?.value ?? '{}')).toMatchObject({ q: queryId, u: 'U0ALICE' });
+      expect(answer?.body.response_type).toBe('in_channel');
+    } finally {
+      deps.sources = real;
+    }
+  });
+
+  it('stops an Athena query when the asker clicks Cancel, and refuses anyone else', async () => {
+    const queryId = 'a1b2c3d4-0000-1111-2222-333344445555';
+    const value = cancelValue({ queryId, userId: 'U0ALICE' });
+    const mine = responseUrl();
+    const click = await postSigned(
+      url,
+      buttonClickBody({ actionId: ACTION_IDS.cancelQuery, value, userId: 'U0ALICE', responseUrl: mine.url }),
+      { secret: SECRET },
+    );
+    expect(click.status).toBe(200);
+    await slack.waitFor(mine.path);
+    expect(deps.stopped).toEqual([queryId]);
+    expect(slack.callsTo(mine.path)[0]?.body.replace_original).toBe(true);
+    expect(texts(slack.callsTo(mine.path)[0]?.body.blocks as unknown[]).join('')).toContain(
+      'Cancelling the Athena query',
+    );
+
+    const theirs = responseUrl();
+    await postSigned(
+      url,
+      buttonClickBody({
+        actionId: ACTION_IDS.cancelQuery,
+        value,
+        userId: 'U0MALLORY',
+        responseUrl: theirs.url,
+      }),
+      { secret: SECRET },
+    );
+    await slack.waitFor(theirs.path);
+    expect(texts(slack.callsTo(theirs.path)[0]?.body.blocks as unknown[]).join('')).toContain(
+      'Only the person who asked',
+    );
+    expect(deps.stopped).toHaveLength(1);
+
+    const forged = responseUrl();
+    await postSigned(
+      url,
+      buttonClickBody({
+        actionId: ACTION_IDS.cancelQuery,
+        value: '{"v":1,"k":"cancel","q":"x"}',
+        userId: 'U0ALICE',
+        responseUrl: forged.url,
+      }),
+      { secret: SECRET },
+    );
+    await slack.waitFor(forged.path);
+    expect(texts(slack.callsTo(forged.path)[0]?.body.blocks as unknown[]).join('')).toContain(
+      'not one of Trailbot’s',
+    );
+    expect(deps.stopped).toHaveLength(1);
   });
 
   it('serves its health route beside /slack/events', async () => {

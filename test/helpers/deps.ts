@@ -22,7 +22,7 @@ export function captureLogger(level = 'info') {
 export function testDeps(
   env: Record<string, string> = {},
   opts: { now?: Date; sources?: SourceProvider } = {},
-): CommandDeps & { lines: Record<string, unknown>[] } {
+): CommandDeps & { lines: Record<string, unknown>[]; stopped: string[] } {
   const config: Config = loadConfig(env);
   const now = () => opts.now ?? new Date();
   const { logger, lines } = captureLogger();
@@ -39,5 +39,9 @@ export function testDeps(
       now,
     });
   const questions = questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS);
-  return { config, now, logger, sources, questions, lines };
+  const stopped: string[] = [];
+  const stopQuery = async (id: string) => {
+    stopped.push(id);
+  };
+  return { config, now, logger, sources, questions, lines, stopQuery, stopped };
 }

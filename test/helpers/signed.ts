@@ -49,3 +49,39 @@ export async function postSigned(
   const text = await res.text();
   return { status: res.status, ms: performance.now() - started, text };
 }
+
+/** The form body of a button click (block_actions) as Slack posts it. */
+export function buttonClickBody(fields: {
+  actionId: string;
+  value: string | undefined;
+  userId: string;
+  responseUrl: string;
+}): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: fields.userId, username: 'someone', team_id: 'T0001' },
+    api_app_id: 'A0TRAILBOT',
+    token: 'legacy-verification-token',
+    team: { id: 'T0001', domain: 'acme' },
+    channel: { id: 'C0SECURITY', name: 'security' },
+    container: {
+      type: 'message',
+      message_ts: '1700000000.000200',
+      channel_id: 'C0SECURITY',
+      is_ephemeral: true,
+    },
+    trigger_id: '1.2.3',
+    response_url: fields.responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: fields.actionId,
+        block_id: 'b1',
+        value: fields.value,
+        text: { type: 'plain_text', text: 'Cancel' },
+        action_ts: '1700000001.000000',
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -24,6 +24,8 @@ export interface SearchResult {
 export interface SearchProgress {
   examined: number;
   note: string;
+  /** A running query that can be stopped (Athena's QueryExecutionId). */
+  queryId?: string | undefined;
 }
 
 /** One way of reading CloudTrail: every source answers the same query with the same event model. */
