@@ -73,6 +73,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
     .optional(),
+  TRAIL_ASSUME_ROLE_ARNS: list
+    .pipe(
+      z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be IAM role ARNs')),
+    )
+    .optional(),
   TRAIL_ASSUME_EXTERNAL_ID: secret().optional(),
   TRAIL_MAX_CONCURRENT_ACCOUNTS: z.coerce.number().int().min(1).max(64).default(4),
   TRAIL_ATHENA_REGION: region.optional(),

@@ -22,7 +22,9 @@ export function cloudTrailClients(
     limiters: LimiterRegistry;
     accountId?: string | undefined;
     /** How to act in another account: the role to assume there (credentials cached until they expire). */
-    assume?: { roleName: string; externalId?: string | undefined } | undefined;
+    assume?:
+      | { roleArnFor: (account: string) => string | undefined; externalId?: string | undefined }
+      | undefined;
   },
 ): (region: string, account?: string) => CloudTrailClient {
   const { limiters, accountId, assume, ...config } = opts;
@@ -31,11 +33,12 @@ export function cloudTrailClients(
     const key = `${account ?? accountId ?? 'default'}:${region}`;
     let c = clients.get(key);
     if (!c) {
+      const roleArn = account ? assume?.roleArnFor(account) : undefined;
       const credentials =
-        account && assume
+        roleArn && assume
           ? fromTemporaryCredentials({
               params: {
-                RoleArn: `arn:aws:iam::${account}:role/${assume.roleName}`,
+                RoleArn: roleArn,
                 RoleSessionName: 'trailbot',
                 ...(assume.externalId ? { ExternalId: assume.externalId } : {}),
               },
@@ -63,6 +66,29 @@ export function cloudTrailClients(
   };
 }
 
+/**
+ * The role to assume in an account: one named in TRAIL_ASSUME_ROLE_ARNS for it, else TRAIL_ASSUME_ROLE_NAME
+ * in that account, else none (the bot's own credentials).
+ */
+export function roleArnFor(config: Config): (account: string) => string | undefined {
+  const explicit = new Map(
+    (config.TRAIL_ASSUME_ROLE_ARNS ?? []).map((arn) => [arn.split(':')[4] as string, arn]),
+  );
+  return (account) =>
+    explicit.get(account) ??
+    (config.TRAIL_ASSUME_ROLE_NAME
+      ? `arn:aws:iam::${account}:role/${config.TRAIL_ASSUME_ROLE_NAME}`
+      : undefined);
+}
+
+/** The accounts LookupEvents asks at once: those with a role to assume, when there are any. */
+export function fanOutAccounts(config: Config): string[] | undefined {
+  const named = config.TRAIL_ASSUME_ROLE_NAME ? (config.TRAIL_ACCOUNTS ?? []) : [];
+  const explicit = (config.TRAIL_ASSUME_ROLE_ARNS ?? []).map((arn) => arn.split(':')[4] as string);
+  const all = [...new Set([...named, ...explicit])];
+  return all.length ? all : undefined;
+}
+
 /** The real dependencies of the commands, built from config; tests build their own. */
 export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): CommandDeps {
   const now = opts.now ?? (() => new Date());
@@ -86,11 +112,10 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
       cloudTrailFor: cloudTrailClients({
         limiters: lookupLimiters(),
         accountId: config.TRAIL_ACCOUNT_ID,
-        assume: config.TRAIL_ASSUME_ROLE_NAME
-          ? { roleName: config.TRAIL_ASSUME_ROLE_NAME, externalId: config.TRAIL_ASSUME_EXTERNAL_ID?.reveal() }
-          : undefined,
+        assume: { roleArnFor: roleArnFor(config), externalId: config.TRAIL_ASSUME_EXTERNAL_ID?.reveal() },
       }),
       athena,
+      fanOutAccounts: fanOutAccounts(config),
       now,
     }),
     stopQuery: async (queryId) => {

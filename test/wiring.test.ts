@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { LimiterRegistry } from '../src/trail/limiter.js';
 import { LookupSource } from '../src/trail/sources/lookup.js';
-import { cloudTrailClients } from '../src/wiring.js';
+import { cloudTrailClients, fanOutAccounts, roleArnFor } from '../src/wiring.js';
 
 /** STS (query protocol) and CloudTrail (JSON protocol) on one local endpoint, recording what they got. */
 describe('clients acting in another account', () => {
@@ -43,7 +44,7 @@ describe('clients acting in another account', () => {
       endpoint,
       credentials: { accessKeyId: 'AKIABASEKEY000000001', secretAccessKey: 'base' },
       limiters: new LimiterRegistry(100, 1000),
-      assume: { roleName: 'TrailbotRead', externalId: 'ext-123' },
+      assume: { roleArnFor: (a) => `arn:aws:iam::${a}:role/TrailbotRead`, externalId: 'ext-123' },
     });
     const now = new Date();
     const source = new LookupSource({
@@ -62,5 +63,22 @@ describe('clients acting in another account', () => {
     expect(assumed[0]?.get('ExternalId')).toBe('ext-123');
     expect(lookupAuth).toHaveLength(2);
     for (const a of lookupAuth) expect(a).toContain('Credential=ASIAASSUMEDKEY000001/');
+  });
+});
+
+describe('which role in which account', () => {
+  it('takes a role ARN named for an account before the common role name', () => {
+    const c = loadConfig({
+      TRAIL_ACCOUNTS: '111111111111,222222222222',
+      TRAIL_ASSUME_ROLE_NAME: 'TrailbotRead',
+      TRAIL_ASSUME_ROLE_ARNS:
+        'arn:aws:iam::222222222222:role/security/Special,arn:aws:iam::333333333333:role/Other',
+    });
+    const arn = roleArnFor(c);
+    expect(arn('111111111111')).toBe('arn:aws:iam::111111111111:role/TrailbotRead');
+    expect(arn('222222222222')).toBe('arn:aws:iam::222222222222:role/security/Special');
+    expect(fanOutAccounts(c)).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(fanOutAccounts(loadConfig({}))).toBeUndefined();
+    expect(roleArnFor(loadConfig({}))('111111111111')).toBeUndefined();
   });
 });

@@ -27,6 +27,8 @@ export interface SourceProviderDeps {
   cloudTrailFor: (region: string, account?: string) => CloudTrailClient;
   /** The Athena client, built on first use. */
   athena: () => AthenaClient;
+  /** Accounts LookupEvents asks at once, through roles assumed in each; undefined for the bot's own. */
+  fanOutAccounts?: string[] | undefined;
   now: () => Date;
 }
 
@@ -53,10 +55,7 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
       now: deps.now,
     });
   // With a role to assume in each configured account, LookupEvents is asked in every account at once.
-  const fanOut =
-    deps.config.TRAIL_ASSUME_ROLE_NAME && deps.config.TRAIL_ACCOUNTS?.length
-      ? deps.config.TRAIL_ACCOUNTS
-      : undefined;
+  const fanOut = deps.fanOutAccounts;
   const lookupSource = () => {
     lookup ??= fanOut
       ? new FanOutSource(
