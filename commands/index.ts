@@ -101,7 +101,7 @@ async function postWithFile(
       thread_ts: posted.ts,
       filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
       file: Buffer.from(eventsToCsv(rows)),
-      initial_comment: `All ${rows.length} events, as CSV.`,
+      initial_comment: `The ${rows.length} events of this answer, newest first, as CSV.`,
     });
     return true;
   } catch (err) {

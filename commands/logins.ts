@@ -1,11 +1,11 @@
 import { UsageError } from '../src/errors.js';
 import { CONSOLE_LOGIN } from '../src/trail/catalog.js';
-import type { TrailEvent } from '../src/trail/event.js';
+import { isFailure, type TrailEvent } from '../src/trail/event.js';
 import type { Grouping } from '../src/trail/investigate.js';
 import { investigationCommand } from './investigation.js';
 
 const result = (e: TrailEvent) =>
-  e.responseElements?.ConsoleLogin === 'Success' && !e.errorCode ? 'Success' : 'Failure';
+  isFailure(e) || e.responseElements?.ConsoleLogin !== 'Success' ? 'Failure' : 'Success';
 const mfa = (e: TrailEvent) => e.additionalEventData?.MFAUsed;
 /** Failed sign-ins may name the user HIDDEN_DUE_TO_SECURITY_REASONS; the ARN or principal id may still say. */
 const who = (e: TrailEvent) => e.principal.userName ?? e.principal.arn ?? e.principal.display;

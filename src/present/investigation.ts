@@ -1,5 +1,5 @@
 import { ago, formatUtc } from '../time.js';
-import type { TrailEvent } from '../trail/event.js';
+import { isFailure, type TrailEvent } from '../trail/event.js';
 import { BY, type Group, groupBy, type Investigation } from '../trail/investigate.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
 import { plural, scopeBlocks } from './who-deleted.js';
@@ -33,6 +33,7 @@ export function eventLine(e: TrailEvent): Inline[] {
     { lit: e.region },
   ];
   if (e.errorCode) parts.push('  failed: ', { lit: e.errorCode });
+  else if (isFailure(e)) parts.push('  failed: ', { lit: e.errorMessage ?? 'Failure' });
   return parts;
 }
 
@@ -55,7 +56,7 @@ export function presentInvestigation(inv: Investigation, now: Date): Doc {
   } else {
     const newest = events[0] as TrailEvent;
     const oldest = events[events.length - 1] as TrailEvent;
-    const failures = events.filter((e) => e.errorCode).length;
+    const failures = events.filter(isFailure).length;
     const principals = new Set(events.map((e) => e.principal.arn ?? e.principal.display));
     const ips = new Set(events.map((e) => e.sourceIp).filter(Boolean));
     const shown = search.matched > events.length ? ` (the newest ${events.length} summarised)` : '';

@@ -50,11 +50,23 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
         },
       ];
     case 'code': {
-      // A code block cannot hold three backticks; the fence takes 8 of the 3,000 characters.
-      const body = escapeMrkdwn(b.text.replace(/```/g, 'ˋˋˋ'));
-      return [
-        { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${cut(body, L.sectionText - 8)}\`\`\`` } },
-      ];
+      // A code block cannot hold three backticks, and a section holds 3,000 characters: long text goes
+      // into several blocks, split between lines.
+      const lines = escapeMrkdwn(b.text.replace(/```/g, 'ˋˋˋ')).split('\n');
+      const chunks: string[] = [];
+      let cur = '';
+      for (const line of lines) {
+        const piece = cut(line, L.sectionText - 8);
+        if (cur && cur.length + piece.length + 1 > L.sectionText - 8) {
+          chunks.push(cur);
+          cur = piece;
+        } else cur = cur ? `${cur}\n${piece}` : piece;
+      }
+      if (cur) chunks.push(cur);
+      return chunks.map((c) => ({
+        type: 'section' as const,
+        text: { type: 'mrkdwn' as const, text: `\`\`\`${c}\`\`\`` },
+      }));
     }
     case 'fields': {
       const out: KnownBlock[] = [];

@@ -197,7 +197,11 @@ export function baseEventName(name: string): string {
   return name.replace(versionSuffix, '');
 }
 
-/** True when the call failed: a failed attempt is still evidence of intent. */
+/**
+ * True when the call failed: a failed attempt is still evidence of intent. A failed console sign-in
+ * carries no errorCode, only responseElements.ConsoleLogin "Failure" (and errorMessage "Failed
+ * authentication").
+ */
 export function isFailure(e: TrailEvent): boolean {
-  return e.errorCode !== undefined;
+  return e.errorCode !== undefined || e.responseElements?.ConsoleLogin === 'Failure';
 }

@@ -1,5 +1,5 @@
 import type { TimeRange } from '../time.js';
-import type { TrailEvent } from './event.js';
+import { isFailure, type TrailEvent } from './event.js';
 import type { TrailQuery } from './query.js';
 import type { EventSource, SearchProgress, SearchResult } from './sources/types.js';
 
@@ -42,11 +42,11 @@ export function groupBy(events: readonly TrailEvent[], g: Grouping): Group {
     if (key === undefined) continue;
     const r = rows.get(key);
     if (!r) {
-      rows.set(key, { key, count: 1, failures: e.errorCode ? 1 : 0, first: e.time, last: e.time });
+      rows.set(key, { key, count: 1, failures: isFailure(e) ? 1 : 0, first: e.time, last: e.time });
       continue;
     }
     r.count++;
-    if (e.errorCode) r.failures++;
+    if (isFailure(e)) r.failures++;
     if (e.time < r.first) r.first = e.time;
     if (e.time > r.last) r.last = e.time;
   }

@@ -195,6 +195,38 @@ describe('every investigation on the real CloudTrail files', () => {
   });
 });
 
+describe('failed console sign-ins, which carry no errorCode', () => {
+  it('counts them as failed and finds them with --failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-logins-'));
+    const login = (id: string, result: string, extra: Record<string, unknown> = {}) => ({
+      eventTime: '2025-05-01T10:00:00Z',
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      eventID: id,
+      sourceIPAddress: '203.0.113.66',
+      userIdentity: { type: 'IAMUser', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      responseElements: { ConsoleLogin: result },
+      additionalEventData: { MFAUsed: 'No' },
+      ...extra,
+    });
+    writeFileSync(
+      join(dir, 'x.json'),
+      JSON.stringify([
+        login('f1', 'Failure', { errorMessage: 'Failed authentication' }),
+        login('s1', 'Success'),
+      ]),
+    );
+    const failed = await ask(['logins', '--failed'], dir);
+    expect(failed.events.map((e) => e.id)).toEqual(['f1']);
+    const all = await ask(['logins'], dir);
+    const outcome = all.groups.find((g) => g.title === 'By outcome');
+    expect(outcome?.rows).toEqual([
+      expect.objectContaining({ key: 'Failure', count: 1, failures: 1 }),
+      expect.objectContaining({ key: 'Success, MFA not used', count: 1, failures: 0 }),
+    ]);
+  });
+});
+
 describe('root on records that have it', () => {
   it('counts the root user’s own calls, not what AWS services record for it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailbot-root-'));

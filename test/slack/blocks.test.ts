@@ -58,6 +58,18 @@ describe('toSlack', () => {
     expect(all.at(-1)).toBe('footer');
   });
 
+  it('splits long preformatted text into several code blocks between lines', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n');
+    const msg = toSlack({ summary: ['ddl'], blocks: [{ type: 'code', text }] });
+    const bodies = texts(msg.blocks);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const b of bodies) {
+      expect(b.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(b.startsWith('```') && b.endsWith('```')).toBe(true);
+    }
+    expect(bodies.map((b) => b.slice(3, -3)).join('\n')).toBe(text);
+  });
+
   it('cuts long texts to Slack limits and splits more than ten fields', () => {
     const long = 'y'.repeat(5000);
     const msg = toSlack({

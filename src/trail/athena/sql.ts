@@ -83,11 +83,21 @@ export function buildAthenaSql(q: TrailQuery, t: AthenaTable): AthenaSql {
   }
   if (q.eventSources) where.push(`eventsource IN (${list(q.eventSources)})`);
   if (q.identityTypes) where.push(`useridentity.type IN (${list(q.identityTypes)})`);
-  if (q.principal)
-    where.push(`strpos(json_format(CAST(useridentity AS JSON)), ${bind(principalNeedle(q.principal))}) > 0`);
+  const p = q.principal;
+  if (p?.kind === 'user')
+    where.push("useridentity.type = 'IAMUser'", `useridentity.username = ${bind(p.name)}`);
+  else if (p?.kind === 'arn') where.push(`useridentity.arn = ${bind(p.arn)}`);
+  else if (p?.kind === 'role')
+    where.push(`useridentity.sessioncontext.sessionissuer.arn = ${bind(p.roleArn)}`);
+  else if (p?.kind === 'key') where.push(`useridentity.accesskeyid = ${bind(p.accessKeyId)}`);
+  else if (p) where.push(`strpos(json_format(CAST(useridentity AS JSON)), ${bind(principalNeedle(p))}) > 0`);
   if (q.sourceIp !== undefined) where.push(`sourceipaddress = ${bind(q.sourceIp)}`);
   if (q.outcome === 'success') where.push('errorcode IS NULL');
-  if (q.outcome === 'failure' || q.errorCodes) where.push('errorcode IS NOT NULL');
+  if (q.outcome === 'failure') where.push('errorcode IS NOT NULL');
+  if (q.errorCodes) {
+    const codes = q.errorCodes.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    where.push(`regexp_like(errorcode, ${bind(`^(Client\\.)?(${codes})`)})`);
+  }
   if (q.resource !== undefined) {
     const r = resourceTail(q.resource);
     where.push(
@@ -104,6 +114,14 @@ export function buildAthenaSql(q: TrailQuery, t: AthenaTable): AthenaSql {
     `LIMIT ${MAX_ATHENA_ROWS}`,
   ].join('\n');
   return { sql, parameters };
+}
+
+/**
+ * Whether the SQL decides a question exactly (then its LIMIT cannot drop a real match in favour of a
+ * near one): not for resources inside request parameters, role sessions, or conditions only code checks.
+ */
+export function isExactInAthena(q: TrailQuery): boolean {
+  return q.resource === undefined && q.where === undefined && q.principal?.kind !== 'session';
 }
 
 /** What the CREATE TABLE statement is made from. */

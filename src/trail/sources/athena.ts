@@ -7,7 +7,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { TrailbotError, UpstreamDeniedError, UpstreamError, UpstreamThrottledError } from '../../errors.js';
-import { type AthenaTable, buildAthenaSql } from '../athena/sql.js';
+import { type AthenaTable, buildAthenaSql, isExactInAthena, MAX_ATHENA_ROWS } from '../athena/sql.js';
 import { parseRecord, type TrailEvent } from '../event.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import type { EventSource, SearchProgress, SearchResult } from './types.js';
@@ -43,6 +43,9 @@ export interface AthenaSourceOptions {
   outputLocation?: string | undefined;
   /** Stop a query that scans more than this many bytes. */
   costCapBytes: number;
+  /** What the table covers, for answers that name no --region/--account. */
+  regions?: string[] | undefined;
+  accounts?: string[] | undefined;
   now: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -183,6 +186,8 @@ export class AthenaSource implements EventSource {
       o?.onProgress?.({
         examined: 0,
         note: `Athena ${state ?? 'UNKNOWN'}, ${elapsed} s, ${mb(scanned)} scanned`,
+        // While it runs, the query can be stopped (the Cancel button).
+        queryId: state === 'QUEUED' || state === 'RUNNING' ? id : undefined,
       });
       if (scanned > this.opts.costCapBytes && (state === 'QUEUED' || state === 'RUNNING')) {
         await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
@@ -196,6 +201,7 @@ export class AthenaSource implements EventSource {
     }
     const events: TrailEvent[] = [];
     let read = 0;
+    let unreadable = 0;
     let columns: string[] | undefined;
     let token: string | undefined;
     do {
@@ -213,31 +219,45 @@ export class AthenaSource implements EventSource {
       for (const [i, row] of rows.entries()) {
         if (token === undefined && i === 0) continue;
         read++;
-        const ev = parseRecord(
-          recordOf(
-            columns,
-            (row.Data ?? []).map((d) => d.VarCharValue),
-          ),
-          `athena[${read}]`,
-        );
+        let ev: TrailEvent;
+        try {
+          ev = parseRecord(
+            recordOf(
+              columns,
+              (row.Data ?? []).map((d) => d.VarCharValue),
+            ),
+            `athena[${read}]`,
+          );
+        } catch {
+          // A record without its time or name cannot answer anything; count it, do not fail the answer.
+          unreadable++;
+          continue;
+        }
         if (matchesQuery(ev, q)) events.push(ev);
       }
       token = page.NextToken;
     } while (token);
     events.sort(newestFirst);
     const kept = events.slice(0, q.limit);
-    const warnings =
-      events.length > kept.length
-        ? [`${events.length} events match; the newest ${kept.length} are shown.`]
-        : [];
+    const warnings: string[] = [];
+    if (read >= MAX_ATHENA_ROWS) {
+      warnings.push(
+        isExactInAthena(q)
+          ? `Over ${MAX_ATHENA_ROWS} events match; the newest were read.`
+          : `Athena returned its cap of ${MAX_ATHENA_ROWS} close matches; older matches may be missing. Narrow the range.`,
+      );
+    }
+    if (events.length > kept.length)
+      warnings.push(`${events.length} events match; the newest ${kept.length} are shown.`);
+    if (unreadable) warnings.push(`${unreadable} rows had no event time or name and were skipped.`);
     return {
       events: kept,
       matched: events.length,
       examined: read,
       scope: {
         source: 'athena',
-        regions: q.regions ?? [],
-        accounts: q.accounts ?? [],
+        regions: q.regions ?? this.opts.regions ?? [],
+        accounts: q.accounts ?? this.opts.accounts ?? [],
         detail: `${this.describe()}: ${mb(scanned)} scanned, $${athenaCost(scanned).toFixed(4)}`,
       },
       warnings,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { subDays } from 'date-fns/subDays';
 import { SourceCannotAnswerError } from '../../errors.js';
 import type { TrailQuery } from '../query.js';
-import { LOOKUP_RETENTION_DAYS, lookupCannotAnswer } from './lookup.js';
+import { LOOKUP_RETENTION_DAYS, lookupCannotAnswer, RETENTION_GRACE_MS } from './lookup.js';
 import type { EventSource, SearchProgress, SearchResult, SourceName } from './types.js';
 
 /** What `auto` can choose from: each source when it is set up. */
@@ -23,7 +23,7 @@ export function chooseSource(q: TrailQuery, c: AutoChoices): { name: SourceName;
   if (c.local && existsSync(c.local.dir)) return { name: 'local', why: 'log files are on disk' };
   const oldest = subDays(c.now(), LOOKUP_RETENTION_DAYS);
   const cannot =
-    q.range.start.getTime() < oldest.getTime()
+    q.range.start.getTime() < oldest.getTime() - RETENTION_GRACE_MS
       ? `the range starts before LookupEvents' ${LOOKUP_RETENTION_DAYS} days`
       : lookupCannotAnswer(q);
   if (!cannot) return { name: 'lookup', why: 'LookupEvents can answer it, free' };

@@ -76,6 +76,10 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
       workgroup: deps.config.TRAIL_ATHENA_WORKGROUP,
       outputLocation: deps.config.TRAIL_ATHENA_OUTPUT,
       costCapBytes: deps.config.TRAIL_ATHENA_COST_CAP_MB * 1_000_000,
+      regions: deps.config.TRAIL_REGIONS,
+      accounts:
+        deps.config.TRAIL_ACCOUNTS ??
+        (deps.config.TRAIL_ACCOUNT_ID ? [deps.config.TRAIL_ACCOUNT_ID] : undefined),
       now: deps.now,
     });
     return athena;

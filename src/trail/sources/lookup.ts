@@ -22,7 +22,7 @@ export const LOOKUP_RETENTION_DAYS = 90;
 /** Where LookupEvents keeps the events of global services (IAM, STS, CloudFront). */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
 /** How far past 90 days a range may start and still be read as "the last 90 days". */
-const RETENTION_GRACE_MS = 60 * 60_000;
+export const RETENTION_GRACE_MS = 60 * 60_000;
 /** LookupEvents returns at most 50 events a page. */
 const PAGE_SIZE = 50;
 
@@ -62,20 +62,45 @@ export function lookupAttributesFor(q: TrailQuery): (LookupAttribute | undefined
   // Username is the user name for IAM users and, for assumed roles, usually the session name.
   if (p?.kind === 'user') return [attr('Username', p.name)];
   if (p?.kind === 'session') return [attr('Username', p.session)];
-  if (p?.kind === 'arn') return [attr('Username', p.arn.slice(p.arn.lastIndexOf('/') + 1))];
+  // Event history records the root user's Username as "root".
+  if (p?.kind === 'arn') {
+    return [attr('Username', p.arn.endsWith(':root') ? 'root' : p.arn.slice(p.arn.lastIndexOf('/') + 1))];
+  }
   if (q.eventNames && q.eventNames.length <= MAX_NAME_LOOKUPS)
     return q.eventNames.map((n) => attr('EventName', n));
   if (q.eventSources?.length === 1 && q.eventSources[0]) return [attr('EventSource', q.eventSources[0])];
   return [undefined];
 }
 
+/** Data events (object- and item-level calls) that event history never holds. */
+const DATA_EVENTS: readonly string[] = [
+  'GetObject',
+  'PutObject',
+  'DeleteObject',
+  'DeleteObjects',
+  'CopyObject',
+  'HeadObject',
+  'RestoreObject',
+  'Invoke',
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchGetItem',
+  'BatchWriteItem',
+];
+
 /** Why LookupEvents cannot answer a query, if it cannot. */
 export function lookupCannotAnswer(q: TrailQuery): string | undefined {
   if (q.sourceIp !== undefined) {
     return 'LookupEvents cannot search by source IP (it would read every event of the range).';
   }
-  if (q.errorCodes)
+  if (q.errorCodes) {
     return 'LookupEvents cannot search by error code (it would read every event of the range).';
+  }
+  const data = q.eventNames?.filter((n) => DATA_EVENTS.includes(n));
+  if (data?.length)
+    return `LookupEvents has no data events (${data.join(', ')}): those are only in a trail's logs.`;
   return undefined;
 }
 
@@ -119,14 +144,14 @@ export class LookupSource implements EventSource {
       throw new SourceCannotAnswerError(
         `LookupEvents keeps only the last ${LOOKUP_RETENTION_DAYS} days of management events, and this question starts ` +
           `${formatUtc(q.range.start)}, before ${formatUtc(oldest)}. Use a --since within 90 days, or search your ` +
-          `S3 archive of CloudTrail logs with --source local --logs <dir>.`,
+          'S3 archive through Athena (--source athena) or a copy of the logs (--source local --logs <dir>).',
       );
     }
     const start = new Date(Math.max(q.range.start.getTime(), oldest.getTime()));
     const cannot = lookupCannotAnswer(q);
     if (cannot) {
       throw new SourceCannotAnswerError(
-        `${cannot} Ask with --source local --logs <dir> over your S3 archive of CloudTrail logs.`,
+        `${cannot} Ask Athena over the S3 archive (--source athena, or auto once TRAIL_ARCHIVE_BUCKET is set), or a copy of the logs with --source local --logs <dir>.`,
       );
     }
     const regions = q.regions ?? this.opts.regions;
@@ -142,9 +167,11 @@ export class LookupSource implements EventSource {
         const client = this.opts.clientFor(region);
         const found = new Map<string, TrailEvent>();
         const warnings: string[] = [];
+        let more = false;
         for (const attr of lookupAttributesFor(q)) {
           let token: string | undefined;
           let pages = 0;
+          let mine = 0;
           // StartTime and EndTime stay fixed for the whole pagination: a NextToken is valid only with
           // the very same parameters. Pages can be empty while a token remains, so loop on the token.
           do {
@@ -166,19 +193,27 @@ export class LookupSource implements EventSource {
               examined++;
               if (!raw.CloudTrailEvent) continue;
               const ev = parseRecord(raw.CloudTrailEvent, `LookupEvents[${region}].CloudTrailEvent`);
-              if (matchesQuery(ev, q)) found.set(ev.id, ev);
+              if (matchesQuery(ev, q)) {
+                found.set(ev.id, ev);
+                mine++;
+              }
             }
             token = page.NextToken;
             progress(`${region}: page ${pages}`);
-            // Pages come newest first: once enough matches are in, older pages cannot displace them.
-            if (found.size >= q.limit) break;
+            // Pages come newest first: once this lookup has enough matches, its older pages cannot
+            // displace them (each lookup attribute counts its own).
+            if (mine >= q.limit) {
+              more ||= token !== undefined;
+              break;
+            }
           } while (token && pages < this.opts.maxPages);
-          if (token && pages >= this.opts.maxPages && found.size < q.limit) {
+          if (token && pages >= this.opts.maxPages && mine < q.limit) {
             warnings.push(
               `${region}: stopped after ${pages} pages (${pages * PAGE_SIZE} events); narrow the range with --since/--until for older events.`,
             );
           }
         }
+        if (more) warnings.push(`${region}: more than ${q.limit} events match; the newest were read.`);
         return { events: [...found.values()], warnings };
       }),
     );

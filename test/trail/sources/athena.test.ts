@@ -80,6 +80,7 @@ afterAll(() => athena.restore());
 
 function source(costCapMb = 1000) {
   const notes: string[] = [];
+  const ids: (string | undefined)[] = [];
   let clock = NOW.getTime();
   const s = new AthenaSource({
     client: new AthenaClient({ region: 'us-east-1' }),
@@ -92,7 +93,11 @@ function source(costCapMb = 1000) {
       clock += ms;
     },
   });
-  return { s, notes, search: (query = q) => s.search(query, { onProgress: (p) => notes.push(p.note) }) };
+  const onProgress = (p: { note: string; queryId?: string | undefined }) => {
+    notes.push(p.note);
+    ids.push(p.queryId);
+  };
+  return { s, notes, ids, search: (query = q) => s.search(query, { onProgress }) };
 }
 
 describe('the Athena source', () => {
@@ -121,7 +126,7 @@ describe('the Athena source', () => {
           ],
         },
       });
-    const { search, notes } = source();
+    const { search, notes, ids } = source();
     const r = await search();
     const start = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
     expect(start?.WorkGroup).toBe('trailbot');
@@ -134,6 +139,8 @@ describe('the Athena source', () => {
       'Athena RUNNING, 1 s, 40.0 MB scanned',
       'Athena SUCCEEDED, 1 s, 52.0 MB scanned',
     ]);
+    // While it runs, progress carries the query id for the Cancel button; once done, it does not.
+    expect(ids).toEqual(['qe-1', 'qe-1', undefined]);
     expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
       undefined,
       'p2',
@@ -146,6 +153,22 @@ describe('the Athena source', () => {
     expect(r.examined).toBe(3);
     expect(r.cost).toEqual({ bytesScanned: 52_000_000, dollars: athenaCost(52_000_000) });
     expect(r.scope.detail).toContain('52.0 MB scanned, $0.0003');
+  });
+
+  it('skips a row without event time or name, and says so', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'qe-5' });
+    athena.on(GetQueryExecutionCommand).resolves(status('SUCCEEDED', 1));
+    const broken = row('e9', '2026-03-01T10:00:00Z', 'bucket-x');
+    broken.Data[1] = {};
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: metadata,
+        Rows: [header, broken, row('e8', '2026-02-01T10:00:00Z', 'bucket-x')],
+      },
+    });
+    const r = await source().search();
+    expect(r.events.map((e) => e.id)).toEqual(['e8']);
+    expect(r.warnings).toEqual(['1 rows had no event time or name and were skipped.']);
   });
 
   it('prices at $5 per TB with a 10 MB minimum', () => {

@@ -38,6 +38,15 @@ describe('--source auto', () => {
     expect(chooseSource(old, noLocal).why).toMatch(/before LookupEvents' 90 days; Athena can/);
   });
 
+  it('reads "the last 90 days", resolved a moment earlier, as LookupEvents\' range', () => {
+    const noLocal = { ...all, local: { dir: '/nonexistent', source: () => fake('local') } };
+    const ninety = {
+      ...week,
+      range: { ...week.range, start: new Date(NOW.getTime() - 90 * 86_400_000 - 50) },
+    };
+    expect(chooseSource(ninety, noLocal).name).toBe('lookup');
+  });
+
   it('says what to configure when nothing can answer', () => {
     expect(() =>
       chooseSource({ ...week, errorCodes: ['AccessDenied'] }, { lookup: all.lookup, now: all.now }),

@@ -11,7 +11,7 @@ import { SourceCannotAnswerError, UpstreamDeniedError, UpstreamThrottledError } 
 import { DELETION_EVENT_NAMES } from '../../../src/trail/deletions.js';
 import { LimiterRegistry } from '../../../src/trail/limiter.js';
 import type { TrailQuery } from '../../../src/trail/query.js';
-import { LookupSource } from '../../../src/trail/sources/lookup.js';
+import { LookupSource, lookupAttributesFor } from '../../../src/trail/sources/lookup.js';
 import { cloudTrailClients } from '../../../src/wiring.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -90,6 +90,37 @@ describe('the lookup source', () => {
       ['DeleteBucket', 'bucket-x', 'BucketNotEmpty'],
     ]);
     expect(r.examined).toBe(4);
+  });
+
+  it('asks LookupEvents for the root user by the Username it records, "root"', () => {
+    expect(
+      lookupAttributesFor({
+        ...whoDeletedX,
+        resource: undefined,
+        principal: { kind: 'arn', arn: 'arn:aws:iam::111122223333:root' },
+      }),
+    ).toEqual([{ AttributeKey: 'Username', AttributeValue: 'root' }]);
+  });
+
+  it('refuses data events and says where they are', async () => {
+    const err = await lookup()
+      .search({ ...whoDeletedX, resource: undefined, eventNames: ['GetObject'] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(SourceCannotAnswerError);
+    expect(err.message).toMatch(/no data events \(GetObject\).*--source athena/);
+  });
+
+  it('stops each lookup once it has enough, and says more match', async () => {
+    ct.on(LookupEventsCommand).resolves({
+      Events: [
+        entry('DeleteBucket', 'bucket-x', '2026-11-24T10:00:00Z'),
+        entry('DeleteBucket', 'bucket-x', '2026-11-24T09:00:00Z'),
+      ],
+      NextToken: 'more',
+    });
+    const r = await lookup().search({ ...whoDeletedX, limit: 2 });
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1);
+    expect(r.warnings).toEqual(['us-east-1: more than 2 events match; the newest were read.']);
   });
 
   it('looks an ARN up by the ARN and by its bare name', async () => {
