@@ -104,7 +104,7 @@ export const sourcesCommand: CommandSpec<Record<string, never>, { sources: Sourc
         range: { start: new Date(now.getTime() - 7 * 86_400_000), end: now, defaulted: true },
         limit: 1,
       };
-      const choice = chooseSource(week, {
+      const choice = await chooseSource(week, {
         local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => deps.sources.get({ source: 'local' }) },
         lookup: () => deps.sources.get({ source: 'lookup' }),
         athena: deps.config.TRAIL_ARCHIVE_BUCKET ? () => deps.sources.get({ source: 'athena' }) : undefined,

@@ -79,6 +79,14 @@ export const configSchema = z.object({
     )
     .optional(),
   TRAIL_ASSUME_EXTERNAL_ID: secret().optional(),
+  TRAIL_ASSUME_EXTERNAL_IDS: z
+    .string()
+    .regex(
+      /^\d{12}=[\w+=,.@:/-]{2,1224}(,\d{12}=[\w+=,.@:/-]{2,1224})*$/,
+      'must be account=external-id pairs, comma-separated',
+    )
+    .transform((v) => new Secret(v))
+    .optional(),
   TRAIL_MAX_CONCURRENT_ACCOUNTS: z.coerce.number().int().min(1).max(64).default(4),
   TRAIL_ATHENA_REGION: region.optional(),
   TRAIL_ATHENA_WORKGROUP: z.string().min(1).default('primary'),

@@ -23,7 +23,10 @@ export function cloudTrailClients(
     accountId?: string | undefined;
     /** How to act in another account: the role to assume there (credentials cached until they expire). */
     assume?:
-      | { roleArnFor: (account: string) => string | undefined; externalId?: string | undefined }
+      | {
+          roleArnFor: (account: string) => string | undefined;
+          externalIdFor?: (account: string) => string | undefined;
+        }
       | undefined;
   },
 ): (region: string, account?: string) => CloudTrailClient {
@@ -40,7 +43,9 @@ export function cloudTrailClients(
               params: {
                 RoleArn: roleArn,
                 RoleSessionName: 'trailbot',
-                ...(assume.externalId ? { ExternalId: assume.externalId } : {}),
+                ...(account && assume.externalIdFor?.(account)
+                  ? { ExternalId: assume.externalIdFor(account) }
+                  : {}),
               },
               // The STS client follows the same endpoint and base credentials (a local stand-in in tests).
               clientConfig: { region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) },
@@ -81,6 +86,17 @@ export function roleArnFor(config: Config): (account: string) => string | undefi
       : undefined);
 }
 
+/** The external id an account's role requires: its own from TRAIL_ASSUME_EXTERNAL_IDS, else the common one. */
+export function externalIdFor(config: Config): (account: string) => string | undefined {
+  const own = new Map(
+    (config.TRAIL_ASSUME_EXTERNAL_IDS?.reveal().split(',') ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)] as const;
+    }),
+  );
+  return (account) => own.get(account) ?? config.TRAIL_ASSUME_EXTERNAL_ID?.reveal();
+}
+
 /** The accounts LookupEvents asks at once: those with a role to assume, when there are any. */
 export function fanOutAccounts(config: Config): string[] | undefined {
   const named = config.TRAIL_ASSUME_ROLE_NAME ? (config.TRAIL_ACCOUNTS ?? []) : [];
@@ -112,7 +128,7 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
       cloudTrailFor: cloudTrailClients({
         limiters: lookupLimiters(),
         accountId: config.TRAIL_ACCOUNT_ID,
-        assume: { roleArnFor: roleArnFor(config), externalId: config.TRAIL_ASSUME_EXTERNAL_ID?.reveal() },
+        assume: { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) },
       }),
       athena,
       fanOutAccounts: fanOutAccounts(config),

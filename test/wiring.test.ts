@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { LimiterRegistry } from '../src/trail/limiter.js';
 import { LookupSource } from '../src/trail/sources/lookup.js';
-import { cloudTrailClients, fanOutAccounts, roleArnFor } from '../src/wiring.js';
+import { cloudTrailClients, externalIdFor, fanOutAccounts, roleArnFor } from '../src/wiring.js';
 
 /** STS (query protocol) and CloudTrail (JSON protocol) on one local endpoint, recording what they got. */
 describe('clients acting in another account', () => {
@@ -44,7 +44,7 @@ describe('clients acting in another account', () => {
       endpoint,
       credentials: { accessKeyId: 'AKIABASEKEY000000001', secretAccessKey: 'base' },
       limiters: new LimiterRegistry(100, 1000),
-      assume: { roleArnFor: (a) => `arn:aws:iam::${a}:role/TrailbotRead`, externalId: 'ext-123' },
+      assume: { roleArnFor: (a) => `arn:aws:iam::${a}:role/TrailbotRead`, externalIdFor: () => 'ext-123' },
     });
     const now = new Date();
     const source = new LookupSource({
@@ -80,5 +80,20 @@ describe('which role in which account', () => {
     expect(fanOutAccounts(c)).toEqual(['111111111111', '222222222222', '333333333333']);
     expect(fanOutAccounts(loadConfig({}))).toBeUndefined();
     expect(roleArnFor(loadConfig({}))('111111111111')).toBeUndefined();
+  });
+
+  it('takes an account’s own external id before the common one, and keeps them out of logs', () => {
+    const c = loadConfig({
+      TRAIL_ASSUME_EXTERNAL_ID: 'common-id',
+      TRAIL_ASSUME_EXTERNAL_IDS: '222222222222=own-id,333333333333=x:y',
+    });
+    const ext = externalIdFor(c);
+    expect(ext('222222222222')).toBe('own-id');
+    expect(ext('333333333333')).toBe('x:y');
+    expect(ext('111111111111')).toBe('common-id');
+    expect(JSON.stringify(c)).not.toMatch(/own-id|common-id/);
+    expect(() => loadConfig({ TRAIL_ASSUME_EXTERNAL_IDS: 'nope' })).toThrow(
+      /TRAIL_ASSUME_EXTERNAL_IDS: must be account=external-id pairs/,
+    );
   });
 });

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { subDays } from 'date-fns/subDays';
 import { SourceCannotAnswerError } from '../../errors.js';
 import type { TrailQuery } from '../query.js';
+import { findLogFiles } from './local.js';
 import { LOOKUP_RETENTION_DAYS, lookupCannotAnswer, RETENTION_GRACE_MS } from './lookup.js';
 import type { EventSource, SearchProgress, SearchResult, SourceName } from './types.js';
 
 /** What `auto` can choose from: each source when it is set up. */
 export interface AutoChoices {
-  /** The local source, when its directory exists. */
+  /** The local source, when its directory holds files the question can touch. */
   local?: { dir: string; source: () => EventSource } | undefined;
   lookup: () => EventSource;
   /** Athena, when an archive is configured. */
@@ -19,8 +20,14 @@ export interface AutoChoices {
  * The cheapest source able to answer: log files on disk (free, already here), then LookupEvents (free,
  * the last 90 days of management events, no IP or error-code searches), then Athena (paid per byte).
  */
-export function chooseSource(q: TrailQuery, c: AutoChoices): { name: SourceName; why: string } {
-  if (c.local && existsSync(c.local.dir)) return { name: 'local', why: 'log files are on disk' };
+export async function chooseSource(
+  q: TrailQuery,
+  c: AutoChoices,
+): Promise<{ name: SourceName; why: string }> {
+  // Files on disk answer only if some can hold events of the question (S3-layout days, regions, accounts).
+  if (c.local && existsSync(c.local.dir) && (await findLogFiles(c.local.dir, q)).files.length > 0) {
+    return { name: 'local', why: 'log files on disk cover it' };
+  }
   const oldest = subDays(c.now(), LOOKUP_RETENTION_DAYS);
   const cannot =
     q.range.start.getTime() < oldest.getTime() - RETENTION_GRACE_MS
@@ -44,7 +51,7 @@ export class AutoSource implements EventSource {
   }
 
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
-    const { name, why } = chooseSource(q, this.c);
+    const { name, why } = await chooseSource(q, this.c);
     const source =
       name === 'local' ? this.c.local?.source() : name === 'lookup' ? this.c.lookup() : this.c.athena?.();
     if (!source) throw new Error(`auto chose ${name}, which is not set up`);
