@@ -83,6 +83,27 @@ describe('every investigation on the real CloudTrail files', () => {
     );
   });
 
+  it('activity of one assumed-role session, as role/session', async () => {
+    const arn =
+      'arn:aws:sts::123837392027:assumed-role/stratus-red-team-ec2-get-password-data-role/aws-go-sdk-1688990082523310002';
+    await expectAnswer(
+      ['activity', 'stratus-red-team-ec2-get-password-data-role/aws-go-sdk-1688990082523310002'],
+      (r) => r.userIdentity?.arn === arn,
+      10,
+    );
+  });
+
+  it('event on one resource', async () => {
+    await expectAnswer(
+      ['event', 'DeleteBucket', '--resource', 'stratus-red-team-ctlr-bucket-zqfsvooxqj'],
+      (r) =>
+        r.eventName === 'DeleteBucket' &&
+        (r.requestParameters as { bucketName?: string })?.bucketName ===
+          'stratus-red-team-ctlr-bucket-zqfsvooxqj',
+      3,
+    );
+  });
+
   it('key: where an access key was used', async () => {
     const got = await expectAnswer(
       ['key', 'AKIATFQR7NSC8Q4X20BJ'],

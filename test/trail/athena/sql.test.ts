@@ -87,20 +87,25 @@ describe('values never enter the SQL text', () => {
     fc.string({ unit: 'grapheme', maxLength: 50 }),
   );
 
-  it('gives the same SQL text whatever the values; they are bound, quoted once, or refused', () => {
-    const shape = buildAthenaSql(
-      question(['event', 'PutBucketPolicy', '--resource', 'x', ...COMMON]),
-      TABLE,
-    ).sql;
+  it('gives the same SQL text whatever the values in any field; they are bound, quoted once, or refused', () => {
+    const base = question(['event', 'PutBucketPolicy', '--resource', 'x', ...COMMON]);
+    const withValue = (v: string): TrailQuery => ({
+      ...base,
+      resource: v,
+      eventNames: [v],
+      eventSources: [v],
+      identityTypes: [v],
+      principal: { kind: 'user', name: v },
+      sourceIp: v,
+      regions: [v],
+      accounts: [v],
+    });
+    const shape = buildAthenaSql(withValue('x'), TABLE).sql;
     fc.assert(
       fc.property(hostile, (value) => {
-        const q: TrailQuery = {
-          ...question(['event', 'PutBucketPolicy', '--resource', 'x', ...COMMON]),
-          resource: value,
-        };
         let built: ReturnType<typeof buildAthenaSql>;
         try {
-          built = buildAthenaSql(q, TABLE);
+          built = buildAthenaSql(withValue(value), TABLE);
         } catch (err) {
           // Control characters and over-long values are refused with a clear message.
           expect(err).toBeInstanceOf(UsageError);
