@@ -44,11 +44,14 @@ export function eventLine(e: TrailEvent): Inline[] {
 export function presentInvestigation(inv: Investigation, now: Date): Doc {
   const { events, search } = inv;
   const blocks: DocBlock[] = [
-    { type: 'header', text: inv.subject.slice(0, 1).toUpperCase() + inv.subject.slice(1) },
+    // The subject quotes the user's words: it stays out of the header, as a literal below it.
+    { type: 'header', text: 'CloudTrail answer' },
+    { type: 'text', parts: [{ bold: 'Question: ' }, { lit: inv.subject }] },
   ];
   let summary: Inline[];
   if (events.length === 0) {
-    summary = [`No events: ${inv.subject}.`];
+    // The subject quotes the user's words: a literal, so it cannot format.
+    summary = ['No events: ', { lit: inv.subject }, '.'];
     blocks.push({
       type: 'text',
       parts: [{ bold: 'Answer: ' }, `no events in ${plural(search.examined, 'event')} examined.`],
@@ -60,7 +63,11 @@ export function presentInvestigation(inv: Investigation, now: Date): Doc {
     const principals = new Set(events.map((e) => e.principal.arn ?? e.principal.display));
     const ips = new Set(events.map((e) => e.sourceIp).filter(Boolean));
     const shown = search.matched > events.length ? ` (the newest ${events.length} summarised)` : '';
-    summary = [`${plural(search.matched, 'event')}: ${inv.subject}; last at ${formatUtc(newest.time)}.`];
+    summary = [
+      `${plural(search.matched, 'event')}: `,
+      { lit: inv.subject },
+      `; last at ${formatUtc(newest.time)}.`,
+    ];
     blocks.push({
       type: 'text',
       parts: [

@@ -165,7 +165,7 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     await slack.waitFor('/api/files.completeUploadExternal');
     const [post] = slack.callsTo('/api/chat.postMessage');
     expect(post?.body.channel).toBe('C0SECURITY');
-    expect(texts(post?.body.blocks as unknown[]).join('\n')).toContain('Activity of IAM user bert-jan');
+    expect(texts(post?.body.blocks as unknown[]).join('\n')).toContain('`activity of IAM user bert-jan`');
     const [done] = slack.callsTo('/api/files.completeUploadExternal');
     expect(done?.body.channel_id).toBe('C0SECURITY');
     expect(done?.body.thread_ts).toBe('1700000000.000100');
