@@ -14,6 +14,10 @@ export interface SourceReport {
   limits: string;
 }
 
+/** The distinct values, listed. */
+const distinct = (xs: (string | undefined)[]) =>
+  [...new Set(xs.filter(Boolean))].sort().join(', ') || 'unknown';
+
 /** How long the LookupEvents probe may take before it counts as unreachable. */
 const PROBE_MS = 8000;
 
@@ -45,7 +49,8 @@ async function reports(deps: CommandDeps): Promise<SourceReport[]> {
       configured: true,
       reachable: `yes: ${files.length} log files in ${dir}`,
       coverage: days.length
-        ? `delivery days ${days[0]} to ${days.at(-1)}`
+        ? `delivery days ${days[0]} to ${days.at(-1)}; regions ${distinct(files.map((f) => f.region))}; ` +
+          `accounts ${distinct(files.map((f) => f.account))}`
         : 'whatever the files hold (not in the S3 layout)',
       limits: `reads every file a question can touch; DuckDB memory limit ${c.TRAIL_LOCAL_MEMORY_LIMIT}`,
     };
@@ -62,7 +67,10 @@ async function reports(deps: CommandDeps): Promise<SourceReport[]> {
     name: 'lookup',
     configured: true,
     reachable: await probeLookup(deps),
-    coverage: `management events of the last 90 days in ${c.TRAIL_REGIONS.join(', ')}`,
+    coverage: `management events of the last 90 days in ${c.TRAIL_REGIONS.join(', ')}; accounts ${distinct([
+      c.TRAIL_ACCOUNT_ID,
+      ...(c.TRAIL_ACCOUNTS ?? []),
+    ]).replace(/^unknown$/, 'the credentials’ own')}`,
     limits:
       '2 requests/s per account and region, 50 events a page, no IP or error-code searches, no data events',
   };

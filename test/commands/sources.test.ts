@@ -16,7 +16,8 @@ describe('sources', () => {
     expect(local).toMatchObject({
       name: 'local',
       configured: true,
-      coverage: 'delivery days 2025-03-06 to 2025-03-06',
+      coverage:
+        'delivery days 2025-03-06 to 2025-03-06; regions us-east-1; accounts 222222222222, 333333333333',
     });
     expect(local?.reachable).toMatch(/^yes: 2 log files in /);
     // The test's CloudTrail client factory refuses: the probe reports it instead of failing.
