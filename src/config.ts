@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { routeSchema } from './alerts/routing.js';
 import { ConfigError } from './errors.js';
 import { parseDuration } from './time.js';
 
@@ -119,6 +120,22 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{4}\/\d{2}\/\d{2}$/, 'must be yyyy/MM/dd')
     .default('2020/01/01'),
+  TRAIL_ALERT_ROUTES: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(routeSchema))
+    .default([]),
+  TRAIL_ALERT_DEFAULT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id (C… or G…)')
+    .optional(),
   TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
   TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),
   TRAIL_LOCAL_MEMORY_LIMIT: z
@@ -155,7 +172,10 @@ export function loadConfig(
       for (const [k, v] of Object.entries(doc)) {
         if (!(k in configSchema.shape))
           problems.push(`TRAIL_CONFIG: ${file} sets ${k}, which is not a setting`);
-        else fromFile[k] = Array.isArray(v) ? v.join(',') : String(v);
+        // A list of plain values reads as a comma list; anything structured (routing rules) as JSON.
+        else if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null))
+          fromFile[k] = v.join(',');
+        else fromFile[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
       }
     }
   }

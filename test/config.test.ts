@@ -46,6 +46,29 @@ describe('loadConfig', () => {
     expect(c.PORT).toBe(9090);
   });
 
+  it('reads alert routing rules as JSON from the environment and as YAML from the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailbot-config-'));
+    writeFileSync(
+      join(dir, 'routes.yml'),
+      'TRAIL_ALERT_ROUTES:\n  - source: guardduty\n    minSeverity: high\n    channel: C0PAGE0001\nTRAIL_ALERT_DEFAULT_CHANNEL: C0DEFAULT1\n',
+    );
+    const c = loadConfig({ TRAIL_CONFIG: join(dir, 'routes.yml') });
+    expect(c.TRAIL_ALERT_ROUTES).toEqual([
+      { source: 'guardduty', minSeverity: 'high', channel: 'C0PAGE0001' },
+    ]);
+    expect(c.TRAIL_ALERT_DEFAULT_CHANNEL).toBe('C0DEFAULT1');
+    expect(
+      loadConfig({ TRAIL_ALERT_ROUTES: '[{"eventName":"StopLogging","channel":"C0TAMPER01"}]' })
+        .TRAIL_ALERT_ROUTES,
+    ).toHaveLength(1);
+    expect(() => loadConfig({ TRAIL_ALERT_ROUTES: '[{"channel":"#security"}]' })).toThrow(
+      /TRAIL_ALERT_ROUTES\.0\.channel/,
+    );
+    expect(() => loadConfig({ TRAIL_ALERT_ROUTES: 'not json' })).toThrow(
+      /TRAIL_ALERT_ROUTES: must be a JSON/,
+    );
+  });
+
   it('fails clearly on a missing or malformed file', () => {
     expect(() => loadConfig({ TRAIL_CONFIG: '/nonexistent/trailbot.yml' })).toThrow(
       /TRAIL_CONFIG: cannot read/,
