@@ -37,3 +37,37 @@ export function readCancelValue(value: string | undefined): CancelButton {
   if (!parsed.success) throw new UsageError('That button is not one of Trailbot’s: its value does not fit.');
   return { queryId: parsed.data.q, userId: parsed.data.u };
 }
+
+/** What an alert's button asks: version 1. `h` is snooze hours, 0 meaning until resolved. */
+const alertActionSchema = z.strictObject({
+  v: z.literal(1),
+  k: z.enum(['ack', 'resolve', 'snooze', 'investigate']),
+  a: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  h: z.number().int().min(0).max(720).optional(),
+});
+
+/** An alert button's request. */
+export interface AlertAction {
+  kind: 'ack' | 'resolve' | 'snooze' | 'investigate';
+  alertId: string;
+  /** Snooze hours; 0 is until resolved. */
+  hours?: number | undefined;
+}
+
+/** The one writer of an alert button's value. */
+export function alertActionValue(a: AlertAction): string {
+  return JSON.stringify({ v: 1, k: a.kind, a: a.alertId, ...(a.hours !== undefined ? { h: a.hours } : {}) });
+}
+
+/** Read an alert button's value back; a forged or garbled one is a clear error. */
+export function readAlertAction(value: string | undefined): AlertAction {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value ?? '');
+  } catch {
+    throw new UsageError('That button is not one of Trailbot’s: its value is not readable.');
+  }
+  const p = alertActionSchema.safeParse(raw);
+  if (!p.success) throw new UsageError('That button is not one of Trailbot’s: its value does not fit.');
+  return { kind: p.data.k, alertId: p.data.a, hours: p.data.h };
+}

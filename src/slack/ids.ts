@@ -15,4 +15,12 @@ export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'files:w
 export const ACTION_IDS = {
   /** Stop a running Athena query (StopQueryExecution). */
   cancelQuery: 'trail_cancel_query',
+  /** An alert's buttons (their handlers come with the alert intake). */
+  alertAck: 'trail_alert_ack',
+  alertResolve: 'trail_alert_resolve',
+  alertSnooze1h: 'trail_alert_snooze_1h',
+  alertSnooze4h: 'trail_alert_snooze_4h',
+  alertSnooze24h: 'trail_alert_snooze_24h',
+  alertSnoozeUntilResolved: 'trail_alert_snooze_until_resolved',
+  alertInvestigate: 'trail_alert_investigate',
 } as const;

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alerts/alert.js';
+import { type AlertState, presentAlert } from '../../src/present/alert.js';
+import { toSlack } from '../../src/slack/blocks.js';
+import { readAlertAction } from '../../src/slack/buttons.js';
+import { ACTION_IDS } from '../../src/slack/ids.js';
+import { SLACK_LIMITS } from '../../src/slack/limits.js';
+import { assertInert, outsideCode, texts } from '../helpers/slack.js';
+
+const alert: Alert = {
+  title: 'StopLogging by alice',
+  severity: 'critical',
+  source: 'cloudtrail',
+  account: '111122223333',
+  region: 'us-east-1',
+  resource: 'org-trail',
+  actor: 'arn:aws:iam::111122223333:user/alice',
+  eventName: 'StopLogging',
+  link: 'https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/e1',
+  fingerprint: 'cloudtrail:StopLogging:alice:org-trail',
+  time: new Date('2026-11-25T10:00:00Z'),
+  raw: '{}',
+};
+const open: AlertState = {
+  id: 'al-1',
+  status: 'open',
+  count: 1,
+  firstSeen: alert.time,
+  lastSeen: alert.time,
+};
+type Actions = { type: string; elements: { action_id: string; value: string }[] };
+const actionsOf = (blocks: unknown[]) =>
+  (blocks as Actions[]).find((b) => b.type === 'actions')?.elements ?? [];
+
+describe('presentAlert', () => {
+  it('leads with severity and title, then fields, link, status and buttons', () => {
+    const msg = toSlack(presentAlert(alert, open));
+    expect(msg.text).toBe('CRITICAL: `StopLogging by alice`');
+    const all = texts(msg.blocks).join('\n');
+    expect(all).toContain('🟥 *CRITICAL* `StopLogging by alice`');
+    expect(all).toContain(
+      '<https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/e1|Open in the AWS console>',
+    );
+    const buttons = actionsOf(msg.blocks);
+    expect(buttons.map((b) => b.action_id)).toEqual([
+      ACTION_IDS.alertAck,
+      ACTION_IDS.alertResolve,
+      ACTION_IDS.alertSnooze1h,
+      ACTION_IDS.alertSnooze4h,
+      ACTION_IDS.alertSnooze24h,
+      ACTION_IDS.alertSnoozeUntilResolved,
+      ACTION_IDS.alertInvestigate,
+    ]);
+    expect(buttons.map((b) => readAlertAction(b.value))).toEqual([
+      { kind: 'ack', alertId: 'al-1', hours: undefined },
+      { kind: 'resolve', alertId: 'al-1', hours: undefined },
+      { kind: 'snooze', alertId: 'al-1', hours: 1 },
+      { kind: 'snooze', alertId: 'al-1', hours: 4 },
+      { kind: 'snooze', alertId: 'al-1', hours: 24 },
+      { kind: 'snooze', alertId: 'al-1', hours: 0 },
+      { kind: 'investigate', alertId: 'al-1', hours: undefined },
+    ]);
+    for (const b of buttons) expect(b.value.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+  });
+
+  it('shows who moved it and drops the buttons once resolved; repeats show their count', () => {
+    const acked = toSlack(
+      presentAlert(alert, {
+        ...open,
+        status: 'acknowledged',
+        by: 'U0BOB',
+        at: new Date('2026-11-25T10:05:00Z'),
+      }),
+    );
+    expect(texts(acked.blocks).join('\n')).toContain('Acknowledged by `U0BOB` at 2026-11-25 10:05:00 UTC');
+    expect(actionsOf(acked.blocks)[0]?.action_id).toBe(ACTION_IDS.alertResolve);
+    const repeated = toSlack(
+      presentAlert(alert, { ...open, count: 3, lastSeen: new Date('2026-11-25T11:00:00Z') }),
+    );
+    expect(texts(repeated.blocks).join('\n')).toContain(
+      '3 times, 2026-11-25 10:00:00 UTC → 2026-11-25 11:00:00 UTC',
+    );
+    const resolved = toSlack(
+      presentAlert(alert, { ...open, status: 'resolved', by: 'U0BOB', at: new Date() }),
+    );
+    expect(actionsOf(resolved.blocks)).toEqual([]);
+  });
+
+  it('keeps everything from the alert inert', () => {
+    const hostile = '<!channel> *pwn* <https://evil.example|click> `x` _y_';
+    const msg = toSlack(
+      presentAlert(
+        {
+          ...alert,
+          title: hostile,
+          resource: hostile,
+          actor: hostile,
+          account: hostile,
+          region: hostile,
+          state: hostile,
+        },
+        open,
+      ),
+    );
+    for (const t of [msg.text, ...texts(msg.blocks)]) {
+      assertInert(t.replace(/<https:\/\/us-east-1\.console\.aws\.amazon\.com[^>]*>/, ''));
+      expect(outsideCode(t)).not.toMatch(/pwn|evil/);
+    }
+  });
+
+  it('refuses a forged alert button', () => {
+    expect(() => readAlertAction('{"v":1,"k":"delete","a":"al-1"}')).toThrow(/not one of Trailbot’s/);
+    expect(() => readAlertAction('{"v":1,"k":"snooze","a":"al-1","h":100000}')).toThrow(
+      /not one of Trailbot’s/,
+    );
+  });
+});
