@@ -1,0 +1,139 @@
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { isSnsCertUrl, SnsRefusal, SnsVerifier } from '../../src/alerts/sns.js';
+import { SHARED_DATA } from '../helpers/data.js';
+
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
+const CERT_URL =
+  'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem';
+const mine = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pem = (k: typeof mine) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+/** Sign a Notification as SNS does: "Key\nvalue\n" for the signed keys, sorted, SHA1 (v1) or SHA256 (v2). */
+function signed(
+  over: Record<string, string> = {},
+  version: '1' | '2' = '1',
+  key = mine,
+): Record<string, string> {
+  const m: Record<string, string> = {
+    Type: 'Notification',
+    MessageId: 'm-1',
+    TopicArn: TOPIC,
+    Subject: 'ALARM: root-login',
+    Message: '{"AlarmName":"root-login","NewStateValue":"ALARM"}',
+    Timestamp: '2026-11-25T12:00:00.000Z',
+    SignatureVersion: version,
+    SigningCertURL: CERT_URL,
+    ...over,
+  };
+  const text = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+    .map((k) => `${k}\n${m[k]}\n`)
+    .join('');
+  const signer = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
+  signer.update(text);
+  return { ...m, Signature: signer.sign(key.privateKey, 'base64') };
+}
+
+let fetched: string[] = [];
+const verifier = () =>
+  new SnsVerifier({
+    allowedTopics: [TOPIC],
+    fetchCert: async (url) => {
+      fetched.push(url);
+      return pem(mine);
+    },
+  });
+beforeEach(() => {
+  fetched = [];
+});
+
+async function refusal(v: SnsVerifier, body: string): Promise<SnsRefusal> {
+  const err = await v.verify(body).catch((e) => e);
+  expect(err).toBeInstanceOf(SnsRefusal);
+  return err as SnsRefusal;
+}
+
+describe('SNS signature verification', () => {
+  it('accepts SignatureVersion 1 and 2 signed with the certificate’s key, fetching the certificate once', async () => {
+    const v = verifier();
+    expect((await v.verify(JSON.stringify(signed({}, '1')))).MessageId).toBe('m-1');
+    expect((await v.verify(JSON.stringify(signed({ MessageId: 'm-2' }, '2')))).MessageId).toBe('m-2');
+    expect(fetched).toEqual([CERT_URL]);
+  });
+
+  it('refuses a tampered body and a wrong key', async () => {
+    const tampered = { ...signed(), Message: '{"AlarmName":"root-login","NewStateValue":"OK"}' };
+    expect((await refusal(verifier(), JSON.stringify(tampered))).status).toBe(403);
+    expect((await refusal(verifier(), JSON.stringify(signed({}, '1', other)))).message).toMatch(
+      /signature does not verify/,
+    );
+  });
+
+  it('refuses an unknown topic, malformed JSON, a missing field and an oversized body', async () => {
+    expect(
+      (
+        await refusal(
+          verifier(),
+          JSON.stringify(signed({ TopicArn: 'arn:aws:sns:us-east-1:111122223333:other' })),
+        )
+      ).message,
+    ).toMatch(/not allowed/);
+    expect((await refusal(verifier(), '{"Type":"Notification",')).status).toBe(400);
+    const { Signature: _s, ...unsigned } = signed();
+    expect((await refusal(verifier(), JSON.stringify(unsigned))).message).toMatch(/Signature/);
+    expect(
+      (await refusal(verifier(), JSON.stringify(signed({ Message: 'x'.repeat(400 * 1024) })))).status,
+    ).toBe(413);
+    expect(fetched).toEqual([]);
+  });
+
+  it.each([
+    'http://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.com.evil.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://evil.com/sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.com@evil.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://user:pass@sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem.exe',
+    'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.txt',
+    'https://sns.us-east-1.amazonaws.com/../SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.co/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://snsx.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://s3.amazonaws.com/sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+    'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem?x=1',
+    'file:///etc/passwd',
+  ])('refuses the look-alike certificate URL %s without fetching it', async (url) => {
+    expect(isSnsCertUrl(url)).toBe(false);
+    const err = await refusal(verifier(), JSON.stringify(signed({ SigningCertURL: url })));
+    expect(err.status).toBe(403);
+    expect(fetched).toEqual([]);
+  });
+
+  it('accepts the China partition’s certificate host', () => {
+    expect(
+      isSnsCertUrl(
+        'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem',
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    'sns-http-notification.json',
+    'sns-http-subscription-confirmation.json',
+    'sns-http-unsubscribe-confirmation.json',
+  ])('refuses the real sample %s cleanly: its certificate cannot be had here', async (file) => {
+    const body = readFileSync(join(SHARED_DATA, 'sns', file), 'utf8');
+    const topic = (JSON.parse(body) as { TopicArn: string }).TopicArn;
+    const offline = new SnsVerifier({
+      allowedTopics: [topic],
+      fetchCert: async () => {
+        throw new Error('offline');
+      },
+    });
+    const err = await refusal(offline, body);
+    expect(err.status).toBe(403);
+  });
+});
