@@ -18,24 +18,35 @@ export interface CancelButton {
   userId: string;
 }
 
-/** The one writer of a Cancel button's value. */
-export function cancelValue(b: CancelButton): string {
-  const value = JSON.stringify({ v: 1, k: 'cancel', q: b.queryId, u: b.userId });
-  if (value.length > SLACK_LIMITS.buttonValue) throw new Error('button value too long');
-  return value;
+/** Write a button value: small JSON within Slack's limit. */
+function write(value: object): string {
+  const text = JSON.stringify(value);
+  if (text.length > SLACK_LIMITS.buttonValue) throw new Error('button value too long');
+  return text;
 }
 
-/** Read a Cancel button's value back; a forged or garbled one is a clear error. */
-export function readCancelValue(value: string | undefined): CancelButton {
+/** Read a button value back through its schema; a forged or garbled one is a clear error. */
+function read<S extends z.ZodType>(schema: S, value: string | undefined): z.infer<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(value ?? '');
   } catch {
     throw new UsageError('That button is not one of Trailbot’s: its value is not readable.');
   }
-  const parsed = cancelSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new UsageError('That button is not one of Trailbot’s: its value does not fit.');
-  return { queryId: parsed.data.q, userId: parsed.data.u };
+  return parsed.data;
+}
+
+/** The one writer of a Cancel button's value. */
+export function cancelValue(b: CancelButton): string {
+  return write({ v: 1, k: 'cancel', q: b.queryId, u: b.userId });
+}
+
+/** Read a Cancel button's value back. */
+export function readCancelValue(value: string | undefined): CancelButton {
+  const v = read(cancelSchema, value);
+  return { queryId: v.q, userId: v.u };
 }
 
 /** What an alert's button asks: version 1. `h` is snooze hours, 0 meaning until resolved. */
@@ -56,18 +67,11 @@ export interface AlertAction {
 
 /** The one writer of an alert button's value. */
 export function alertActionValue(a: AlertAction): string {
-  return JSON.stringify({ v: 1, k: a.kind, a: a.alertId, ...(a.hours !== undefined ? { h: a.hours } : {}) });
+  return write({ v: 1, k: a.kind, a: a.alertId, ...(a.hours !== undefined ? { h: a.hours } : {}) });
 }
 
-/** Read an alert button's value back; a forged or garbled one is a clear error. */
+/** Read an alert button's value back. */
 export function readAlertAction(value: string | undefined): AlertAction {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value ?? '');
-  } catch {
-    throw new UsageError('That button is not one of Trailbot’s: its value is not readable.');
-  }
-  const p = alertActionSchema.safeParse(raw);
-  if (!p.success) throw new UsageError('That button is not one of Trailbot’s: its value does not fit.');
-  return { kind: p.data.k, alertId: p.data.a, hours: p.data.h };
+  const v = read(alertActionSchema, value);
+  return { kind: v.k, alertId: v.a, hours: v.h };
 }
