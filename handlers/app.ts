@@ -6,6 +6,7 @@ import type { Secret } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { EVENTS_PATH } from '../src/slack/ids.js';
 import { handlerRoutes, registerHandlers } from './index.js';
+import type { SnsIntake } from './sns.js';
 
 /** What the Slack app needs beyond the command dependencies. */
 export interface SlackOptions {
@@ -17,6 +18,8 @@ export interface SlackOptions {
   slackApiUrl?: string | undefined;
   port: number;
   host: string;
+  /** The SNS intake on POST /sns, when alerts are configured. */
+  intake?: SnsIntake | undefined;
 }
 
 /** A built app, not yet started. */
@@ -61,7 +64,7 @@ function boltLogger(log: Logger): BoltLogger {
  */
 export function buildApp(deps: CommandDeps, opts: SlackOptions): TrailApp {
   const logger = boltLogger(deps.logger);
-  const routes = handlerRoutes(deps);
+  const routes = handlerRoutes(deps, opts.intake);
   const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   let mode: TrailApp['mode'];

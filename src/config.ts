@@ -120,6 +120,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{4}\/\d{2}\/\d{2}$/, 'must be yyyy/MM/dd')
     .default('2020/01/01'),
+  TRAIL_SNS_TOPICS: list
+    .pipe(
+      z.array(
+        z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'must be SNS topic ARNs'),
+      ),
+    )
+    .optional(),
+  TRAIL_STORE_PATH: z.string().min(1).default('trailbot.db'),
   TRAIL_ALERT_ROUTES: z
     .string()
     .transform((v, ctx) => {

@@ -1,6 +1,8 @@
 import { buildApp } from '../handlers/app.js';
+import { httpsCertFetcher, SnsVerifier } from './alerts/sns.js';
 import { loadConfig, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
+import { SqliteStore } from './store/sqlite.js';
 import { buildDeps } from './wiring.js';
 
 /** Start the Slack bot: read config, wire real clients, listen, and stop cleanly on SIGTERM/SIGINT. */
@@ -18,11 +20,28 @@ async function main(): Promise<void> {
     throw err;
   }
   const deps = buildDeps(config);
+  // The SNS intake on POST /sns, when topics are configured: verified, stored before the 200.
+  const topics = config.TRAIL_SNS_TOPICS;
+  const store = topics ? new SqliteStore(config.TRAIL_STORE_PATH) : undefined;
+  const intake =
+    store && topics
+      ? {
+          verifier: new SnsVerifier({ allowedTopics: topics, fetchCert: httpsCertFetcher }),
+          store,
+          confirm: async (url: string) => {
+            const r = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) });
+            if (!r.ok) throw new Error(`SNS answered ${r.status} to the confirmation`);
+          },
+          logger: deps.logger,
+          now: deps.now,
+        }
+      : undefined;
   const trail = buildApp(deps, {
     ...slack,
     slackApiUrl: config.SLACK_API_URL,
     port: config.PORT,
     host: config.HOST,
+    intake,
   });
   const { port } = await trail.start();
   deps.logger.info(
@@ -37,6 +56,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     deps.logger.info({ signal }, 'stopping');
     await trail.stop();
+    store?.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,99 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type TrailApp } from '../../handlers/app.js';
+import { SnsVerifier } from '../../src/alerts/sns.js';
+import { Secret } from '../../src/config.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { testDeps } from '../helpers/deps.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
+import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
+
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
+const SUBSCRIBE = `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=t`;
+
+describe('the SNS intake on the real HTTP server', () => {
+  const slack = new FakeSlack();
+  let trail: TrailApp;
+  let url = '';
+  let store: SqliteStore;
+  const confirmed: string[] = [];
+  beforeAll(async () => {
+    await slack.start();
+    const deps = testDeps();
+    store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
+    trail = buildApp(deps, {
+      botToken: new Secret('xoxb-test'),
+      signingSecret: new Secret('s'),
+      slackApiUrl: `${slack.url}/api/`,
+      port: 0,
+      host: '127.0.0.1',
+      intake: {
+        verifier: new SnsVerifier({ allowedTopics: [TOPIC], fetchCert: async () => SNS_TEST_CERT_PEM }),
+        store,
+        confirm: async (u) => void confirmed.push(u),
+        logger: deps.logger,
+        now: () => new Date('2026-11-25T12:00:00Z'),
+      },
+    });
+    const { port } = await trail.start();
+    url = `http://127.0.0.1:${port}/sns`;
+  });
+  afterAll(async () => {
+    await trail.stop();
+    store.close();
+    await slack.stop();
+  });
+
+  const post = async (body: string) => {
+    const r = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8' },
+      body,
+    });
+    return { status: r.status, text: await r.text() };
+  };
+  const note = (id: string, message = '{"AlarmName":"root-login","NewStateValue":"ALARM"}') =>
+    signSns({
+      Type: 'Notification',
+      MessageId: id,
+      TopicArn: TOPIC,
+      Subject: 'ALARM',
+      Message: message,
+      Timestamp: '2026-11-25T12:00:00.000Z',
+    });
+
+  it('stores a verified notification before answering 200, and knows it when SNS sends it again', async () => {
+    expect(await post(note('m-1'))).toEqual({ status: 200, text: 'new' });
+    expect(await post(note('m-1'))).toEqual({ status: 200, text: 'duplicate' });
+    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+  });
+
+  it('refuses forged, malformed and oversized bodies with a 4xx, storing nothing', async () => {
+    const forged = JSON.parse(note('m-2'));
+    forged.Message = '{"AlarmName":"root-login","NewStateValue":"OK"}';
+    expect((await post(JSON.stringify(forged))).status).toBe(403);
+    expect((await post('{"Type":')).status).toBe(400);
+    expect((await post('x'.repeat(400 * 1024))).status).toBe(413);
+    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+  });
+
+  it('confirms a subscription to an allowed topic, and only at an SNS address', async () => {
+    const confirmation = (subscribeUrl: string) =>
+      signSns({
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'c-1',
+        Token: 't',
+        TopicArn: TOPIC,
+        Message: 'You have chosen to subscribe.',
+        SubscribeURL: subscribeUrl,
+        Timestamp: '2026-11-25T12:00:00.000Z',
+      });
+    expect(await post(confirmation(SUBSCRIBE))).toEqual({ status: 200, text: 'confirmed' });
+    expect((await post(confirmation('https://evil.example/?Action=ConfirmSubscription&x=1'))).status).toBe(
+      400,
+    );
+    expect(confirmed).toEqual([SUBSCRIBE]);
+  });
+});
