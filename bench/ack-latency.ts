@@ -38,7 +38,7 @@ const slackUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}`;
 async function startServer(mode: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bench/ack-server.ts', mode, `${slackUrl}/api/`, DIR],
+    ['--import', 'tsx', 'bench/ack-server.ts', mode, `${slackUrl}/api/`, DIR, SECRET],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -1,14 +1,13 @@
 // A Slack app for the ack benchmark, in its own process: `trailbot` (the real app on the demo archive)
 // or `bare` (a Bolt app whose /trail only acks). Prints {"port": N} once listening.
-// Usage: tsx bench/ack-server.ts <trailbot|bare> <slack api url> <archive dir>
+// Usage: tsx bench/ack-server.ts <trailbot|bare> <slack api url> <archive dir> <signing secret>
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { buildApp } from '../handlers/app.js';
 import { loadConfig, Secret } from '../src/config.js';
 import { buildDeps } from '../src/wiring.js';
 
-export const BENCH_SECRET = 'bench-signing-secret';
-const [mode, slackApiUrl, dir] = process.argv.slice(2);
+const [mode, slackApiUrl, dir, BENCH_SECRET = ''] = process.argv.slice(2);
 
 if (mode === 'bare') {
   const receiver = new HTTPReceiver({ signingSecret: BENCH_SECRET, processBeforeResponse: false });

@@ -1,40 +1,33 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isSnsCertUrl, SnsRefusal, SnsVerifier } from '../../src/alerts/sns.js';
 import { SHARED_DATA } from '../helpers/data.js';
+import { SNS_TEST_CERT_PEM, SNS_TEST_CERT_URL, SNS_TEST_KEY, signSnsMessage } from '../helpers/sns-sign.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
-const CERT_URL =
-  'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem';
-const mine = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const CERT_URL = SNS_TEST_CERT_URL;
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const pem = (k: typeof mine) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
-/** Sign a Notification as SNS does: "Key\nvalue\n" for the signed keys, sorted, SHA1 (v1) or SHA256 (v2). */
+/** A Notification signed as SNS signs it: SignatureVersion 1 (SHA1) or 2 (SHA256). */
 function signed(
   over: Record<string, string> = {},
   version: '1' | '2' = '1',
-  key = mine,
+  key = SNS_TEST_KEY,
 ): Record<string, string> {
-  const m: Record<string, string> = {
-    Type: 'Notification',
-    MessageId: 'm-1',
-    TopicArn: TOPIC,
-    Subject: 'ALARM: root-login',
-    Message: '{"AlarmName":"root-login","NewStateValue":"ALARM"}',
-    Timestamp: '2026-11-25T12:00:00.000Z',
-    SignatureVersion: version,
-    SigningCertURL: CERT_URL,
-    ...over,
-  };
-  const text = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
-    .map((k) => `${k}\n${m[k]}\n`)
-    .join('');
-  const signer = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
-  signer.update(text);
-  return { ...m, Signature: signer.sign(key.privateKey, 'base64') };
+  return signSnsMessage(
+    {
+      Type: 'Notification',
+      MessageId: 'm-1',
+      TopicArn: TOPIC,
+      Subject: 'ALARM: root-login',
+      Message: '{"AlarmName":"root-login","NewStateValue":"ALARM"}',
+      Timestamp: '2026-11-25T12:00:00.000Z',
+      ...over,
+    },
+    { version, key },
+  );
 }
 
 let fetched: string[] = [];
@@ -43,7 +36,7 @@ const verifier = () =>
     allowedTopics: [TOPIC],
     fetchCert: async (url) => {
       fetched.push(url);
-      return pem(mine);
+      return SNS_TEST_CERT_PEM;
     },
   });
 beforeEach(() => {

@@ -21,14 +21,23 @@ const SIGNED: Record<string, string[]> = {
   UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
 };
 
-/** A message signed as SNS signs it (SignatureVersion 2, SHA256) with the test key. */
-export function signSns(m: Record<string, string>): string {
-  const full: Record<string, string> = { SignatureVersion: '2', SigningCertURL: SNS_TEST_CERT_URL, ...m };
+/** A message signed as SNS signs it (SignatureVersion 2 by default) with the test key or another. */
+export function signSnsMessage(
+  m: Record<string, string>,
+  opts: { version?: '1' | '2'; key?: typeof SNS_TEST_KEY } = {},
+): Record<string, string> {
+  const version = opts.version ?? '2';
+  const full: Record<string, string> = { SigningCertURL: SNS_TEST_CERT_URL, ...m, SignatureVersion: version };
   const text = (SIGNED[full.Type as string] ?? [])
     .filter((k) => k in full)
     .map((k) => `${k}\n${full[k]}\n`)
     .join('');
-  const signer = createSign('RSA-SHA256');
+  const signer = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
   signer.update(text);
-  return JSON.stringify({ ...full, Signature: signer.sign(SNS_TEST_KEY.privateKey, 'base64') });
+  return { ...full, Signature: signer.sign((opts.key ?? SNS_TEST_KEY).privateKey, 'base64') };
+}
+
+/** The same, as the JSON body SNS posts. */
+export function signSns(m: Record<string, string>): string {
+  return JSON.stringify(signSnsMessage(m));
 }
