@@ -71,7 +71,7 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
     if (
       outcome.status === 'answer' &&
       rows.length > FILE_ABOVE &&
-      (await postWithFile(client, deps, command, message, rows))
+      (await postAnswer(client, deps, { channel: command.channel_id }, message, rows))
     ) {
       return;
     }
@@ -83,30 +83,36 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
 export const FILE_ABOVE = 25;
 
 /**
- * Post the answer to the channel and upload every event as CSV into its thread. Needs the bot in the
- * channel; when it is not, returns false and the answer goes through response_url with a note instead.
+ * Post an answer to a channel (or a thread) and upload every event as CSV into its thread. Needs the bot
+ * in the channel; when it is not, returns false, adding a note on how to fix that to the message.
  */
-async function postWithFile(
+export async function postAnswer(
   client: WebClient,
   deps: CommandDeps,
-  command: { channel_id: string; user_id: string; text: string },
+  where: { channel: string; threadTs?: string | undefined },
   message: SlackMessage,
   rows: TrailEvent[],
 ): Promise<boolean> {
   try {
-    const posted = await client.chat.postMessage({ channel: command.channel_id, ...message });
-    if (!posted.ts) return false;
-    await client.filesUploadV2({
-      channel_id: command.channel_id,
-      thread_ts: posted.ts,
-      filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
-      file: Buffer.from(eventsToCsv(rows)),
-      initial_comment: `The ${rows.length} events of this answer, newest first, as CSV.`,
+    const posted = await client.chat.postMessage({
+      channel: where.channel,
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+      ...message,
     });
+    if (!posted.ts) return false;
+    if (rows.length > FILE_ABOVE) {
+      await client.filesUploadV2({
+        channel_id: where.channel,
+        thread_ts: where.threadTs ?? posted.ts,
+        filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
+        file: Buffer.from(eventsToCsv(rows)),
+        initial_comment: `The ${rows.length} events of this answer, newest first, as CSV.`,
+      });
+    }
     return true;
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
-    deps.logger.warn({ err, code, channel: command.channel_id }, 'could not post the answer with its file');
+    deps.logger.warn({ err, code, channel: where.channel }, 'could not post the answer with its file');
     if (code === 'not_in_channel' || code === 'channel_not_found') {
       message.blocks.push({
         type: 'context',

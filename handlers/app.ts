@@ -5,6 +5,7 @@ import type { CommandDeps } from '../commands/spec.js';
 import type { Secret } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { EVENTS_PATH } from '../src/slack/ids.js';
+import type { AlertRuntime } from './alerts.js';
 import { handlerRoutes, registerHandlers } from './index.js';
 import type { SnsIntake } from './sns.js';
 
@@ -18,8 +19,10 @@ export interface SlackOptions {
   slackApiUrl?: string | undefined;
   port: number;
   host: string;
-  /** The SNS intake on POST /sns, when alerts are configured. */
+  /** The SNS intake on POST /sns, when alerts arrive over HTTPS. */
   intake?: SnsIntake | undefined;
+  /** Alert state for the alert buttons, when alerts are configured. */
+  alerts?: AlertRuntime | undefined;
 }
 
 /** A built app, not yet started. */
@@ -89,7 +92,7 @@ export function buildApp(deps: CommandDeps, opts: SlackOptions): TrailApp {
   }
   const app = new App({ token: opts.botToken.reveal(), receiver, logger, clientOptions });
   registerCommands(app, deps);
-  registerHandlers(app, deps);
+  registerHandlers(app, deps, opts.alerts);
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
   });

@@ -15,13 +15,25 @@ export interface Actor {
   front: 'slack' | 'terminal';
 }
 
+/** Who holds which permission, from config (the full role model comes with the hardening issue). */
+export interface Grants {
+  /** Slack user ids who may act on alerts; unset means everyone. */
+  responders?: readonly string[] | undefined;
+}
+
 /** Decide whether `actor` may do something that needs `permission`; throws a clear refusal if not. */
-export function authorize(permission: Permission, actor: Actor): void {
+export function authorize(permission: Permission, actor: Actor, grants: Grants = {}): void {
   if (actor.front === 'terminal') return;
   if (permission === 'admin') {
     throw new NotAuthorizedError(
       permission,
       'This needs the admin permission, and no admin is configured yet. Ask the person who runs Trailbot.',
+    );
+  }
+  if (permission === 'respond' && grants.responders && !grants.responders.includes(actor.userId)) {
+    throw new NotAuthorizedError(
+      permission,
+      'Acting on alerts needs the respond permission, which you do not have. The people who run Trailbot grant it (TRAIL_RESPONDERS).',
     );
   }
 }

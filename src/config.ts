@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { routeSchema } from './alerts/routing.js';
 import { ConfigError } from './errors.js';
-import { parseDuration } from './time.js';
+import { durationMs, parseDuration } from './time.js';
 
 /** A secret value that never prints: logs, JSON and inspection all show "[secret]". */
 export class Secret {
@@ -44,6 +44,14 @@ const list = z
       .filter(Boolean),
   )
   .pipe(z.array(z.string()));
+
+/** A duration word ("30s", "5m", "4h") in milliseconds, at least `min`. */
+const duration = (min: string) =>
+  z
+    .string()
+    .refine((v) => durationMs(v) !== undefined, 'must be a duration such as 30s, 5m or 4h')
+    .transform((v) => durationMs(v) as number)
+    .refine((ms) => ms >= (durationMs(min) as number), `must be at least ${min}`);
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name');
 
@@ -143,6 +151,27 @@ export const configSchema = z.object({
   TRAIL_ALERT_DEFAULT_CHANNEL: z
     .string()
     .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id (C… or G…)')
+    .optional(),
+  TRAIL_ALERT_GROUP_BY: list
+    .pipe(z.array(z.enum(['source', 'account', 'region', 'severity', 'eventName', 'fingerprint'])))
+    .default(['source', 'account', 'region']),
+  TRAIL_ALERT_GROUP_WAIT: duration('0s').default(10_000),
+  TRAIL_ALERT_GROUP_WINDOW: duration('0s').default(300_000),
+  TRAIL_ALERT_ESCALATE_AFTER: duration('1m').optional(),
+  TRAIL_ONCALL_GROUP: z
+    .string()
+    .regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user group id (S…)')
+    .optional(),
+  TRAIL_SQS_QUEUE_URL: z
+    .string()
+    .regex(
+      /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[\w-]{1,80}(\.fifo)?$/,
+      'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
+    )
+    .optional(),
+  TRAIL_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(100).default(5),
+  TRAIL_RESPONDERS: list
+    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be Slack user ids (U…)')).min(1))
     .optional(),
   TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
   TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),

@@ -13,10 +13,11 @@ export interface TimeRange {
   defaulted: boolean;
 }
 
-const DURATION = /^(\d{1,5})(m|min|h|d|w)$/i;
-const UNIT = { m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' } as const;
+const DURATION = /^(\d{1,5})(s|m|min|h|d|w)$/i;
+const UNIT = { s: 'seconds', m: 'minutes', min: 'minutes', h: 'hours', d: 'days', w: 'weeks' } as const;
+const UNIT_MS = { seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 };
 
-/** "90m", "24h", "7d", "2w" as a date-fns duration, or undefined. */
+/** "30s", "90m", "24h", "7d", "2w" as a date-fns duration, or undefined. */
 export function parseDuration(
   word: string,
 ): Partial<Record<(typeof UNIT)[keyof typeof UNIT], number>> | undefined {
@@ -24,6 +25,14 @@ export function parseDuration(
   if (!m?.[1] || !m[2]) return undefined;
   const unit = UNIT[m[2].toLowerCase() as keyof typeof UNIT];
   return { [unit]: Number(m[1]) };
+}
+
+/** A duration word in milliseconds ("30s" → 30000), or undefined. */
+export function durationMs(word: string): number | undefined {
+  const d = parseDuration(word);
+  if (!d) return undefined;
+  const [unit, n] = Object.entries(d)[0] as [keyof typeof UNIT_MS, number];
+  return n * UNIT_MS[unit];
 }
 
 function startOfUtcDay(d: Date): Date {

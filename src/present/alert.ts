@@ -1,59 +1,78 @@
 import type { Alert, Severity } from '../alerts/alert.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
+import type { StoredAlert } from '../store/store.js';
 import { formatUtc } from '../time.js';
 import type { Doc, DocBlock, Field, Inline } from './doc.js';
 
-/** Where an alert stands; the store keeps it, the message shows it. */
-export interface AlertState {
-  id: string;
-  status: 'open' | 'acknowledged' | 'snoozed' | 'resolved';
-  /** Who moved it last, and when (a Slack user id). */
-  by?: string | undefined;
-  at?: Date | undefined;
-  snoozedUntil?: Date | undefined;
-  /** Repeats of its fingerprint while open. */
-  count: number;
-  firstSeen: Date;
-  lastSeen: Date;
+const MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
+const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Who moved an alert: a Slack user is mentioned, AWS (an alarm back to OK) named. */
+function who(by: string): Inline {
+  return /^[UW][A-Z0-9]{2,20}$/.test(by) ? { mention: { user: by } } : by === 'aws' ? 'AWS' : { lit: by };
 }
 
-const MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
-
-function statusLine(s: AlertState): Inline[] {
-  const who: Inline[] = s.by ? [' by ', { lit: s.by }] : [];
+function statusLine(s: StoredAlert): Inline[] {
+  const by: Inline[] = s.by ? [' by ', who(s.by)] : [];
   const when = s.at ? ` at ${formatUtc(s.at)}` : '';
   switch (s.status) {
     case 'open':
       return ['Open'];
     case 'acknowledged':
-      return ['Acknowledged', ...who, when];
+      return ['Acknowledged', ...by, when];
     case 'resolved':
-      return ['Resolved', ...who, when];
+      return ['Resolved', ...by, when];
     case 'snoozed':
-      return ['Snoozed', ...who, s.snoozedUntil ? ` until ${formatUtc(s.snoozedUntil)}` : ' until resolved'];
+      return ['Snoozed', ...by, s.snoozedUntil ? ` until ${formatUtc(s.snoozedUntil)}` : ' until resolved'];
   }
 }
 
-/**
- * An alert as a channel message: severity and title first, the key fields, a console link, where it
- * stands, and the buttons that move it (none once resolved). Everything from the alert is a literal.
- */
-export function presentAlert(a: Alert, s: AlertState): Doc {
+function seen(s: StoredAlert): string {
+  return s.count > 1
+    ? `${s.count} times, ${formatUtc(s.firstSeen)} → ${formatUtc(s.lastSeen)}`
+    : formatUtc(s.firstSeen);
+}
+
+/** The buttons that move a message's alerts; none once they are all resolved. */
+function buttons(groupId: string, alerts: StoredAlert[]): DocBlock[] {
+  const live = alerts.filter((a) => a.status !== 'resolved');
+  if (!live.length) return [];
+  const b = (
+    text: string,
+    actionId: string,
+    kind: 'ack' | 'resolve' | 'snooze' | 'investigate',
+    hours?: number,
+  ) => ({ text, actionId, value: alertActionValue({ kind, alertId: groupId, hours }) });
+  return [
+    {
+      type: 'buttons',
+      buttons: [
+        ...(live.some((a) => a.status !== 'acknowledged')
+          ? [b('Acknowledge', ACTION_IDS.alertAck, 'ack')]
+          : []),
+        b('Resolve', ACTION_IDS.alertResolve, 'resolve'),
+        b('Snooze 1 h', ACTION_IDS.alertSnooze1h, 'snooze', 1),
+        b('Snooze 4 h', ACTION_IDS.alertSnooze4h, 'snooze', 4),
+        b('Snooze 24 h', ACTION_IDS.alertSnooze24h, 'snooze', 24),
+        b('Snooze until resolved', ACTION_IDS.alertSnoozeUntilResolved, 'snooze', 0),
+        ...(alerts.some((a) => a.alert.actor)
+          ? [b('Investigate', ACTION_IDS.alertInvestigate, 'investigate')]
+          : []),
+      ],
+    },
+  ];
+}
+
+function single(groupId: string, s: StoredAlert): Doc {
+  const a: Alert = s.alert;
   const fields: Field[] = [{ label: 'Source', value: [a.source] }];
   if (a.account) fields.push({ label: 'Account', value: [{ lit: a.account }] });
   if (a.region) fields.push({ label: 'Region', value: [{ lit: a.region }] });
   if (a.resource) fields.push({ label: 'Resource', value: [{ lit: a.resource }] });
   if (a.actor) fields.push({ label: 'Actor', value: [{ lit: a.actor }] });
   if (a.state) fields.push({ label: 'State', value: [{ lit: a.state }] });
-  fields.push({
-    label: 'Seen',
-    value: [
-      s.count > 1
-        ? `${s.count} times, ${formatUtc(s.firstSeen)} → ${formatUtc(s.lastSeen)}`
-        : formatUtc(s.firstSeen),
-    ],
-  });
+  fields.push({ label: 'Seen', value: [seen(s)] });
   const blocks: DocBlock[] = [
     {
       type: 'text',
@@ -63,30 +82,65 @@ export function presentAlert(a: Alert, s: AlertState): Doc {
   ];
   if (a.link)
     blocks.push({ type: 'context', parts: [{ link: { url: a.link, text: 'Open in the AWS console' } }] });
-  blocks.push({ type: 'context', parts: statusLine(s) });
-  if (s.status !== 'resolved') {
-    const b = (
-      text: string,
-      actionId: string,
-      kind: 'ack' | 'resolve' | 'snooze' | 'investigate',
-      hours?: number,
-    ) => ({
-      text,
-      actionId,
-      value: alertActionValue({ kind, alertId: s.id, hours }),
-    });
-    blocks.push({
-      type: 'buttons',
-      buttons: [
-        ...(s.status === 'open' ? [b('Acknowledge', ACTION_IDS.alertAck, 'ack')] : []),
-        b('Resolve', ACTION_IDS.alertResolve, 'resolve'),
-        b('Snooze 1 h', ACTION_IDS.alertSnooze1h, 'snooze', 1),
-        b('Snooze 4 h', ACTION_IDS.alertSnooze4h, 'snooze', 4),
-        b('Snooze 24 h', ACTION_IDS.alertSnooze24h, 'snooze', 24),
-        b('Snooze until resolved', ACTION_IDS.alertSnoozeUntilResolved, 'snooze', 0),
-        ...(a.actor ? [b('Investigate', ACTION_IDS.alertInvestigate, 'investigate')] : []),
-      ],
-    });
-  }
+  blocks.push({ type: 'context', parts: statusLine(s) }, ...buttons(groupId, [s]));
   return { summary: [`${a.severity.toUpperCase()}: `, { lit: a.title }], blocks };
+}
+
+/** Several alerts of one group key: the worst severity first, each alert an item with where it stands. */
+function grouped(groupId: string, alerts: StoredAlert[]): Doc {
+  const worst = ORDER.find((sev) => alerts.some((a) => a.alert.severity === sev)) ?? 'info';
+  const first = alerts[0]?.alert;
+  const where = [first?.source, first?.account, first?.region].filter(Boolean).join(' · ');
+  const counts = (['open', 'acknowledged', 'snoozed', 'resolved'] as const)
+    .map((st) => [st, alerts.filter((a) => a.status === st).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([st, n]) => `${n} ${st}`)
+    .join(', ');
+  const sorted = [...alerts].sort(
+    (x, y) => ORDER.indexOf(x.alert.severity) - ORDER.indexOf(y.alert.severity),
+  );
+  return {
+    summary: [`${worst.toUpperCase()}: ${alerts.length} alerts from `, { lit: where }],
+    blocks: [
+      {
+        type: 'text',
+        parts: [
+          `${MARK[worst]} `,
+          { bold: worst.toUpperCase() },
+          ` ${alerts.length} alerts from `,
+          { lit: where },
+        ],
+      },
+      {
+        type: 'items',
+        noun: 'alerts',
+        overflowHint: 'every alert is in the store and in this thread’s notes',
+        items: sorted.map((s) => [
+          {
+            type: 'context',
+            parts: [
+              `${MARK[s.alert.severity]} `,
+              { lit: s.alert.title },
+              ...(s.alert.resource ? [' on ', { lit: s.alert.resource }] : []),
+              ` — ${seen(s)} — `,
+              ...statusLine(s),
+              ...(s.alert.link ? [' — ', { link: { url: s.alert.link, text: 'console' } }] : []),
+            ],
+          },
+        ]),
+      },
+      { type: 'context', parts: [counts, '. The buttons act on every alert here not yet resolved.'] },
+      ...buttons(groupId, alerts),
+    ],
+  };
+}
+
+/**
+ * A channel message for one group: a single alert shows its severity and title first, the key fields,
+ * a console link, where it stands, and the buttons that move it; several list each alert. Everything
+ * from the alerts is a literal.
+ */
+export function presentAlertMessage(groupId: string, alerts: StoredAlert[]): Doc {
+  if (alerts.length === 1 && alerts[0]) return single(groupId, alerts[0]);
+  return grouped(groupId, alerts);
 }

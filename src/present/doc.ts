@@ -5,7 +5,13 @@
  */
 
 /** A run of inline content. A bare string is our own words; `lit` is data from outside. */
-export type Inline = string | { bold: string } | { lit: string } | { link: { url: string; text: string } };
+export type Inline =
+  | string
+  | { bold: string }
+  | { lit: string }
+  | { link: { url: string; text: string } }
+  /** A Slack user (U…/W…) or user group (S…) to notify; ids only, checked when written. */
+  | { mention: { user: string } | { group: string } };
 
 /** A label and its value, shown as a Block Kit field or "label: value". */
 export interface Field {
@@ -43,6 +49,7 @@ export function plain(parts: Inline[]): string {
       if (typeof p === 'string') return p;
       if ('bold' in p) return p.bold;
       if ('lit' in p) return p.lit;
+      if ('mention' in p) return 'user' in p.mention ? `@${p.mention.user}` : `@${p.mention.group}`;
       return `${p.link.text} (${p.link.url})`;
     })
     .join('');

@@ -13,6 +13,12 @@ function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/** A mention only when the id is one Slack issues; anything else is shown as a literal. */
+function mention(m: { user: string } | { group: string }): string {
+  if ('user' in m) return /^[UW][A-Z0-9]{2,20}$/.test(m.user) ? `<@${m.user}>` : literal(m.user);
+  return /^S[A-Z0-9]{2,20}$/.test(m.group) ? `<!subteam^${m.group}>` : literal(m.group);
+}
+
 /** Inline content as mrkdwn; every string goes through escaping, outside data through `literal`. */
 export function mrkdwn(parts: Inline[]): string {
   return parts
@@ -20,6 +26,7 @@ export function mrkdwn(parts: Inline[]): string {
       if (typeof p === 'string') return escapeMrkdwn(p);
       if ('bold' in p) return `*${escapeMrkdwn(p.bold)}*`;
       if ('lit' in p) return literal(p.lit);
+      if ('mention' in p) return mention(p.mention);
       const url = p.link.url.replace(/[<>|\s]/g, encodeURIComponent);
       return `<${escapeMrkdwn(url)}|${escapeMrkdwn(p.link.text.replace(/[|]/g, '¦'))}>`;
     })

@@ -1,5 +1,16 @@
 import Database from 'better-sqlite3';
-import type { AcceptedMessage, Store } from './store.js';
+import type { Alert } from '../alerts/alert.js';
+import type { Doc } from '../present/doc.js';
+import type {
+  AcceptedMessage,
+  AlertAction,
+  AlertGroup,
+  AlertStatus,
+  OutboxItem,
+  OutboxKind,
+  Store,
+  StoredAlert,
+} from './store.js';
 
 /** Schema changes, in order; the database's user_version says how many have run. */
 const MIGRATIONS: readonly string[] = [
@@ -12,7 +23,147 @@ const MIGRATIONS: readonly string[] = [
      processed_at TEXT
    );
    CREATE INDEX sns_messages_pending ON sns_messages (processed_at, received_at);`,
+  `CREATE TABLE alert_groups (
+     id TEXT PRIMARY KEY,
+     channel TEXT NOT NULL,
+     group_key TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     ts TEXT,
+     reminded_at TEXT
+   );
+   CREATE INDEX alert_groups_key ON alert_groups (channel, group_key, created_at);
+   CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     group_id TEXT NOT NULL REFERENCES alert_groups (id),
+     fingerprint TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     alert TEXT NOT NULL,
+     status TEXT NOT NULL,
+     by_user TEXT,
+     at TEXT,
+     snoozed_until TEXT,
+     count INTEGER NOT NULL,
+     noted_count INTEGER NOT NULL,
+     first_seen TEXT NOT NULL,
+     last_seen TEXT NOT NULL
+   );
+   CREATE INDEX alerts_fingerprint ON alerts (fingerprint, status);
+   CREATE INDEX alerts_group ON alerts (group_id);
+   CREATE TABLE alert_actions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     group_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     at TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     channel TEXT NOT NULL,
+     group_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     doc TEXT,
+     priority INTEGER NOT NULL,
+     not_before TEXT NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending',
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     sent_at TEXT
+   );
+   CREATE INDEX outbox_waiting ON outbox (state, channel, priority, id);
+   CREATE INDEX outbox_group ON outbox (group_id, state);
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     source TEXT NOT NULL,
+     body TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     at TEXT NOT NULL
+   );`,
 ];
+
+interface AlertRow {
+  id: string;
+  group_id: string;
+  fingerprint: string;
+  channel: string;
+  alert: string;
+  status: string;
+  by_user: string | null;
+  at: string | null;
+  snoozed_until: string | null;
+  count: number;
+  noted_count: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+interface GroupRow {
+  id: string;
+  channel: string;
+  group_key: string;
+  created_at: string;
+  ts: string | null;
+  reminded_at: string | null;
+}
+
+interface OutboxRow {
+  id: number;
+  channel: string;
+  group_id: string;
+  kind: string;
+  doc: string | null;
+  priority: number;
+  not_before: string;
+  attempts: number;
+  state: string;
+}
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+const date = (s: string | null) => (s === null ? undefined : new Date(s));
+
+function alertOf(r: AlertRow): StoredAlert {
+  const a = JSON.parse(r.alert) as Alert & { time: string };
+  return {
+    id: r.id,
+    groupId: r.group_id,
+    fingerprint: r.fingerprint,
+    channel: r.channel,
+    alert: { ...a, time: new Date(a.time) },
+    status: r.status as AlertStatus,
+    by: r.by_user ?? undefined,
+    at: date(r.at),
+    snoozedUntil: date(r.snoozed_until),
+    count: r.count,
+    notedCount: r.noted_count,
+    firstSeen: new Date(r.first_seen),
+    lastSeen: new Date(r.last_seen),
+  };
+}
+
+function groupOf(r: GroupRow): AlertGroup {
+  return {
+    id: r.id,
+    channel: r.channel,
+    groupKey: r.group_key,
+    createdAt: new Date(r.created_at),
+    ts: r.ts ?? undefined,
+    remindedAt: date(r.reminded_at),
+  };
+}
+
+function itemOf(r: OutboxRow): OutboxItem {
+  return {
+    id: r.id,
+    channel: r.channel,
+    groupId: r.group_id,
+    kind: r.kind as OutboxKind,
+    doc: r.doc === null ? undefined : (JSON.parse(r.doc) as Doc),
+    priority: r.priority,
+    notBefore: new Date(r.not_before),
+    attempts: r.attempts,
+    state: r.state as OutboxItem['state'],
+  };
+}
 
 /** The SQLite store: one file, WAL journal, migrations on open. */
 export class SqliteStore implements Store {
@@ -22,6 +173,9 @@ export class SqliteStore implements Store {
     this.#db.pragma('journal_mode = WAL');
     // Durable once a write returns: a message acknowledged to SNS must survive a crash.
     this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('foreign_keys = ON');
+    // Another process (a second replica by mistake, a backup) holding the lock is waited for briefly.
+    this.#db.pragma('busy_timeout = 5000');
     const version = this.#db.pragma('user_version', { simple: true }) as number;
     for (let i = version; i < MIGRATIONS.length; i++) {
       this.#db.transaction(() => {
@@ -31,34 +185,277 @@ export class SqliteStore implements Store {
     }
   }
 
+  readonly #statements = new Map<string, Database.Statement>();
+  #st(sql: string): Database.Statement {
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = this.#db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
+  }
+  #run(sql: string, ...params: unknown[]) {
+    return this.#st(sql).run(...params);
+  }
+  #all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.#st(sql).all(...params) as T[];
+  }
+  #get<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.#st(sql).get(...params) as T | undefined;
+  }
+
   acceptMessage(m: AcceptedMessage): 'new' | 'duplicate' {
-    const r = this.#db
-      .prepare(
-        'INSERT OR IGNORE INTO sns_messages (message_id, topic_arn, type, body, received_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(m.messageId, m.topicArn, m.type, m.body, m.receivedAt.toISOString());
+    const r = this.#run(
+      'INSERT OR IGNORE INTO sns_messages (message_id, topic_arn, type, body, received_at) VALUES (?, ?, ?, ?, ?)',
+      m.messageId,
+      m.topicArn,
+      m.type,
+      m.body,
+      m.receivedAt.toISOString(),
+    );
     return r.changes === 1 ? 'new' : 'duplicate';
   }
 
   pendingMessages(limit: number): AcceptedMessage[] {
-    const rows = this.#db
-      .prepare(
-        'SELECT message_id, topic_arn, type, body, received_at FROM sns_messages WHERE processed_at IS NULL ORDER BY received_at, message_id LIMIT ?',
-      )
-      .all(limit) as {
+    return this.#all<{
       message_id: string;
       topic_arn: string;
       type: string;
       body: string;
       received_at: string;
-    }[];
-    return rows.map((r) => ({
+    }>(
+      'SELECT message_id, topic_arn, type, body, received_at FROM sns_messages WHERE processed_at IS NULL ORDER BY received_at, message_id LIMIT ?',
+      limit,
+    ).map((r) => ({
       messageId: r.message_id,
       topicArn: r.topic_arn,
       type: r.type,
       body: r.body,
       receivedAt: new Date(r.received_at),
     }));
+  }
+
+  markProcessed(messageId: string, at: Date): void {
+    this.#run('UPDATE sns_messages SET processed_at = ? WHERE message_id = ?', at.toISOString(), messageId);
+  }
+
+  atomically<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  openAlertByFingerprint(fingerprint: string): StoredAlert | undefined {
+    const r = this.#get<AlertRow>(
+      "SELECT * FROM alerts WHERE fingerprint = ? AND status <> 'resolved' ORDER BY first_seen DESC LIMIT 1",
+      fingerprint,
+    );
+    return r ? alertOf(r) : undefined;
+  }
+
+  insertAlert(a: StoredAlert): void {
+    this.#run(
+      `INSERT INTO alerts (id, group_id, fingerprint, channel, alert, status, by_user, at, snoozed_until, count,
+         noted_count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      a.id,
+      a.groupId,
+      a.fingerprint,
+      a.channel,
+      JSON.stringify(a.alert),
+      a.status,
+      a.by ?? null,
+      iso(a.at),
+      iso(a.snoozedUntil),
+      a.count,
+      a.notedCount,
+      a.firstSeen.toISOString(),
+      a.lastSeen.toISOString(),
+    );
+  }
+
+  updateAlert(a: StoredAlert): void {
+    this.#run(
+      `UPDATE alerts SET alert = ?, status = ?, by_user = ?, at = ?, snoozed_until = ?, count = ?, noted_count = ?,
+         last_seen = ? WHERE id = ?`,
+      JSON.stringify(a.alert),
+      a.status,
+      a.by ?? null,
+      iso(a.at),
+      iso(a.snoozedUntil),
+      a.count,
+      a.notedCount,
+      a.lastSeen.toISOString(),
+      a.id,
+    );
+  }
+
+  alertsOfGroup(groupId: string): StoredAlert[] {
+    return this.#all<AlertRow>('SELECT * FROM alerts WHERE group_id = ? ORDER BY rowid', groupId).map(
+      alertOf,
+    );
+  }
+
+  snoozesEndedBy(now: Date): StoredAlert[] {
+    return this.#all<AlertRow>(
+      "SELECT * FROM alerts WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?",
+      now.toISOString(),
+    ).map(alertOf);
+  }
+
+  openGroup(channel: string, groupKey: string, since: Date): AlertGroup | undefined {
+    const r = this.#get<GroupRow>(
+      `SELECT g.* FROM alert_groups g WHERE g.channel = ? AND g.group_key = ? AND g.created_at >= ?
+         AND EXISTS (SELECT 1 FROM alerts a WHERE a.group_id = g.id AND a.status <> 'resolved')
+       ORDER BY g.created_at DESC LIMIT 1`,
+      channel,
+      groupKey,
+      since.toISOString(),
+    );
+    return r ? groupOf(r) : undefined;
+  }
+
+  insertGroup(g: AlertGroup): void {
+    this.#run(
+      'INSERT INTO alert_groups (id, channel, group_key, created_at, ts, reminded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      g.id,
+      g.channel,
+      g.groupKey,
+      g.createdAt.toISOString(),
+      g.ts ?? null,
+      iso(g.remindedAt),
+    );
+  }
+
+  group(id: string): AlertGroup | undefined {
+    const r = this.#get<GroupRow>('SELECT * FROM alert_groups WHERE id = ?', id);
+    return r ? groupOf(r) : undefined;
+  }
+
+  setGroupTs(id: string, ts: string): void {
+    this.#run('UPDATE alert_groups SET ts = ? WHERE id = ?', ts, id);
+  }
+
+  setGroupReminded(id: string, at: Date): void {
+    this.#run('UPDATE alert_groups SET reminded_at = ? WHERE id = ?', at.toISOString(), id);
+  }
+
+  groupsToRemind(before: Date): AlertGroup[] {
+    return this.#all<GroupRow>(
+      `SELECT g.* FROM alert_groups g WHERE g.ts IS NOT NULL AND g.reminded_at IS NULL AND g.created_at <= ?
+         AND EXISTS (SELECT 1 FROM alerts a WHERE a.group_id = g.id AND a.status = 'open')`,
+      before.toISOString(),
+    ).map(groupOf);
+  }
+
+  recordAction(a: AlertAction): void {
+    this.#run(
+      'INSERT INTO alert_actions (group_id, kind, user_id, at, detail) VALUES (?, ?, ?, ?, ?)',
+      a.groupId,
+      a.kind,
+      a.userId,
+      a.at.toISOString(),
+      a.detail ?? null,
+    );
+  }
+
+  actionsOf(groupId: string): AlertAction[] {
+    return this.#all<{ group_id: string; kind: string; user_id: string; at: string; detail: string | null }>(
+      'SELECT * FROM alert_actions WHERE group_id = ? ORDER BY id',
+      groupId,
+    ).map((r) => ({
+      groupId: r.group_id,
+      kind: r.kind,
+      userId: r.user_id,
+      at: new Date(r.at),
+      detail: r.detail ?? undefined,
+    }));
+  }
+
+  enqueue(item: Omit<OutboxItem, 'id' | 'attempts' | 'state'>, coalesce = false): void {
+    if (coalesce) {
+      // One waiting item of a kind per group is enough (a waiting post shows updates too); a click
+      // raises its priority.
+      const waiting = this.#get<{ id: number }>(
+        "SELECT id FROM outbox WHERE group_id = ? AND state = 'pending' AND (kind = ? OR (? = 'update' AND kind = 'post'))",
+        item.groupId,
+        item.kind,
+        item.kind,
+      );
+      if (waiting) {
+        this.#run('UPDATE outbox SET priority = min(priority, ?) WHERE id = ?', item.priority, waiting.id);
+        return;
+      }
+    }
+    this.#run(
+      'INSERT INTO outbox (channel, group_id, kind, doc, priority, not_before) VALUES (?, ?, ?, ?, ?, ?)',
+      item.channel,
+      item.groupId,
+      item.kind,
+      item.doc ? JSON.stringify(item.doc) : null,
+      item.priority,
+      item.notBefore.toISOString(),
+    );
+  }
+
+  dueItems(now: Date): OutboxItem[] {
+    // Per channel, the first item that may go now, by priority then age — one at a time per channel,
+    // and never ahead of its group's post or of an earlier item of its group at the same priority.
+    const rows = this.#all<OutboxRow>(
+      `SELECT o.* FROM outbox o WHERE o.state = 'pending' AND o.not_before <= ?
+         AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.channel = o.channel AND f.state = 'inflight')
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.group_id = o.group_id AND e.id < o.id
+           AND e.state IN ('pending', 'inflight') AND (e.kind = 'post' OR e.priority <= o.priority))
+       ORDER BY o.priority, o.id`,
+      now.toISOString(),
+    );
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.channel) && seen.add(r.channel)).map(itemOf);
+  }
+
+  inflightItems(): OutboxItem[] {
+    return this.#all<OutboxRow>("SELECT * FROM outbox WHERE state = 'inflight' ORDER BY id").map(itemOf);
+  }
+
+  markInflight(id: number): void {
+    this.#run("UPDATE outbox SET state = 'inflight', attempts = attempts + 1 WHERE id = ?", id);
+  }
+
+  markSent(id: number, at: Date): void {
+    this.#run("UPDATE outbox SET state = 'sent', sent_at = ?, doc = NULL WHERE id = ?", at.toISOString(), id);
+  }
+
+  retryLater(id: number, notBefore: Date, error: string): void {
+    this.#run(
+      "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+      notBefore.toISOString(),
+      error,
+      id,
+    );
+  }
+
+  markFailed(id: number, error: string): void {
+    this.#run("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", error, id);
+  }
+
+  outboxBacklog(): number {
+    return (
+      this.#get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'inflight')")
+        ?.n ?? 0
+    );
+  }
+
+  deadLetter(source: string, body: string, reason: string, at: Date): void {
+    this.#run(
+      'INSERT INTO dead_letters (source, body, reason, at) VALUES (?, ?, ?, ?)',
+      source,
+      body,
+      reason,
+      at.toISOString(),
+    );
+  }
+
+  deadLetters(): { source: string; body: string; reason: string; at: Date }[] {
+    return this.#all<{ source: string; body: string; reason: string; at: string }>(
+      'SELECT source, body, reason, at FROM dead_letters ORDER BY id',
+    ).map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
   close(): void {

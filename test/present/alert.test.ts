@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
-import { type AlertState, presentAlert } from '../../src/present/alert.js';
+import { presentAlertMessage } from '../../src/present/alert.js';
 import { toSlack } from '../../src/slack/blocks.js';
 import { readAlertAction } from '../../src/slack/buttons.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { SLACK_LIMITS } from '../../src/slack/limits.js';
+import type { StoredAlert } from '../../src/store/store.js';
 import { assertInert, outsideCode, texts } from '../helpers/slack.js';
 
 const alert: Alert = {
@@ -21,13 +22,19 @@ const alert: Alert = {
   time: new Date('2026-11-25T10:00:00Z'),
   raw: '{}',
 };
-const open: AlertState = {
-  id: 'al-1',
+const open: StoredAlert = {
+  id: 'a-1',
+  groupId: 'al-1',
+  fingerprint: alert.fingerprint,
+  channel: 'C0ALERTS1',
+  alert,
   status: 'open',
   count: 1,
+  notedCount: 1,
   firstSeen: alert.time,
   lastSeen: alert.time,
 };
+const presentAlert = (a: Alert, s: StoredAlert) => presentAlertMessage('al-1', [{ ...s, alert: a }]);
 type Actions = { type: string; elements: { action_id: string; value: string }[] };
 const actionsOf = (blocks: unknown[]) =>
   (blocks as Actions[]).find((b) => b.type === 'actions')?.elements ?? [];
@@ -72,7 +79,7 @@ describe('presentAlert', () => {
         at: new Date('2026-11-25T10:05:00Z'),
       }),
     );
-    expect(texts(acked.blocks).join('\n')).toContain('Acknowledged by `U0BOB` at 2026-11-25 10:05:00 UTC');
+    expect(texts(acked.blocks).join('\n')).toContain('Acknowledged by <@U0BOB> at 2026-11-25 10:05:00 UTC');
     expect(actionsOf(acked.blocks)[0]?.action_id).toBe(ACTION_IDS.alertResolve);
     const repeated = toSlack(
       presentAlert(alert, { ...open, count: 3, lastSeen: new Date('2026-11-25T11:00:00Z') }),
@@ -113,5 +120,56 @@ describe('presentAlert', () => {
     expect(() => readAlertAction('{"v":1,"k":"snooze","a":"al-1","h":100000}')).toThrow(
       /not one of Trailbot’s/,
     );
+  });
+});
+
+describe('presentAlertMessage for a group', () => {
+  const member = (i: number, over: Partial<StoredAlert> = {}): StoredAlert => ({
+    ...open,
+    id: `a-${i}`,
+    fingerprint: `fp-${i}`,
+    alert: {
+      ...alert,
+      title: `alarm ${i} <!here>`,
+      severity: i === 2 ? 'critical' : 'medium',
+      fingerprint: `fp-${i}`,
+    },
+    ...over,
+  });
+
+  it('lists every alert, worst first, counts where they stand, and its buttons act on the group', () => {
+    const msg = toSlack(
+      presentAlertMessage('g-1', [
+        member(1),
+        member(2),
+        member(3, { status: 'acknowledged', by: 'U0BOB', at: alert.time }),
+      ]),
+    );
+    const all = texts(msg.blocks).join('\n');
+    expect(all).toContain('🟥 *CRITICAL* 3 alerts from');
+    expect(all.indexOf('alarm 2')).toBeLessThan(all.indexOf('alarm 1'));
+    expect(all).toContain('2 open, 1 acknowledged');
+    expect(new Set(actionsOf(msg.blocks).map((b) => readAlertAction(b.value).alertId))).toEqual(
+      new Set(['g-1']),
+    );
+    for (const t of [msg.text, ...texts(msg.blocks)]) expect(outsideCode(t)).not.toContain('<!here>');
+  });
+
+  it('keeps a group of 500 alerts within Slack’s limits, saying how many more there are', () => {
+    const msg = toSlack(
+      presentAlertMessage(
+        'g-1',
+        Array.from({ length: 500 }, (_, i) => member(i)),
+      ),
+    );
+    expect(msg.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
+    expect(texts(msg.blocks).join('\n')).toMatch(/…and \d+ more alerts/);
+  });
+
+  it('drops the buttons once every alert is resolved', () => {
+    const msg = toSlack(
+      presentAlertMessage('g-1', [member(1, { status: 'resolved' }), member(2, { status: 'resolved' })]),
+    );
+    expect(actionsOf(msg.blocks)).toEqual([]);
   });
 });

@@ -1,0 +1,162 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { execute, prepare } from '../commands/dispatch.js';
+import { postAnswer } from '../commands/index.js';
+import type { CommandDeps } from '../commands/spec.js';
+import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
+import type { Outbox } from '../src/alerts/outbox.js';
+import { type Actor, authorize } from '../src/auth.js';
+import { explainError, UsageError } from '../src/errors.js';
+import type { Doc } from '../src/present/doc.js';
+import { presentError } from '../src/present/error.js';
+import { toSlack } from '../src/slack/blocks.js';
+import { readAlertAction } from '../src/slack/buttons.js';
+import { ACTION_IDS } from '../src/slack/ids.js';
+import type { Store } from '../src/store/store.js';
+
+/** What the alert buttons and jobs work on, when alerts are configured. */
+export interface AlertRuntime {
+  store: Store;
+  policy: AlertPolicy;
+  outbox: Outbox;
+}
+
+const ALERT_BUTTONS = [
+  ACTION_IDS.alertAck,
+  ACTION_IDS.alertResolve,
+  ACTION_IDS.alertSnooze1h,
+  ACTION_IDS.alertSnooze4h,
+  ACTION_IDS.alertSnooze24h,
+  ACTION_IDS.alertSnoozeUntilResolved,
+  ACTION_IDS.alertInvestigate,
+] as const;
+
+const say = (text: string): Doc => ({ summary: [text], blocks: [{ type: 'text', parts: [text] }] });
+
+/** An hour either side of the alert: the window Investigate asks about. */
+const AROUND_MS = 3_600_000;
+
+/**
+ * The alert buttons. Each click is acked at once; the value is read through its schema (a forged one is
+ * refused), the clicker's permission checked (an ephemeral refusal otherwise), and the change written
+ * with the message update and a thread note queued ahead of background sends. Investigate runs the
+ * `activity` question for the alert's actor around its time and posts the answer in the thread.
+ */
+export function registerAlertActions(
+  app: Pick<App, 'action'>,
+  deps: CommandDeps,
+  alerts?: AlertRuntime,
+): void {
+  for (const id of ALERT_BUTTONS) {
+    app.action<BlockButtonAction>(id, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const ephemeral = (doc: Doc) =>
+        respond({ response_type: 'ephemeral', replace_original: false, ...toSlack(doc) }).catch(
+          (err: unknown) => deps.logger.error({ err }, 'could not answer an alert click'),
+        );
+      const actor: Actor = { userId: body.user.id, channelId: body.channel?.id, front: 'slack' };
+      const log = { user: actor.userId, channel: actor.channelId, action: id };
+      try {
+        if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
+        const a = readAlertAction(action.value);
+        authorize('respond', actor, { responders: deps.config.TRAIL_RESPONDERS });
+        const now = deps.now();
+        if (a.kind === 'investigate') {
+          await investigate(deps, alerts, a.alertId, actor, client, ephemeral);
+          return;
+        }
+        const r = act(alerts.store, a.alertId, a.kind, actor.userId, now, a.hours);
+        deps.logger.info({ ...log, groupId: a.alertId, changed: r.changed }, 'alert button clicked');
+        if (r.changed === 0) {
+          await ephemeral(
+            say(
+              r.channel
+                ? 'Nothing to change: these alerts are already in that state or resolved.'
+                : 'That alert is not known here.',
+            ),
+          );
+        }
+      } catch (err) {
+        const e = explainError(err);
+        deps.logger.info({ ...log, code: e.code, message: e.message }, 'alert click refused');
+        if (e.ref) deps.logger.error({ ...log, err, ref: e.ref }, 'alert click failed');
+        await ephemeral(presentError(e, '/trail'));
+      }
+    });
+  }
+}
+
+async function investigate(
+  deps: CommandDeps,
+  alerts: AlertRuntime,
+  groupId: string,
+  actor: Actor,
+  client: Parameters<typeof postAnswer>[0],
+  ephemeral: (d: Doc) => Promise<unknown>,
+): Promise<void> {
+  const group = alerts.store.group(groupId);
+  const subject = alerts.store.alertsOfGroup(groupId).find((a) => a.alert.actor);
+  if (!group?.ts || !subject?.alert.actor) {
+    await ephemeral(say('There is no actor on this alert to investigate.'));
+    return;
+  }
+  const t = subject.alert.time.getTime();
+  const words = [
+    'activity',
+    subject.alert.actor,
+    '--since',
+    new Date(t - AROUND_MS).toISOString(),
+    '--until',
+    new Date(t + AROUND_MS).toISOString(),
+  ];
+  recordInvestigation(alerts.store, groupId, actor.userId, deps.now());
+  const prepared = prepare(words, deps, actor);
+  const where = { channel: group.channel, threadTs: group.ts };
+  if (prepared.kind === 'done') {
+    await postAnswer(client, deps, where, toSlack(prepared.outcome.doc), []);
+    return;
+  }
+  await ephemeral(say('Investigating; the answer will be in the alert’s thread.'));
+  const outcome = await deps.questions.run(() => execute(prepared, deps, actor));
+  await postAnswer(client, deps, where, toSlack(outcome.doc), outcome.rows ?? []);
+}
+
+/**
+ * The alert jobs: turn stored messages into alerts, run timed changes (snoozes ending, escalations), and
+ * keep the outbox sending. Returns a stop that drains the outbox for up to `drainMs`.
+ */
+export function startAlertJobs(
+  deps: Pick<CommandDeps, 'now' | 'logger'>,
+  alerts: AlertRuntime,
+  opts: { pollMs?: number; tickMs?: number } = {},
+): { stop: (drainMs?: number) => Promise<void> } {
+  const log = deps.logger.child({ component: 'alerts' });
+  let stopped = false;
+  let lastTick = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    timer = undefined;
+    if (stopped) return;
+    try {
+      while (processPending(alerts.store, alerts.policy, deps.now(), log) > 0) {}
+      if (Date.now() - lastTick >= (opts.tickMs ?? 5000)) {
+        lastTick = Date.now();
+        tick(alerts.store, alerts.policy, deps.now());
+      }
+    } catch (err) {
+      log.error({ err }, 'alert processing failed; will try again');
+    }
+    timer = setTimeout(run, opts.pollMs ?? 100);
+  };
+  const ready = alerts.outbox.recover().then(() => {
+    alerts.outbox.start(opts.pollMs);
+    run();
+  });
+  return {
+    stop: async (drainMs = 0) => {
+      await ready;
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await alerts.outbox.stop(drainMs);
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Doc, Inline } from '../present/doc.js';
+import type { AcceptedMessage, Store, StoredAlert } from '../store/store.js';
+import { formatUtc } from '../time.js';
+import { type Alert, normalizeMessage } from './alert.js';
+import { type Route, routeAlert } from './routing.js';
+
+/** What decides where alerts go and how they group, read from config. */
+export interface AlertPolicy {
+  routes: readonly Route[];
+  defaultChannel: string;
+  /** Alert fields whose values make the group key; empty means every alert its own message. */
+  groupBy: readonly GroupField[];
+  /** How long a new group waits for company before its message goes out. */
+  groupWaitMs: number;
+  /** How long after a group opens new alerts may still join it. */
+  groupWindowMs: number;
+  /** Remind the thread (mentioning the on-call group) after this long without an acknowledgement. */
+  escalateAfterMs?: number | undefined;
+  oncallGroup?: string | undefined;
+}
+
+/** The fields a group key may be made of. */
+export type GroupField = 'source' | 'account' | 'region' | 'severity' | 'eventName' | 'fingerprint';
+
+/** The policy from config; the default channel is required once alerts are configured. */
+export function alertPolicy(config: Config): AlertPolicy {
+  if (!config.TRAIL_ALERT_DEFAULT_CHANNEL)
+    throw new Error('TRAIL_ALERT_DEFAULT_CHANNEL is required for alerts');
+  return {
+    routes: config.TRAIL_ALERT_ROUTES,
+    defaultChannel: config.TRAIL_ALERT_DEFAULT_CHANNEL,
+    groupBy: config.TRAIL_ALERT_GROUP_BY,
+    groupWaitMs: config.TRAIL_ALERT_GROUP_WAIT,
+    groupWindowMs: config.TRAIL_ALERT_GROUP_WINDOW,
+    escalateAfterMs: config.TRAIL_ALERT_ESCALATE_AFTER,
+    oncallGroup: config.TRAIL_ONCALL_GROUP,
+  };
+}
+
+/** Outbox priorities: a person's click goes before background work. */
+export const PRIORITY = { click: 0, background: 1 } as const;
+
+const note = (parts: Inline[]): Doc => ({ summary: parts, blocks: [{ type: 'text', parts }] });
+
+/** The alerts in a stored message: an SNS envelope's Message and Subject, or a raw SQS body. */
+export function alertsOf(m: AcceptedMessage): Alert[] {
+  if (m.type === 'Notification') {
+    const env = JSON.parse(m.body) as { Message: string; Subject?: string | null };
+    return normalizeMessage(env.Message, { subject: env.Subject ?? undefined, receivedAt: m.receivedAt });
+  }
+  return normalizeMessage(m.body, { receivedAt: m.receivedAt });
+}
+
+function groupKey(a: Alert, fields: readonly GroupField[]): string {
+  if (!fields.length) return `alert:${a.fingerprint}`;
+  return fields.map((f) => `${f}=${a[f] ?? '-'}`).join('|');
+}
+
+/**
+ * One alert into the store: an alarm back to OK resolves its open alert; a repeat of an open alert's
+ * fingerprint counts on the original message; anything else opens a new alert, joining an open group
+ * with its key or starting one whose message waits `groupWaitMs` for company.
+ */
+export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Date, log: Logger): void {
+  const existing = store.openAlertByFingerprint(a.fingerprint);
+  if (a.source === 'cloudwatch' && a.state === 'OK') {
+    if (!existing) {
+      log.info({ fingerprint: a.fingerprint }, 'alarm back to OK with no open alert: nothing to resolve');
+      return;
+    }
+    store.updateAlert({
+      ...existing,
+      alert: { ...existing.alert, state: 'OK' },
+      status: 'resolved',
+      by: 'aws',
+      at: now,
+      snoozedUntil: undefined,
+    });
+    store.recordAction({ groupId: existing.groupId, kind: 'auto-resolve', userId: 'aws', at: now });
+    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    store.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    store.enqueue({
+      ...item,
+      kind: 'note',
+      notBefore: now,
+      doc: note([
+        '✅ The alarm is back to OK: ',
+        { lit: existing.alert.resource ?? existing.alert.title },
+        ' resolved automatically.',
+      ]),
+    });
+    return;
+  }
+  if (existing) {
+    const later = a.time.getTime() > existing.lastSeen.getTime();
+    store.updateAlert({
+      ...existing,
+      alert: later
+        ? { ...existing.alert, title: a.title, state: a.state ?? existing.alert.state }
+        : existing.alert,
+      count: existing.count + 1,
+      lastSeen: later ? a.time : existing.lastSeen,
+    });
+    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    store.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    // A snoozed alert counts its repeats quietly.
+    if (existing.status !== 'snoozed') store.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
+    return;
+  }
+  const channel = routeAlert(a, policy.routes, policy.defaultChannel) ?? policy.defaultChannel;
+  const key = groupKey(a, policy.groupBy);
+  const joined = policy.groupBy.length
+    ? store.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
+    : undefined;
+  const groupId = joined?.id ?? randomUUID();
+  if (!joined) store.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
+  const stored: StoredAlert = {
+    id: randomUUID(),
+    groupId,
+    fingerprint: a.fingerprint,
+    channel,
+    alert: a,
+    status: 'open',
+    count: 1,
+    notedCount: 1,
+    firstSeen: a.time,
+    lastSeen: a.time,
+  };
+  store.insertAlert(stored);
+  if (!joined) {
+    store.enqueue({
+      channel,
+      groupId,
+      kind: 'post',
+      priority: PRIORITY.background,
+      notBefore: new Date(now.getTime() + policy.groupWaitMs),
+    });
+    return;
+  }
+  const item = { channel, groupId, priority: PRIORITY.background, notBefore: now };
+  store.enqueue({ ...item, kind: 'update' }, true);
+  // Once the message is out, the thread hears of each newcomer (before, the post lists it anyway).
+  if (joined.ts)
+    store.enqueue({
+      ...item,
+      kind: 'note',
+      doc: note([`Another alert joined: ${a.severity.toUpperCase()} `, { lit: a.title }]),
+    });
+}
+
+/**
+ * Turn stored messages into alerts, each message in one transaction with its alerts and outbox items,
+ * so a crash leaves it either untouched (done again) or done — never half done or done twice.
+ */
+export function processPending(
+  store: Store,
+  policy: AlertPolicy,
+  now: Date,
+  log: Logger,
+  limit = 500,
+): number {
+  const pending = store.pendingMessages(limit);
+  for (const m of pending) {
+    try {
+      store.atomically(() => {
+        for (const a of alertsOf(m)) applyAlert(store, policy, a, now, log);
+        store.markProcessed(m.messageId, now);
+      });
+    } catch (err) {
+      // Stored bodies were verified or read on intake; one that still cannot be turned into alerts is
+      // kept aside whole, with the reason, so it neither blocks the rest nor disappears.
+      log.error(
+        { err, messageId: m.messageId },
+        'stored message could not be processed; moved to dead letters',
+      );
+      store.atomically(() => {
+        store.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
+        store.markProcessed(m.messageId, now);
+      });
+    }
+  }
+  return pending.length;
+}
+
+/** What a click asks for. */
+export type ClickKind = 'ack' | 'resolve' | 'snooze';
+
+/** The result of a click: how many alerts it moved (0: nothing left to move). */
+export interface ClickResult {
+  changed: number;
+  channel?: string | undefined;
+  ts?: string | undefined;
+}
+
+/**
+ * A responder's click on a message: ack, resolve or snooze every alert in it not yet resolved, record
+ * it, and queue the message's update and a thread note ahead of background work.
+ */
+export function act(
+  store: Store,
+  groupId: string,
+  kind: ClickKind,
+  userId: string,
+  now: Date,
+  hours?: number,
+): ClickResult {
+  return store.atomically(() => {
+    const group = store.group(groupId);
+    if (!group) return { changed: 0 };
+    const live = store.alertsOfGroup(groupId).filter((a) => a.status !== 'resolved');
+    const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
+    const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * 3_600_000) : undefined;
+    for (const a of moving) {
+      store.updateAlert({
+        ...a,
+        status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
+        by: userId,
+        at: now,
+        snoozedUntil: until,
+      });
+    }
+    if (!moving.length) return { changed: 0, channel: group.channel, ts: group.ts };
+    const detail =
+      kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
+    store.recordAction({ groupId, kind, userId, at: now, detail });
+    const words =
+      kind === 'ack'
+        ? 'Acknowledged'
+        : kind === 'resolve'
+          ? 'Resolved'
+          : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
+    const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
+    store.enqueue({ ...item, kind: 'update' }, true);
+    store.enqueue({ ...item, kind: 'note', doc: note([`${words} by `, { mention: { user: userId } }, '.']) });
+    return { changed: moving.length, channel: group.channel, ts: group.ts };
+  });
+}
+
+/** Record an investigation asked from a message, for the audit trail. */
+export function recordInvestigation(store: Store, groupId: string, userId: string, now: Date): void {
+  store.recordAction({ groupId, kind: 'investigate', userId, at: now });
+}
+
+/**
+ * Timed changes: snoozes that ran out reopen their alerts, and messages left unacknowledged past
+ * `escalateAfterMs` get one reminder in their thread mentioning the on-call group.
+ */
+export function tick(store: Store, policy: AlertPolicy, now: Date): void {
+  store.atomically(() => {
+    for (const a of store.snoozesEndedBy(now)) {
+      store.updateAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
+      store.recordAction({ groupId: a.groupId, kind: 'snooze-ended', userId: 'trailbot', at: now });
+      const item = { channel: a.channel, groupId: a.groupId, priority: PRIORITY.background, notBefore: now };
+      store.enqueue({ ...item, kind: 'update' }, true);
+      store.enqueue({
+        ...item,
+        kind: 'note',
+        doc: note(['⏰ The snooze is over: ', { lit: a.alert.title }, ' is open again.']),
+      });
+    }
+    if (policy.escalateAfterMs === undefined) return;
+    for (const g of store.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
+      const minutes = Math.round(policy.escalateAfterMs / 60_000);
+      const open = store.alertsOfGroup(g.id).filter((a) => a.status === 'open').length;
+      store.setGroupReminded(g.id, now);
+      store.recordAction({ groupId: g.id, kind: 'escalate', userId: 'trailbot', at: now });
+      store.enqueue({
+        channel: g.channel,
+        groupId: g.id,
+        kind: 'note',
+        priority: PRIORITY.background,
+        notBefore: now,
+        doc: note([
+          '🔔 ',
+          ...(policy.oncallGroup ? [{ mention: { group: policy.oncallGroup } }, ' '] : []),
+          `${open === 1 ? 'This alert has' : `${open} alerts here have`} not been acknowledged for ${minutes} min.`,
+        ]),
+      });
+    }
+  });
+}

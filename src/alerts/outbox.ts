@@ -1,0 +1,226 @@
+import type { Logger } from '../log.js';
+import { presentAlertMessage } from '../present/alert.js';
+import type { Doc } from '../present/doc.js';
+import type { OutboxItem, Store, StoredAlert } from '../store/store.js';
+import { formatUtc } from '../time.js';
+
+/** Why a send failed, as the outbox needs to know it. */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    /** rate_limited: wait Retry-After; transient: try again later; permanent: retrying cannot help. */
+    readonly kind: 'rate_limited' | 'transient' | 'permanent',
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+}
+
+/** The Slack side of the outbox; the implementation (handlers/outbox.ts) is the only one that talks to Slack. */
+export interface Sender {
+  /** Post a group's message, tagged with its id so a restart can find it; returns its ts. */
+  post(channel: string, doc: Doc, groupId: string): Promise<string>;
+  update(channel: string, ts: string, doc: Doc): Promise<void>;
+  reply(channel: string, threadTs: string, doc: Doc): Promise<void>;
+  /** The ts of a message posted for this group since `since`, if one is there. */
+  findPosted(channel: string, groupId: string, since: Date): Promise<string | undefined>;
+}
+
+/** What the outbox is built from. */
+export interface OutboxOptions {
+  store: Store;
+  sender: Sender;
+  now: () => Date;
+  logger: Logger;
+  /** Least time between two sends to one channel. Slack allows about one message per second. */
+  intervalMs?: number;
+  /** Tries before a transient failure is given up (and logged as an error). */
+  maxAttempts?: number;
+}
+
+/** Slack's per-channel pace, with a margin so no one-second window ever holds two sends. */
+export const CHANNEL_INTERVAL_MS = 1050;
+
+function repeatNote(alerts: StoredAlert[]): Doc | undefined {
+  const told = alerts.filter((a) => a.count > a.notedCount);
+  if (!told.length) return undefined;
+  const lines = told.map((a) => ({
+    type: 'context' as const,
+    parts: [
+      `🔁 Seen ${a.count - a.notedCount} more time${a.count - a.notedCount === 1 ? '' : 's'} (${a.count} in all, last ${formatUtc(a.lastSeen)}): `,
+      { lit: a.alert.title },
+    ],
+  }));
+  return {
+    summary: ['Seen again: ', { lit: told.map((a) => a.alert.title).join(', ') }],
+    blocks: [{ type: 'items', items: lines.map((l) => [l]), noun: 'alerts' }],
+  };
+}
+
+/**
+ * The per-channel outbox: sends what the store holds, at most one message per `intervalMs` per channel
+ * (paced on the real clock; `now` stamps the store),
+ * honouring Slack's Retry-After, in order within a channel. Every send is marked in flight first, so a
+ * restart finds a post that may have gone out and looks for it before sending it again.
+ */
+export class Outbox {
+  readonly #o: Required<OutboxOptions>;
+  readonly #nextAt = new Map<string, number>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+  /** Messages sent since start, for logs and benchmarks. */
+  sent = 0;
+
+  constructor(opts: OutboxOptions) {
+    this.#o = { intervalMs: CHANNEL_INTERVAL_MS, maxAttempts: 8, ...opts };
+  }
+
+  /** After a restart: settle what was in flight when the process stopped. */
+  async recover(): Promise<void> {
+    const { store, sender, logger } = this.#o;
+    for (const item of store.inflightItems()) {
+      const group = store.group(item.groupId);
+      if (item.kind === 'post' && group) {
+        let ts: string | undefined;
+        try {
+          ts = await sender.findPosted(item.channel, item.groupId, group.createdAt);
+        } catch (err) {
+          logger.warn(
+            { err, channel: item.channel },
+            'could not look for a post left in flight; sending it again',
+          );
+        }
+        if (ts) {
+          store.atomically(() => {
+            store.setGroupTs(item.groupId, ts);
+            store.markSent(item.id, this.#o.now());
+          });
+          logger.info(
+            { groupId: item.groupId, ts },
+            'a post left in flight had gone out; not sending it twice',
+          );
+          continue;
+        }
+      }
+      store.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
+    }
+  }
+
+  /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
+  async runOnce(): Promise<number> {
+    const now = this.#o.now().getTime();
+    const due = this.#o.store
+      .dueItems(new Date(now))
+      .filter((i) => (this.#nextAt.get(i.channel) ?? 0) <= Date.now());
+    await Promise.all(due.map((i) => this.#send(i)));
+    return due.length;
+  }
+
+  async #send(item: OutboxItem): Promise<void> {
+    const { store, sender, logger } = this.#o;
+    const group = store.group(item.groupId);
+    if (!group) {
+      store.markFailed(item.id, 'its alert group is gone');
+      return;
+    }
+    const alerts = store.alertsOfGroup(item.groupId);
+    let doc: Doc | undefined;
+    if (item.kind === 'post' || item.kind === 'update') doc = presentAlertMessage(group.id, alerts);
+    else if (item.kind === 'repeat') doc = repeatNote(alerts);
+    else doc = item.doc;
+    if (!doc) {
+      store.markSent(item.id, this.#o.now());
+      return;
+    }
+    if (item.kind !== 'post' && !group.ts) {
+      store.markFailed(item.id, 'the message it belongs to was never posted');
+      logger.error(
+        { groupId: group.id, kind: item.kind },
+        'outbox item dropped: its message was never posted',
+      );
+      return;
+    }
+    store.markInflight(item.id);
+    this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
+    try {
+      if (item.kind === 'post') {
+        const ts = await sender.post(item.channel, doc, group.id);
+        store.atomically(() => {
+          store.setGroupTs(group.id, ts);
+          store.markSent(item.id, this.#o.now());
+        });
+      } else if (item.kind === 'update') {
+        await sender.update(item.channel, group.ts as string, doc);
+        store.markSent(item.id, this.#o.now());
+      } else {
+        await sender.reply(item.channel, group.ts as string, doc);
+        store.atomically(() => {
+          if (item.kind === 'repeat') {
+            const counts = new Map(alerts.map((a) => [a.id, a.count]));
+            for (const a of store.alertsOfGroup(group.id))
+              store.updateAlert({
+                ...a,
+                notedCount: Math.max(a.notedCount, counts.get(a.id) ?? a.notedCount),
+              });
+          }
+          store.markSent(item.id, this.#o.now());
+        });
+      }
+      this.sent++;
+    } catch (err) {
+      const e = err instanceof SendError ? err : new SendError((err as Error).message, 'transient');
+      const now = this.#o.now().getTime();
+      if (e.kind === 'rate_limited') {
+        const wait = e.retryAfterMs ?? 1000;
+        this.#nextAt.set(item.channel, Date.now() + wait);
+        store.retryLater(item.id, new Date(now + wait), e.message);
+        logger.warn(
+          { channel: item.channel, retryAfterMs: wait },
+          'Slack is rate limiting this channel; waiting',
+        );
+      } else if (e.kind === 'transient' && item.attempts + 1 < this.#o.maxAttempts) {
+        const backoff = Math.min(60_000, 1000 * 2 ** item.attempts);
+        store.retryLater(item.id, new Date(now + backoff), e.message);
+        logger.warn(
+          { err: e, channel: item.channel, kind: item.kind, backoff },
+          'Slack send failed; will retry',
+        );
+      } else {
+        store.markFailed(item.id, e.message);
+        logger.error(
+          { err: e, channel: item.channel, kind: item.kind, groupId: group.id },
+          'Slack send failed for good; the alert stays in the store',
+        );
+      }
+    }
+  }
+
+  /** Run until stopped: check for due items often, and at once when kicked. */
+  start(pollMs = 100): void {
+    this.#stopped = false;
+    const loop = async () => {
+      this.#timer = undefined;
+      if (this.#stopped) return;
+      this.#running = this.runOnce()
+        .then(() => undefined)
+        .catch((err: unknown) => this.#o.logger.error({ err }, 'outbox run failed'));
+      await this.#running;
+      this.#running = undefined;
+      if (!this.#stopped) this.#timer = setTimeout(loop, pollMs);
+    };
+    void loop();
+  }
+
+  /** Stop after the sends in progress; with `drainMs`, first keep sending until empty or out of time. */
+  async stop(drainMs = 0): Promise<void> {
+    const until = Date.now() + drainMs;
+    while (drainMs > 0 && Date.now() < until && this.#o.store.outboxBacklog() > 0) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,134 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
+import { buildApp } from '../handlers/app.js';
+import { slackSender } from '../handlers/outbox.js';
+import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
+import { alertPolicy } from './alerts/lifecycle.js';
+import { Outbox } from './alerts/outbox.js';
+import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js';
+import { type Config, requireSlack } from './config.js';
+import { ConfigError } from './errors.js';
+import type { Logger } from './log.js';
+import { SqliteStore } from './store/sqlite.js';
+import { AWS_MAX_ATTEMPTS, buildDeps } from './wiring.js';
+
+/** What a test may replace when it starts the whole bot. */
+export interface ServerOverrides {
+  fetchCert?: CertFetcher;
+  logger?: Logger;
+  sqsClient?: SQSClient;
+  /** How often the alert jobs look for work (ms). */
+  pollMs?: number;
+}
+
+/** A running bot. */
+export interface RunningServer {
+  mode: 'socket' | 'http';
+  port?: number | undefined;
+  /** Stop intake, drain the outbox for up to `drainMs`, close the store. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+/** The region of an SQS queue URL (https://sqs.<region>.amazonaws.com/…). */
+export function sqsRegion(url: string): string {
+  return new URL(url).hostname.split('.')[1] as string;
+}
+
+/**
+ * Start the Slack bot with everything config turns on: the questions, and — when SNS topics or an SQS
+ * queue are configured — the alert intake, the jobs that turn messages into channel messages, and the
+ * outbox that sends them.
+ */
+export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
+  const slack = requireSlack(config);
+  const deps = buildDeps(config, overrides.logger ? { logger: overrides.logger } : {});
+  const topics = config.TRAIL_SNS_TOPICS;
+  const queueUrl = config.TRAIL_SQS_QUEUE_URL;
+  const alertsOn = Boolean(topics || queueUrl);
+  if (alertsOn && !config.TRAIL_ALERT_DEFAULT_CHANNEL)
+    throw new ConfigError([
+      'TRAIL_ALERT_DEFAULT_CHANNEL: required when TRAIL_SNS_TOPICS or TRAIL_SQS_QUEUE_URL is set',
+    ]);
+  if (queueUrl && !topics)
+    deps.logger.info(
+      'TRAIL_SNS_TOPICS is not set: SNS envelopes on the queue will be refused; raw-delivery bodies are accepted',
+    );
+  const store = alertsOn ? new SqliteStore(config.TRAIL_STORE_PATH) : undefined;
+  const verifier = new SnsVerifier({
+    allowedTopics: topics ?? [],
+    fetchCert: overrides.fetchCert ?? httpsCertFetcher,
+  });
+  let alerts: AlertRuntime | undefined;
+  if (store) {
+    const outbox = new Outbox({
+      store,
+      sender: slackSender(slack.botToken.reveal(), {
+        slackApiUrl: config.SLACK_API_URL,
+        logger: deps.logger,
+      }),
+      now: deps.now,
+      logger: deps.logger.child({ component: 'outbox' }),
+    });
+    alerts = { store, policy: alertPolicy(config), outbox };
+  }
+  const intake =
+    store && topics
+      ? {
+          verifier,
+          store,
+          confirm: async (url: string) => {
+            const r = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) });
+            if (!r.ok) throw new Error(`SNS answered ${r.status} to the confirmation`);
+          },
+          logger: deps.logger,
+          now: deps.now,
+        }
+      : undefined;
+  const trail = buildApp(deps, {
+    ...slack,
+    slackApiUrl: config.SLACK_API_URL,
+    port: config.PORT,
+    host: config.HOST,
+    intake,
+    alerts,
+  });
+  const { port } = await trail.start();
+  const jobs = alerts ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs }) : undefined;
+  const sqs =
+    store && queueUrl
+      ? startSqsPoller({
+          client:
+            overrides.sqsClient ??
+            new SQSClient({
+              region: sqsRegion(queueUrl),
+              retryMode: 'adaptive',
+              maxAttempts: AWS_MAX_ATTEMPTS,
+            }),
+          queueUrl,
+          verifier,
+          store,
+          logger: deps.logger,
+          now: deps.now,
+          maxReceives: config.TRAIL_SQS_MAX_RECEIVES,
+        } satisfies SqsIntake)
+      : undefined;
+  deps.logger.info(
+    { mode: trail.mode, port, source: config.TRAIL_SOURCE, regions: config.TRAIL_REGIONS, alerts: alertsOn },
+    trail.mode === 'socket'
+      ? 'Trailbot connected over Socket Mode'
+      : `Trailbot listening on ${config.HOST}:${port}`,
+  );
+  deps.logger.warn(
+    'No roles are configured: everyone in the workspace may ask questions; admin actions are refused.',
+  );
+  return {
+    mode: trail.mode,
+    port,
+    async stop(drainMs = 5000) {
+      await sqs?.stop();
+      await trail.stop();
+      await jobs?.stop(drainMs);
+      store?.close();
+    },
+  };
+}
