@@ -149,6 +149,8 @@ export class Outbox {
         const ts = await sender.post(item.channel, doc, group.id);
         store.atomically(() => {
           store.setGroupTs(group.id, ts);
+          // The post showed the counts as they were: the thread need not hear of those repeats again.
+          this.#noted(group.id, alerts);
           store.markSent(item.id, this.#o.now());
         });
       } else if (item.kind === 'update') {
@@ -157,14 +159,7 @@ export class Outbox {
       } else {
         await sender.reply(item.channel, group.ts as string, doc);
         store.atomically(() => {
-          if (item.kind === 'repeat') {
-            const counts = new Map(alerts.map((a) => [a.id, a.count]));
-            for (const a of store.alertsOfGroup(group.id))
-              store.updateAlert({
-                ...a,
-                notedCount: Math.max(a.notedCount, counts.get(a.id) ?? a.notedCount),
-              });
-          }
+          if (item.kind === 'repeat') this.#noted(group.id, alerts);
           store.markSent(item.id, this.#o.now());
         });
       }
@@ -194,6 +189,15 @@ export class Outbox {
           'Slack send failed for good; the alert stays in the store',
         );
       }
+    }
+  }
+
+  /** The thread has been told the counts of `shown` (as rendered; later repeats are still to tell). */
+  #noted(groupId: string, shown: StoredAlert[]): void {
+    const counts = new Map(shown.map((a) => [a.id, a.count]));
+    for (const a of this.#o.store.alertsOfGroup(groupId)) {
+      const c = counts.get(a.id);
+      if (c !== undefined && c > a.notedCount) this.#o.store.updateAlert({ ...a, notedCount: c });
     }
   }
 
