@@ -19,6 +19,9 @@ export interface ServerOverrides {
   sqsClient?: SQSClient;
   /** How often the alert jobs look for work (ms). */
   pollMs?: number;
+  /** Least time between sends to one channel (ms); Slack's pace by default. */
+  channelIntervalMs?: number;
+  now?: () => Date;
 }
 
 /** A running bot. */
@@ -41,7 +44,10 @@ export function sqsRegion(url: string): string {
  */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const slack = requireSlack(config);
-  const deps = buildDeps(config, overrides.logger ? { logger: overrides.logger } : {});
+  const deps = buildDeps(config, {
+    ...(overrides.logger ? { logger: overrides.logger } : {}),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
   const topics = config.TRAIL_SNS_TOPICS;
   const queueUrl = config.TRAIL_SQS_QUEUE_URL;
   const alertsOn = Boolean(topics || queueUrl);
@@ -68,6 +74,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       }),
       now: deps.now,
       logger: deps.logger.child({ component: 'outbox' }),
+      ...(overrides.channelIntervalMs !== undefined ? { intervalMs: overrides.channelIntervalMs } : {}),
     });
     alerts = { store, policy: alertPolicy(config), outbox };
   }

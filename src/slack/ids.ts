@@ -7,15 +7,23 @@ export const EVENTS_PATH = '/slack/events';
 /**
  * The bot scopes the code needs, as declared in manifest.yml (a test checks both agree).
  * `commands`: the /trail slash command (answers through response_url need no scope); `chat:write` and
- * `files:write`: big answers posted to the channel with every event as a CSV file in the thread.
+ * `files:write`: alert messages, and big answers posted to the channel with every event as a CSV file in
+ * the thread; `channels:history` and `groups:history`: after a restart, look for an alert post that may
+ * have gone out just before the stop, so it is not posted twice.
  */
-export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'files:write'];
+export const BOT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'files:write',
+  'channels:history',
+  'groups:history',
+];
 
 /** Action ids of buttons, in one place (a test checks the app registers exactly these). */
 export const ACTION_IDS = {
   /** Stop a running Athena query (StopQueryExecution). */
   cancelQuery: 'trail_cancel_query',
-  /** An alert's buttons (their handlers come with the alert intake). */
+  /** An alert message's buttons: they act on every alert in it not yet resolved. */
   alertAck: 'trail_alert_ack',
   alertResolve: 'trail_alert_resolve',
   alertSnooze1h: 'trail_alert_snooze_1h',

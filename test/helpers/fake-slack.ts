@@ -116,3 +116,76 @@ export class FakeSlack {
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
 }
+
+/** A message the fake channels hold. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string | undefined;
+  text: string;
+  blocks: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> } | undefined;
+  /** Versions after chat.update, oldest first. */
+  edits: { text: string; blocks: unknown[] }[];
+}
+
+/**
+ * Channels on the fake: chat.postMessage, chat.update and conversations.history keep and return
+ * messages as Slack does. `failNext` makes the next call to a method answer something else (a 429).
+ */
+export function fakeChannels(slack: FakeSlack) {
+  const messages: FakeMessage[] = [];
+  const failures = new Map<string, { status?: number; headers?: Record<string, string>; body: unknown }[]>();
+  let seq = 0;
+  const failed = (path: string) => failures.get(path)?.shift();
+  slack.on('/api/auth.test', () => ({
+    body: { ok: true, team_id: 'T0001', user_id: 'U0BOT', bot_id: 'B0BOT', team: 'Acme', user: 'trailbot' },
+  }));
+  slack.on('/api/chat.postMessage', (b) => {
+    const f = failed('/api/chat.postMessage');
+    if (f) return f;
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`;
+    messages.push({
+      channel: String(b.channel),
+      ts,
+      thread_ts: b.thread_ts ? String(b.thread_ts) : undefined,
+      text: String(b.text ?? ''),
+      blocks: (b.blocks as unknown[]) ?? [],
+      metadata: b.metadata as FakeMessage['metadata'],
+      edits: [],
+    });
+    return { body: { ok: true, channel: b.channel, ts } };
+  });
+  slack.on('/api/chat.update', (b) => {
+    const f = failed('/api/chat.update');
+    if (f) return f;
+    const m = messages.find((x) => x.channel === b.channel && x.ts === b.ts);
+    if (!m) return { body: { ok: false, error: 'message_not_found' } };
+    m.edits.push({ text: String(b.text ?? ''), blocks: (b.blocks as unknown[]) ?? [] });
+    return { body: { ok: true, channel: b.channel, ts: b.ts } };
+  });
+  slack.on('/api/conversations.history', (b) => ({
+    body: {
+      ok: true,
+      messages: messages
+        .filter((m) => m.channel === b.channel && !m.thread_ts && Number(m.ts) >= Number(b.oldest ?? 0))
+        .reverse()
+        .map((m) => ({
+          ts: m.ts,
+          text: m.text,
+          ...(b.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}),
+        })),
+      has_more: false,
+    },
+  }));
+  return {
+    messages,
+    /** Top-level messages of a channel, oldest first. */
+    posts: (channel?: string) => messages.filter((m) => !m.thread_ts && (!channel || m.channel === channel)),
+    /** Replies in a message's thread, oldest first. */
+    replies: (ts: string) => messages.filter((m) => m.thread_ts === ts),
+    failNext(path: string, reply: { status?: number; headers?: Record<string, string>; body: unknown }) {
+      failures.set(path, [...(failures.get(path) ?? []), reply]);
+    },
+  };
+}
