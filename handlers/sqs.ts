@@ -113,6 +113,10 @@ export function startSqsPoller(intake: SqsIntake): { stop: () => Promise<void> }
           { abortSignal: abort.signal },
         );
         backoff = 1000;
+        // An empty answer to a short poll (tests, or WaitTimeSeconds 0) pauses before the next; a long poll
+        // has already waited.
+        if (!r.Messages?.length)
+          await new Promise((res) => setTimeout(res, (intake.waitSeconds ?? 20) > 0 ? 0 : 100));
         const done: { Id: string; ReceiptHandle: string }[] = [];
         for (const [i, m] of (r.Messages ?? []).entries()) {
           const outcome = await handleSqsMessage(intake, m);
