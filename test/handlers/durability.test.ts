@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alarmMessage, CHANNEL, notification, TOPIC, tempStore } from '../helpers/alerts.js';
+import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
+import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const N = 400;
+
+/** Start the bot in its own process; resolves with it and its port. */
+async function startBot(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/alert-server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    if (line.startsWith('{"port"')) return { child, port: (JSON.parse(line) as { port: number }).port };
+  }
+  throw new Error('the bot exited before listening');
+}
+
+describe('durability: kill -9 in the middle of a burst', () => {
+  const slack = new FakeSlack();
+  let ch: ReturnType<typeof fakeChannels>;
+  let env: Record<string, string>;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    await slack.start();
+    ch = fakeChannels(slack);
+    env = {
+      SLACK_BOT_TOKEN: 'xoxb-durability',
+      SLACK_SIGNING_SECRET: 'durability-secret',
+      SLACK_API_URL: `${slack.url}/api/`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TRAIL_SNS_TOPICS: TOPIC,
+      TRAIL_ALERT_DEFAULT_CHANNEL: CHANNEL,
+      TRAIL_STORE_PATH: tempStore().path,
+      TRAIL_ALERT_GROUP_BY: 'fingerprint',
+      TRAIL_ALERT_GROUP_WAIT: '0s',
+      TEST_CERT_PEM: SNS_TEST_CERT_PEM,
+      TEST_CHANNEL_INTERVAL_MS: '2',
+    };
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await slack.stop();
+  });
+
+  it('posts every notification that got a 200 exactly once after a restart', async () => {
+    const first = await startBot(env);
+    child = first.child;
+    const accepted = new Set<string>();
+    let answered = 0;
+    let killed = false;
+    const send = async (i: number) => {
+      try {
+        const r = await fetch(`http://127.0.0.1:${first.port}/sns`, {
+          method: 'POST',
+          body: signSns(notification(`burst-${i}`, alarmMessage(`Burst${i}`, 'ALARM'))),
+        });
+        if (r.status === 200) accepted.add(`Burst${i}`);
+      } catch {
+        // The process is gone: this one was never acknowledged.
+      }
+      // Half-way through the burst, while posts are still going out, the process dies without warning.
+      if (++answered === N / 2 && !killed) {
+        killed = true;
+        first.child.kill('SIGKILL');
+      }
+    };
+    for (let i = 0; i < N; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => send(i + k)));
+    if (first.child.exitCode === null && first.child.signalCode === null) await once(first.child, 'exit');
+    expect(first.child.signalCode).toBe('SIGKILL');
+    expect(accepted.size).toBeGreaterThanOrEqual(N / 2 - 20);
+    expect(accepted.size).toBeLessThan(N);
+    const postedBefore = ch.posts().length;
+
+    const second = await startBot(env);
+    child = second.child;
+    const deadline = Date.now() + 60_000;
+    const names = () => ch.posts().map((m) => /Burst\d+/.exec(m.text)?.[0]);
+    while ([...accepted].some((a) => !names().includes(a)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
+    child = undefined;
+
+    const counts = new Map<string, number>();
+    for (const n of names()) if (n) counts.set(n, (counts.get(n) ?? 0) + 1);
+    for (const a of accepted) expect(counts.get(a), `${a} posted once`).toBe(1);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    expect(postedBefore).toBeLessThan(ch.posts().length);
+  }, 120_000);
+});
