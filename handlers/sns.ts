@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { MAX_SNS_BODY, SnsRefusal, type SnsVerifier } from '../src/alerts/sns.js';
 import type { Logger } from '../src/log.js';
+import { groupCommit } from '../src/store/group-commit.js';
 import type { Store } from '../src/store/store.js';
 
 /** What the SNS intake is built from; every outside thing passed in. */
@@ -38,12 +39,14 @@ function answer(res: ServerResponse, status: number, text: string) {
 
 /**
  * POST /sns: SNS over HTTPS. Every message is verified; a refusal is a 4xx (SNS counts it delivered and
- * does not retry a forgery). A notification is written to the store before the 200 goes back, and a
+ * does not retry a forgery). A notification is written to the store before the 200 goes back (messages
+ * arriving together share one commit), and a
  * repeated MessageId is recognised. Subscriptions are confirmed only for allowed topics (the verifier
  * holds the allow-list); unsubscriptions are logged.
  */
 export function snsRoute(intake: SnsIntake): CustomRoute {
   const log = intake.logger.child({ component: 'sns' });
+  const accept = groupCommit(intake.store);
   return {
     path: '/sns',
     method: ['POST'],
@@ -57,7 +60,7 @@ export function snsRoute(intake: SnsIntake): CustomRoute {
         }
         const m = await intake.verifier.verify(body);
         if (m.Type === 'Notification') {
-          const r = intake.store.acceptMessage({
+          const r = await accept({
             messageId: m.MessageId,
             topicArn: m.TopicArn,
             type: m.Type,

@@ -152,8 +152,9 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
 }
 
 /**
- * Turn stored messages into alerts, each message in one transaction with its alerts and outbox items,
- * so a crash leaves it either untouched (done again) or done — never half done or done twice.
+ * Turn stored messages into alerts. A batch commits at once, each message with its alerts and outbox
+ * items, so a crash leaves a message either untouched (done again) or done — never half done or done
+ * twice; one that fails is rolled back to its savepoint and kept as a dead letter.
  */
 export function processPending(
   store: Store,
@@ -163,25 +164,26 @@ export function processPending(
   limit = 500,
 ): number {
   const pending = store.pendingMessages(limit);
-  for (const m of pending) {
-    try {
-      store.atomically(() => {
-        for (const a of alertsOf(m)) applyAlert(store, policy, a, now, log);
-        store.markProcessed(m.messageId, now);
-      });
-    } catch (err) {
-      // Stored bodies were verified or read on intake; one that still cannot be turned into alerts is
-      // kept aside whole, with the reason, so it neither blocks the rest nor disappears.
-      log.error(
-        { err, messageId: m.messageId },
-        'stored message could not be processed; moved to dead letters',
-      );
-      store.atomically(() => {
+  // One commit (one fsync) for the batch; each message in its own savepoint inside it.
+  store.atomically(() => {
+    for (const m of pending) {
+      try {
+        store.atomically(() => {
+          for (const a of alertsOf(m)) applyAlert(store, policy, a, now, log);
+          store.markProcessed(m.messageId, now);
+        });
+      } catch (err) {
+        // Stored bodies were verified or read on intake; one that still cannot be turned into alerts
+        // is kept aside whole, with the reason, so it neither blocks the rest nor disappears.
+        log.error(
+          { err, messageId: m.messageId },
+          'stored message could not be processed; moved to dead letters',
+        );
         store.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
         store.markProcessed(m.messageId, now);
-      });
+      }
     }
-  }
+  });
   return pending.length;
 }
 

@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import SnsPayloadValidator from 'sns-payload-validator';
 import { z } from 'zod';
 
@@ -16,9 +17,10 @@ export class SnsRefusal extends Error {
 export type CertFetcher = (url: string) => Promise<string>;
 
 /** The library's certificate cache (an LRU cache), as far as we use it. */
+/** The library's certificate cache; it hands what it holds to crypto's verify, which takes a key object. */
 interface CertCache {
-  get(url: string): string | undefined;
-  set(url: string, cert: string): void;
+  get(url: string): KeyObject | undefined;
+  set(url: string, cert: KeyObject): void;
 }
 
 /** The largest body accepted: SNS messages are at most 256 KiB, plus the envelope. */
@@ -109,7 +111,14 @@ export class SnsVerifier {
       } catch (err) {
         throw new SnsRefusal(403, `signing certificate could not be fetched: ${(err as Error).message}`);
       }
-      this.#cache.set(m.SigningCertURL, cert);
+      // Parsed once: reading the PEM on every message would cost more than the signature check itself.
+      let key: KeyObject;
+      try {
+        key = createPublicKey(cert);
+      } catch {
+        throw new SnsRefusal(403, 'signing certificate is not a readable certificate');
+      }
+      this.#cache.set(m.SigningCertURL, key);
     }
     try {
       await this.#validator.validate(m as never);

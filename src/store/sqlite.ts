@@ -216,6 +216,10 @@ export class SqliteStore implements Store {
     return r.changes === 1 ? 'new' : 'duplicate';
   }
 
+  acceptMessages(ms: AcceptedMessage[]): ('new' | 'duplicate')[] {
+    return this.atomically(() => ms.map((m) => this.acceptMessage(m)));
+  }
+
   pendingMessages(limit: number): AcceptedMessage[] {
     return this.#all<{
       message_id: string;

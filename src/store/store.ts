@@ -85,11 +85,13 @@ export interface AlertAction {
 export interface Store {
   /** Keep a message; "duplicate" when its MessageId was accepted before (SNS redelivers). */
   acceptMessage(m: AcceptedMessage): 'new' | 'duplicate';
+  /** Keep several messages in one commit (group commit): durable together, answered together. */
+  acceptMessages(ms: AcceptedMessage[]): ('new' | 'duplicate')[];
   /** Accepted messages not yet turned into alerts, oldest first. */
   pendingMessages(limit: number): AcceptedMessage[];
   /** A message is done: its alerts and outbox items are written. */
   markProcessed(messageId: string, at: Date): void;
-  /** Run `fn` as one transaction: all of it lands, or none. */
+  /** Run `fn` as one transaction: all of it lands, or none. Nested, it is a savepoint in the outer one. */
   atomically<T>(fn: () => T): T;
 
   /** The unresolved alert with this fingerprint, if any. */

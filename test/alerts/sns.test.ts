@@ -65,6 +65,14 @@ describe('SNS signature verification', () => {
     );
   });
 
+  it('refuses a message whose certificate is not a readable one, and tries again later', async () => {
+    let pem = 'not a certificate';
+    const v = new SnsVerifier({ allowedTopics: [TOPIC], fetchCert: async () => pem });
+    expect((await refusal(v, JSON.stringify(signed()))).message).toMatch(/not a readable certificate/);
+    pem = SNS_TEST_CERT_PEM;
+    expect((await v.verify(JSON.stringify(signed()))).MessageId).toBe('m-1');
+  });
+
   it('refuses an unknown topic, malformed JSON, a missing field and an oversized body', async () => {
     expect(
       (

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
-import { type DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
 import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js';
 import { principalNeedle } from '../principal.js';
@@ -216,15 +216,15 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
   const where = ['eventTime >= $start', 'eventTime < $end'];
   let exact = q.where === undefined;
   if (q.regions) {
-    params.regions = listValue(q.regions);
+    params.regions = q.regions;
     where.push('list_contains($regions, awsRegion)');
   }
   if (q.accounts) {
-    params.accounts = listValue(q.accounts);
+    params.accounts = q.accounts;
     where.push('list_contains($accounts, recipientAccountId)');
   }
   if (q.eventNames) {
-    params.names = listValue([...q.eventNames]);
+    params.names = [...q.eventNames];
     params.versionSuffix = EVENT_VERSION_SUFFIX;
     where.push("list_contains($names, regexp_replace(eventName, $versionSuffix, ''))");
   }
@@ -236,11 +236,11 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
     );
   }
   if (q.eventSources) {
-    params.sources = listValue([...q.eventSources]);
+    params.sources = [...q.eventSources];
     where.push('list_contains($sources, eventSource)');
   }
   if (q.identityTypes) {
-    params.identityTypes = listValue([...q.identityTypes]);
+    params.identityTypes = [...q.identityTypes];
     where.push("list_contains($identityTypes, json_extract_string(userIdentity, '$.type'))");
   }
   const p = q.principal;
@@ -347,6 +347,8 @@ export class LocalSource implements EventSource {
 
   #connect(): Promise<DuckDBConnection> {
     this.#conn ??= (async () => {
+      // Loaded on first use: DuckDB's native library costs ~30 MB, which a bot asking AWS never needs.
+      const { DuckDBInstance } = await import('@duckdb/node-api');
       const db = await DuckDBInstance.create(':memory:', { memory_limit: this.opts.memoryLimit });
       return db.connect();
     })();
@@ -364,9 +366,14 @@ export class LocalSource implements EventSource {
         { records: records.length > 0, array: arrays.length > 0 },
         maxFileBytes,
       );
-      if (records.length) params.records = listValue(records);
-      if (arrays.length) params.arrays = listValue(arrays);
-      return (await conn.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
+      if (records.length) params.records = records;
+      if (arrays.length) params.arrays = arrays;
+      // Lists are bound as DuckDB list values; everything else as it is.
+      const { listValue } = await import('@duckdb/node-api');
+      const bound = Object.fromEntries(
+        Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? listValue(v) : v]),
+      );
+      return (await conn.runAndReadAll(sql, bound as never)).getRowObjectsJS() as Record<string, unknown>[];
     };
     const first = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     try {

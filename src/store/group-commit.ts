@@ -1,0 +1,31 @@
+import type { AcceptedMessage, Store } from './store.js';
+
+/**
+ * Group commit for the intake: messages that arrive in the same turn of the event loop are written in
+ * one transaction — one fsync instead of one each — and every caller waits for that commit before it
+ * answers, so nothing is acknowledged before it is durable.
+ */
+export function groupCommit(
+  store: Pick<Store, 'acceptMessages'>,
+): (m: AcceptedMessage) => Promise<'new' | 'duplicate'> {
+  let batch: {
+    m: AcceptedMessage;
+    resolve: (r: 'new' | 'duplicate') => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  const flush = () => {
+    const now = batch;
+    batch = [];
+    try {
+      const results = store.acceptMessages(now.map((b) => b.m));
+      now.forEach((b, i) => b.resolve(results[i] as 'new' | 'duplicate'));
+    } catch (err) {
+      for (const b of now) b.reject(err);
+    }
+  };
+  return (m) =>
+    new Promise((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ m, resolve, reject });
+    });
+}
