@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireSlack, Secret } from '../src/config.js';
+import { configSchema, loadConfig, requireSlack, Secret } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
+import { startServer } from '../src/server.js';
 
 describe('loadConfig', () => {
   it('has working defaults for the embedded demo', () => {
@@ -107,5 +108,58 @@ describe('loadConfig', () => {
       loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1' }),
     );
     expect(s.appToken?.reveal()).toBe('xapp-1');
+  });
+
+  it('reads the alert settings: durations, grouping, queue URL, people and groups', () => {
+    const c = loadConfig({
+      TRAIL_ALERT_GROUP_WAIT: '30s',
+      TRAIL_ALERT_GROUP_WINDOW: '10m',
+      TRAIL_ALERT_ESCALATE_AFTER: '30m',
+      TRAIL_ALERT_GROUP_BY: 'source,severity',
+      TRAIL_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/trailbot-alerts',
+      TRAIL_ONCALL_GROUP: 'S0ONCALL',
+      TRAIL_RESPONDERS: 'U0ALICE,U0BOB',
+    });
+    expect([c.TRAIL_ALERT_GROUP_WAIT, c.TRAIL_ALERT_GROUP_WINDOW, c.TRAIL_ALERT_ESCALATE_AFTER]).toEqual([
+      30_000, 600_000, 1_800_000,
+    ]);
+    expect(c.TRAIL_ALERT_GROUP_BY).toEqual(['source', 'severity']);
+    expect(c.TRAIL_RESPONDERS).toEqual(['U0ALICE', 'U0BOB']);
+    expect(loadConfig({}).TRAIL_ALERT_GROUP_WAIT).toBe(10_000);
+    let message = '';
+    try {
+      loadConfig({
+        TRAIL_ALERT_GROUP_WAIT: 'soon',
+        TRAIL_ALERT_ESCALATE_AFTER: '10s',
+        TRAIL_ALERT_GROUP_BY: 'colour',
+        TRAIL_SQS_QUEUE_URL: 'https://evil.example.com/111122223333/q',
+        TRAIL_ONCALL_GROUP: '<!channel>',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const problem of [
+      'TRAIL_ALERT_GROUP_WAIT: must be a duration',
+      'TRAIL_ALERT_ESCALATE_AFTER: must be at least 1m',
+      'TRAIL_ALERT_GROUP_BY.0: Invalid option',
+      'TRAIL_SQS_QUEUE_URL: must be an SQS queue URL',
+      'TRAIL_ONCALL_GROUP: must be a Slack user group id',
+    ])
+      expect(message).toContain(problem);
+    expect(message).not.toContain('<!channel>');
+  });
+
+  it('will not start alerts without a default channel', async () => {
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      TRAIL_SNS_TOPICS: 'arn:aws:sns:us-east-1:111122223333:alerts',
+    });
+    await expect(startServer(c)).rejects.toThrow(/TRAIL_ALERT_DEFAULT_CHANNEL: required when/);
+  });
+
+  it('documents every setting in the README', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+    for (const key of Object.keys(configSchema.shape)) expect(readme, key).toContain(`| \`${key}\``);
   });
 });

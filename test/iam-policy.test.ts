@@ -13,7 +13,7 @@ const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s)
 describe('the shipped IAM policy', () => {
   it('allows exactly the calls the bot makes, and nothing that writes', () => {
     // The AWS calls in src/: LookupEvents (lookup source), Athena's query calls and what Athena reads and
-    // writes for them (athena source), AssumeRole into other accounts. Keep this list in step with the code.
+    // writes for them (athena source), AssumeRole into other accounts, the alert queue (SQS intake). Keep this list in step with the code.
     expect([...new Set(allowed)].sort()).toEqual([
       'athena:GetQueryExecution',
       'athena:GetQueryResults',
@@ -27,6 +27,8 @@ describe('the shipped IAM policy', () => {
       's3:GetObject',
       's3:ListBucket',
       's3:PutObject',
+      'sqs:DeleteMessage',
+      'sqs:ReceiveMessage',
       'sts:AssumeRole',
     ]);
     expect(allowed.some((a) => a.includes('*'))).toBe(false);
