@@ -18,7 +18,7 @@ export function groupCommit(
     batch = [];
     try {
       const results = store.acceptMessages(now.map((b) => b.m));
-      now.forEach((b, i) => b.resolve(results[i] as 'new' | 'duplicate'));
+      for (const [i, b] of now.entries()) b.resolve(results[i] as 'new' | 'duplicate');
     } catch (err) {
       for (const b of now) b.reject(err);
     }

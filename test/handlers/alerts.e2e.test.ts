@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { startServer } from '../../src/server.js';
 import { readAlertAction } from '../../src/slack/buttons.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { alarmMessage, CHANNEL, notification, TOPIC, tempStore } from '../helpers/alerts.js';
