@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 /** The shared data beside the project root; read in place, never copied. */
 export const SHARED_DATA = resolve(import.meta.dirname, '../../../shared/data');
 export const CLOUDTRAIL_DATA = join(SHARED_DATA, 'cloudtrail');
+export const IAM_DATA = join(SHARED_DATA, 'iam');
 export const INVICTUS_DIR = join(CLOUDTRAIL_DATA, 'invictus-aws_dataset');
 export const STRATUS_DIR = join(CLOUDTRAIL_DATA, 'stratus-red-team-detonation-logs');
 export const SNITCH_DIR = join(CLOUDTRAIL_DATA, 'cloud-snitch-s3-layout');
