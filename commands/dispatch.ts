@@ -26,6 +26,8 @@ export interface Outcome {
   result?: unknown;
   /** Its events, for --csv, when the subcommand has any. */
   rows?: TrailEvent[] | undefined;
+  /** A file that goes with the answer (the full list of findings), for Slack and --csv. */
+  file?: { filename: string; content: string | Buffer; comment: string; needed: boolean } | undefined;
   error?: ExplainedError;
 }
 
@@ -62,7 +64,9 @@ export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepa
         throw new UsageError(err.message, command.usage);
       throw err;
     }
-    authorize(command.permission, actor);
+    authorize(command.permissionFor?.(args) ?? command.permission, actor, {
+      responders: deps.config.TRAIL_RESPONDERS,
+    });
     return { kind: 'ready', command, args, working: command.working?.(args) ?? ['Working on it…'] };
   } catch (err) {
     return { kind: 'done', outcome: failure(err, deps, actor, command?.name ?? name) };
@@ -90,7 +94,7 @@ export async function execute(
       },
       'command answered',
     );
-    return { status: 'answer', doc, result, rows: p.command.rows?.(result) };
+    return { status: 'answer', doc, result, rows: p.command.rows?.(result), file: p.command.file?.(result) };
   } catch (err) {
     return failure(err, deps, actor, p.command.name);
   }

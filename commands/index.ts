@@ -68,10 +68,15 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
     }
     const message = toSlack(outcome.doc);
     const rows = outcome.rows ?? [];
+    const file = outcome.file?.needed
+      ? outcome.file
+      : rows.length > FILE_ABOVE
+        ? eventsFile(rows)
+        : undefined;
     if (
       outcome.status === 'answer' &&
-      rows.length > FILE_ABOVE &&
-      (await postAnswer(client, deps, { channel: command.channel_id }, message, rows))
+      file &&
+      (await postAnswer(client, deps, { channel: command.channel_id }, message, file))
     ) {
       return;
     }
@@ -82,8 +87,17 @@ export function registerCommands(app: CommandRegistrar, deps: CommandDeps): void
 /** Answers with more events than a message shows get the full list as a CSV file in the thread. */
 export const FILE_ABOVE = 25;
 
+/** An answer's events as the CSV file that goes into its thread. */
+export function eventsFile(rows: TrailEvent[]) {
+  return {
+    filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
+    content: eventsToCsv(rows),
+    comment: `The ${rows.length} events of this answer, newest first, as CSV.`,
+  };
+}
+
 /**
- * Post an answer to a channel (or a thread) and upload every event as CSV into its thread. Needs the bot
+ * Post an answer to a channel (or a thread) with its file (every event, or every finding) in the thread. Needs the bot
  * in the channel; when it is not, returns false, adding a note on how to fix that to the message.
  */
 export async function postAnswer(
@@ -91,7 +105,7 @@ export async function postAnswer(
   deps: CommandDeps,
   where: { channel: string; threadTs?: string | undefined },
   message: SlackMessage,
-  rows: TrailEvent[],
+  file: { filename: string; content: string | Buffer; comment: string } | undefined,
 ): Promise<boolean> {
   try {
     const posted = await client.chat.postMessage({
@@ -100,13 +114,13 @@ export async function postAnswer(
       ...message,
     });
     if (!posted.ts) return false;
-    if (rows.length > FILE_ABOVE) {
+    if (file) {
       await client.filesUploadV2({
         channel_id: where.channel,
         thread_ts: where.threadTs ?? posted.ts,
-        filename: `trail-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`,
-        file: Buffer.from(eventsToCsv(rows)),
-        initial_comment: `The ${rows.length} events of this answer, newest first, as CSV.`,
+        filename: file.filename,
+        file: Buffer.from(file.content),
+        initial_comment: file.comment,
       });
     }
     return true;

@@ -3,6 +3,7 @@ import { athenaDdlCommand } from './athena-ddl.js';
 import { deniedCommand } from './denied.js';
 import { eventCommand } from './event.js';
 import { helpCommand } from './help.js';
+import { hygieneCommand } from './hygiene.js';
 import { iamChangesCommand } from './iam-changes.js';
 import { ipCommand } from './ip.js';
 import { keyCommand } from './key.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   iamChangesCommand,
   tamperingCommand,
   eventCommand,
+  hygieneCommand,
   sourcesCommand,
   athenaDdlCommand,
   helpCommand(() => COMMANDS),

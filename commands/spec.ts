@@ -1,8 +1,11 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import type { QuestionQueue } from '../src/queue.js';
+import type { Store } from '../src/store/store.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import type { SourceProvider } from '../src/trail/sources/index.js';
 import type { SearchProgress } from '../src/trail/sources/types.js';
@@ -17,6 +20,13 @@ export interface CommandDeps {
   questions: QuestionQueue;
   /** Stop a running Athena query (the Cancel button). */
   stopQuery: (queryId: string) => Promise<void>;
+  /** The store (alerts, mutes, digests), opened on first use. */
+  store: () => Store;
+  /** IAM hygiene's clients: IAM per account (its role assumed), and Organizations to list accounts. */
+  hygiene: {
+    iamFor: (account?: string) => IAMClient;
+    organizations: () => OrganizationsClient;
+  };
 }
 
 /** Where a subcommand runs: the front and the person. */
@@ -36,6 +46,12 @@ export interface CommandSpec<Args = unknown, Result = unknown> {
   usage: string;
   summary: string;
   permission: Permission;
+  /** When some uses of the subcommand need more (muting a finding), the permission those args need. */
+  permissionFor?(args: Args): Permission;
+  /** The answer's full list as a file: --csv prints it; Slack attaches it when `needed` (the message cannot hold it all). */
+  file?(
+    result: Result,
+  ): { filename: string; content: string | Buffer; comment: string; needed: boolean } | undefined;
   /**
    * Words after the subcommand name → arguments, or a UsageError. `front` lets Slack refuse local-only
    * flags; `now` and `config` resolve time words and defaults, so bad input is caught before any work.

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { execute, prepare } from '../commands/dispatch.js';
-import { postAnswer } from '../commands/index.js';
+import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/index.js';
 import type { CommandDeps } from '../commands/spec.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
@@ -112,12 +112,19 @@ async function investigate(
   const prepared = prepare(words, deps, actor);
   const where = { channel: group.channel, threadTs: group.ts };
   if (prepared.kind === 'done') {
-    await postAnswer(client, deps, where, toSlack(prepared.outcome.doc), []);
+    await postAnswer(client, deps, where, toSlack(prepared.outcome.doc), undefined);
     return;
   }
   await ephemeral(say('Investigating; the answer will be in the alert’s thread.'));
   const outcome = await deps.questions.run(() => execute(prepared, deps, actor));
-  await postAnswer(client, deps, where, toSlack(outcome.doc), outcome.rows ?? []);
+  const rows = outcome.rows ?? [];
+  await postAnswer(
+    client,
+    deps,
+    where,
+    toSlack(outcome.doc),
+    rows.length > FILE_ABOVE ? eventsFile(rows) : undefined,
+  );
 }
 
 /**

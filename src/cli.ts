@@ -51,8 +51,12 @@ export async function runCli(
   }
   const outcome = await dispatch(words, deps, { userId: process.env.USER ?? 'terminal', front: 'terminal' });
   if (csv && outcome.status === 'answer') {
+    if (outcome.file) {
+      io.out(String(outcome.file.content));
+      return 0;
+    }
     if (!outcome.rows) {
-      io.err('--csv is for answers made of events; this one is not.\n');
+      io.err('--csv is for answers made of events or findings; this one is not.\n');
       return EXIT.usage;
     }
     io.out(eventsToCsv(outcome.rows));

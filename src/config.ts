@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { routeSchema } from './alerts/routing.js';
@@ -172,6 +173,45 @@ export const configSchema = z.object({
   TRAIL_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(100).default(5),
   TRAIL_RESPONDERS: list
     .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be Slack user ids (U…)')).min(1))
+    .optional(),
+  TRAIL_HYGIENE_KEY_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
+  TRAIL_HYGIENE_KEY_NEVER_USED_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  TRAIL_HYGIENE_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  TRAIL_HYGIENE_PASSWORD_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
+  TRAIL_HYGIENE_ROOT_USED_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  TRAIL_HYGIENE_OWNER_TAG: z
+    .string()
+    .regex(/^[\w .:/=+@-]{1,128}$/, 'must be an IAM tag key')
+    .default('owner'),
+  TRAIL_HYGIENE_ORGANIZATION: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+  TRAIL_DIGEST_CRON: z
+    .string()
+    .refine((v) => {
+      try {
+        new Cron(v, { paused: true }).stop();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a cron expression such as "0 9 * * 1" (Mondays 09:00)')
+    .optional(),
+  TRAIL_DIGEST_TZ: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC'),
+  TRAIL_DIGEST_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id (C… or G…)')
     .optional(),
   TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
   TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),

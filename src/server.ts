@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
+import { startDigestSchedule } from '../handlers/digest.js';
 import { slackSender } from '../handlers/outbox.js';
 import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
 import { alertPolicy } from './alerts/lifecycle.js';
@@ -9,8 +10,7 @@ import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js
 import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
-import { SqliteStore } from './store/sqlite.js';
-import { AWS_MAX_ATTEMPTS, buildDeps } from './wiring.js';
+import { AWS_MAX_ATTEMPTS, buildDeps, lazyStore } from './wiring.js';
 
 /** What a test may replace when it starts the whole bot. */
 export interface ServerOverrides {
@@ -44,9 +44,11 @@ export function sqsRegion(url: string): string {
  */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const slack = requireSlack(config);
+  const holder = lazyStore(config.TRAIL_STORE_PATH);
   const deps = buildDeps(config, {
     ...(overrides.logger ? { logger: overrides.logger } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
+    store: holder.get,
   });
   const topics = config.TRAIL_SNS_TOPICS;
   const queueUrl = config.TRAIL_SQS_QUEUE_URL;
@@ -59,7 +61,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     deps.logger.info(
       'TRAIL_SNS_TOPICS is not set: SNS envelopes on the queue will be refused; raw-delivery bodies are accepted',
     );
-  const store = alertsOn ? new SqliteStore(config.TRAIL_STORE_PATH) : undefined;
+  const store = alertsOn ? holder.get() : undefined;
   const verifier = new SnsVerifier({
     allowedTopics: topics ?? [],
     fetchCert: overrides.fetchCert ?? httpsCertFetcher,
@@ -99,7 +101,19 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     intake,
     alerts,
   });
+  if (config.TRAIL_DIGEST_CRON && !config.TRAIL_DIGEST_CHANNEL)
+    throw new ConfigError(['TRAIL_DIGEST_CHANNEL: required when TRAIL_DIGEST_CRON is set']);
   const { port } = await trail.start();
+  const digest =
+    config.TRAIL_DIGEST_CRON && config.TRAIL_DIGEST_CHANNEL
+      ? startDigestSchedule(deps, {
+          cron: config.TRAIL_DIGEST_CRON,
+          timezone: config.TRAIL_DIGEST_TZ,
+          channel: config.TRAIL_DIGEST_CHANNEL,
+          token: slack.botToken.reveal(),
+          slackApiUrl: config.SLACK_API_URL,
+        })
+      : undefined;
   const jobs = alerts ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs }) : undefined;
   const sqs =
     store && queueUrl
@@ -132,10 +146,11 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     mode: trail.mode,
     port,
     async stop(drainMs = 5000) {
+      digest?.stop();
       await sqs?.stop();
       await trail.stop();
       await jobs?.stop(drainMs);
-      store?.close();
+      holder.close();
     },
   };
 }

@@ -1,10 +1,14 @@
 import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { questionQueue } from './queue.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
 import { type LimiterRegistry, lookupLimiters } from './trail/limiter.js';
 import { createSourceProvider } from './trail/sources/index.js';
 
@@ -22,12 +26,7 @@ export function cloudTrailClients(
     limiters: LimiterRegistry;
     accountId?: string | undefined;
     /** How to act in another account: the role to assume there (credentials cached until they expire). */
-    assume?:
-      | {
-          roleArnFor: (account: string) => string | undefined;
-          externalIdFor?: (account: string) => string | undefined;
-        }
-      | undefined;
+    assume?: AssumeOptions | undefined;
   },
 ): (region: string, account?: string) => CloudTrailClient {
   const { limiters, accountId, assume, ...config } = opts;
@@ -36,22 +35,7 @@ export function cloudTrailClients(
     const key = `${account ?? accountId ?? 'default'}:${region}`;
     let c = clients.get(key);
     if (!c) {
-      const roleArn = account ? assume?.roleArnFor(account) : undefined;
-      const credentials =
-        roleArn && assume
-          ? fromTemporaryCredentials({
-              params: {
-                RoleArn: roleArn,
-                RoleSessionName: 'trailbot',
-                ...(account && assume.externalIdFor?.(account)
-                  ? { ExternalId: assume.externalIdFor(account) }
-                  : {}),
-              },
-              // The STS client follows the same endpoint and base credentials (a local stand-in in tests).
-              clientConfig: { region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) },
-              ...(config.credentials ? { masterCredentials: config.credentials as never } : {}),
-            })
-          : config.credentials;
+      const credentials = credentialsFor({ region, ...config, assume }, account);
       c = new CloudTrailClient({
         region,
         retryMode: 'adaptive',
@@ -64,6 +48,61 @@ export function cloudTrailClients(
         step: 'finalizeRequest',
         priority: 'low',
         name: 'trailbotRateLimit',
+      });
+      clients.set(key, c);
+    }
+    return c;
+  };
+}
+
+/** How to act in another account: the role to assume there, and its external id. */
+export interface AssumeOptions {
+  roleArnFor: (account: string) => string | undefined;
+  externalIdFor?: (account: string) => string | undefined;
+}
+
+/**
+ * Credentials for an account: the role to assume there (fromTemporaryCredentials, cached until they
+ * expire; the STS client follows the same endpoint and base credentials, a local stand-in in tests),
+ * or the base credentials when the account has no role.
+ */
+export function credentialsFor(
+  o: { region: string; endpoint?: unknown; credentials?: unknown; assume?: AssumeOptions | undefined },
+  account?: string,
+): CloudTrailClientConfig['credentials'] {
+  const roleArn = account ? o.assume?.roleArnFor(account) : undefined;
+  if (!roleArn || !account) return o.credentials as CloudTrailClientConfig['credentials'];
+  const externalId = o.assume?.externalIdFor?.(account);
+  return fromTemporaryCredentials({
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: 'trailbot',
+      ...(externalId ? { ExternalId: externalId } : {}),
+    },
+    clientConfig: { region: o.region, ...(o.endpoint ? { endpoint: o.endpoint as string } : {}) },
+    ...(o.credentials ? { masterCredentials: o.credentials as never } : {}),
+  });
+}
+
+/** IAM clients per account (IAM is global: us-east-1), each assuming the account's role; reused. */
+export function iamClients(
+  opts: Pick<IAMClientConfig, 'endpoint' | 'credentials' | 'maxAttempts'> & {
+    assume?: AssumeOptions | undefined;
+  },
+): (account?: string) => IAMClient {
+  const { assume, ...config } = opts;
+  const clients = new Map<string, IAMClient>();
+  return (account) => {
+    const key = account ?? 'default';
+    let c = clients.get(key);
+    if (!c) {
+      const credentials = credentialsFor({ region: 'us-east-1', ...config, assume }, account);
+      c = new IAMClient({
+        region: 'us-east-1',
+        retryMode: 'adaptive',
+        maxAttempts: AWS_MAX_ATTEMPTS,
+        ...config,
+        ...(credentials ? { credentials } : {}),
       });
       clients.set(key, c);
     }
@@ -105,9 +144,25 @@ export function fanOutAccounts(config: Config): string[] | undefined {
   return all.length ? all : undefined;
 }
 
+/** The SQLite store at `path`, opened on first use; `close` closes it if it was opened. */
+export function lazyStore(path: string): { get: () => Store; close: () => void } {
+  let store: SqliteStore | undefined;
+  return {
+    get: () => {
+      store ??= new SqliteStore(path);
+      return store;
+    },
+    close: () => store?.close(),
+  };
+}
+
 /** The real dependencies of the commands, built from config; tests build their own. */
-export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => Date } = {}): CommandDeps {
+export function buildDeps(
+  config: Config,
+  opts: { logger?: Logger; now?: () => Date; store?: () => Store } = {},
+): CommandDeps {
   const now = opts.now ?? (() => new Date());
+  let organizations: OrganizationsClient | undefined;
   // One Athena client, built on first use, shared by the source and the Cancel button.
   let athenaClient: AthenaClient | undefined;
   const athena = () => {
@@ -136,6 +191,20 @@ export function buildDeps(config: Config, opts: { logger?: Logger; now?: () => D
     }),
     stopQuery: async (queryId) => {
       await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+    },
+    store: opts.store ?? lazyStore(config.TRAIL_STORE_PATH).get,
+    hygiene: {
+      iamFor: iamClients({
+        assume: { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) },
+      }),
+      organizations: () => {
+        organizations ??= new OrganizationsClient({
+          region: 'us-east-1',
+          retryMode: 'adaptive',
+          maxAttempts: AWS_MAX_ATTEMPTS,
+        });
+        return organizations;
+      },
     },
   };
 }

@@ -9,7 +9,8 @@ export const EVENTS_PATH = '/slack/events';
  * `commands`: the /trail slash command (answers through response_url need no scope); `chat:write` and
  * `files:write`: alert messages, and big answers posted to the channel with every event as a CSV file in
  * the thread; `channels:history` and `groups:history`: after a restart, look for an alert post that may
- * have gone out just before the stop, so it is not posted twice.
+ * have gone out just before the stop, so it is not posted twice; `users:read` and `users:read.email`:
+ * the hygiene digest mentions owners whose IAM tag holds an email.
  */
 export const BOT_SCOPES: readonly string[] = [
   'commands',
@@ -17,6 +18,8 @@ export const BOT_SCOPES: readonly string[] = [
   'files:write',
   'channels:history',
   'groups:history',
+  'users:read',
+  'users:read.email',
 ];
 
 /** Action ids of buttons, in one place (a test checks the app registers exactly these). */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '../alerts/alert.js';
+import type { Mute, Snapshot } from '../hygiene/digest.js';
 import type { Doc } from '../present/doc.js';
 import type {
   AcceptedMessage,
@@ -78,6 +79,19 @@ const MIGRATIONS: readonly string[] = [
      body TEXT NOT NULL,
      reason TEXT NOT NULL,
      at TEXT NOT NULL
+   );`,
+  `CREATE TABLE hygiene_mutes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     pattern TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     by_user TEXT NOT NULL,
+     at TEXT NOT NULL,
+     until TEXT NOT NULL
+   );
+   CREATE TABLE hygiene_snapshots (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     taken_at TEXT NOT NULL,
+     snapshot TEXT NOT NULL
    );`,
 ];
 
@@ -460,6 +474,55 @@ export class SqliteStore implements Store {
     return this.#all<{ source: string; body: string; reason: string; at: string }>(
       'SELECT source, body, reason, at FROM dead_letters ORDER BY id',
     ).map((r) => ({ ...r, at: new Date(r.at) }));
+  }
+
+  addMute(m: Mute): void {
+    this.#run(
+      'INSERT INTO hygiene_mutes (pattern, reason, by_user, at, until) VALUES (?, ?, ?, ?, ?)',
+      m.pattern,
+      m.reason,
+      m.by,
+      m.at.toISOString(),
+      m.until.toISOString(),
+    );
+  }
+
+  activeMutes(now: Date): Mute[] {
+    return this.#all<{ pattern: string; reason: string; by_user: string; at: string; until: string }>(
+      'SELECT * FROM hygiene_mutes WHERE until > ? ORDER BY id',
+      now.toISOString(),
+    ).map((r) => ({
+      pattern: r.pattern,
+      reason: r.reason,
+      by: r.by_user,
+      at: new Date(r.at),
+      until: new Date(r.until),
+    }));
+  }
+
+  saveSnapshot(s: Snapshot): void {
+    this.#run(
+      'INSERT INTO hygiene_snapshots (taken_at, snapshot) VALUES (?, ?)',
+      s.takenAt.toISOString(),
+      JSON.stringify(s),
+    );
+  }
+
+  snapshots(limit: number): Snapshot[] {
+    return this.#all<{ snapshot: string }>(
+      'SELECT snapshot FROM hygiene_snapshots ORDER BY taken_at DESC, id DESC LIMIT ?',
+      limit,
+    ).map((r) => {
+      const s = JSON.parse(r.snapshot) as Snapshot & {
+        takenAt: string;
+        reports: { account: string; generatedAt: string }[];
+      };
+      return {
+        ...s,
+        takenAt: new Date(s.takenAt),
+        reports: s.reports.map((x) => ({ account: x.account, generatedAt: new Date(x.generatedAt) })),
+      };
+    });
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
+import type { Mute, Snapshot } from '../hygiene/digest.js';
 import type { Doc } from '../present/doc.js';
 
 /** An SNS message as the intake accepts it: stored before the 200 goes back. */
@@ -131,6 +132,13 @@ export interface Store {
   /** Keep a message no intake can read (SQS poison), with why. */
   deadLetter(source: string, body: string, reason: string, at: Date): void;
   deadLetters(): { source: string; body: string; reason: string; at: Date }[];
+
+  /** Hygiene: suppressions, and the digests' snapshots (newest first) the next digest diffs against. */
+  addMute(m: Mute): void;
+  /** Mutes not yet expired at `now`: an expired one is simply no longer returned. */
+  activeMutes(now: Date): Mute[];
+  saveSnapshot(s: Snapshot): void;
+  snapshots(limit: number): Snapshot[];
 
   close(): void;
 }

@@ -26,7 +26,7 @@ const COLUMNS = [
  * apostrophe: CloudTrail fields are attacker-controlled, and the auditor opening the file must not run
  * them (OWASP's CSV injection advice).
  */
-function inert(cell: string): string {
+export function inert(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 

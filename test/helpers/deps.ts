@@ -1,10 +1,17 @@
 import { Writable } from 'node:stream';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { CommandDeps } from '../../commands/spec.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/queue.js';
+import type { Store } from '../../src/store/store.js';
 import type { SourceProvider } from '../../src/trail/sources/index.js';
 import { createSourceProvider } from '../../src/trail/sources/index.js';
+import { tempStore } from './alerts.js';
+
+/** Credentials that reach nothing: clients in tests are mocked or pointed at a local server. */
+export const FAKE_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
 
 /** Log lines a test can read. */
 export function captureLogger(level = 'info') {
@@ -21,7 +28,12 @@ export function captureLogger(level = 'info') {
 /** Command dependencies for tests: config from `env`, a fixed clock, captured logs. */
 export function testDeps(
   env: Record<string, string> = {},
-  opts: { now?: Date; sources?: SourceProvider } = {},
+  opts: {
+    now?: Date;
+    sources?: SourceProvider;
+    store?: Store;
+    iamFor?: (account?: string) => IAMClient;
+  } = {},
 ): CommandDeps & { lines: Record<string, unknown>[]; stopped: string[] } {
   const config: Config = loadConfig(env);
   const now = () => opts.now ?? new Date();
@@ -43,5 +55,23 @@ export function testDeps(
   const stopQuery = async (id: string) => {
     stopped.push(id);
   };
-  return { config, now, logger, sources, questions, lines, stopQuery, stopped };
+  let store: Store | undefined;
+  return {
+    config,
+    now,
+    logger,
+    sources,
+    questions,
+    lines,
+    stopQuery,
+    stopped,
+    store: () => {
+      store ??= opts.store ?? tempStore().store;
+      return store;
+    },
+    hygiene: {
+      iamFor: opts.iamFor ?? (() => new IAMClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),
+      organizations: () => new OrganizationsClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS }),
+    },
+  };
 }

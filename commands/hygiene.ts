@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../src/config.js';
+import { UsageError } from '../src/errors.js';
+import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '../src/hygiene/checks.js';
+import { applyMutes, buildDigest, type Digest, type Mute, snapshotOf } from '../src/hygiene/digest.js';
+import { findingsToCsv } from '../src/hygiene/export.js';
+import { parseCredentialReport } from '../src/hygiene/report.js';
+import { type HygieneResult, organizationAccounts, recheckUser, runHygiene } from '../src/hygiene/service.js';
+import type { Doc } from '../src/present/doc.js';
+import { presentDigest, presentHygiene, presentMute, SHOWN_FINDINGS } from '../src/present/hygiene.js';
+import { durationMs } from '../src/time.js';
+import { parseWords } from './options.js';
+import type { CommandDeps, CommandSpec } from './spec.js';
+
+const USAGE =
+  'hygiene [--account id] [--user name] [--check id] [--digest] [--report file] | hygiene mute <finding id | check:user> --for 30d --reason "…"';
+
+type Args =
+  | { kind: 'check'; accounts?: string[]; user?: string; check?: CheckId; digest: boolean; report?: string }
+  | { kind: 'mute'; pattern: string; forMs: number; reason: string };
+
+type Result =
+  | { kind: 'check'; result: HygieneResult; muted: number; now: Date }
+  | { kind: 'digest'; digest: Digest; findings: Finding[] }
+  | { kind: 'mute'; mute: Mute };
+
+/** The thresholds from config. */
+export function thresholdsOf(c: Config): Thresholds {
+  return {
+    keyUnusedDays: c.TRAIL_HYGIENE_KEY_UNUSED_DAYS,
+    keyNeverUsedDays: c.TRAIL_HYGIENE_KEY_NEVER_USED_DAYS,
+    keyRotationDays: c.TRAIL_HYGIENE_KEY_ROTATION_DAYS,
+    passwordUnusedDays: c.TRAIL_HYGIENE_PASSWORD_UNUSED_DAYS,
+    rootUsedDays: c.TRAIL_HYGIENE_ROOT_USED_DAYS,
+  };
+}
+
+/** The accounts a hygiene run covers: the organization's, those with a role to assume, or the bot's own. */
+export async function hygieneAccounts(deps: CommandDeps, asked?: string[]): Promise<string[] | undefined> {
+  if (asked?.length) return asked;
+  const c = deps.config;
+  if (c.TRAIL_HYGIENE_ORGANIZATION) return organizationAccounts(deps.hygiene.organizations());
+  const named = c.TRAIL_ASSUME_ROLE_NAME ? (c.TRAIL_ACCOUNTS ?? []) : [];
+  const explicit = (c.TRAIL_ASSUME_ROLE_ARNS ?? []).map((arn) => arn.split(':')[4] as string);
+  const all = [...new Set([...named, ...explicit])];
+  return all.length ? all : undefined;
+}
+
+/** Run the checks as the config says, over `accounts` (or the configured ones). */
+export async function checkAll(deps: CommandDeps, accounts?: string[]): Promise<HygieneResult> {
+  return runHygiene({
+    iamFor: deps.hygiene.iamFor,
+    accounts: await hygieneAccounts(deps, accounts),
+    now: deps.now(),
+    thresholds: thresholdsOf(deps.config),
+    ownerTag: deps.config.TRAIL_HYGIENE_OWNER_TAG,
+    concurrency: deps.config.TRAIL_MAX_CONCURRENT_ACCOUNTS,
+  });
+}
+
+function parse(words: string[], front: 'slack' | 'terminal'): Args {
+  if (words[0] === 'mute') {
+    const { values, positionals } = parseWords(
+      words.slice(1),
+      { for: { type: 'string' }, reason: { type: 'string' } },
+      USAGE,
+    );
+    const pattern = positionals[0];
+    if (!pattern || positionals.length > 1)
+      throw new UsageError('Say which finding to mute: its id, or check:user.', USAGE);
+    const check = pattern.split(':')[0] ?? '';
+    if (
+      !(check in CHECKS) ||
+      !/^[a-z-]+:[\w+=,.@<>-]{1,64}(:\w{1,20}(:[\w+=,.@<>-]{1,64}(:[12])?)?)?$/.test(pattern)
+    )
+      throw new UsageError(
+        `"${pattern}" is not a finding id or check:user (checks: ${Object.keys(CHECKS).join(', ')}).`,
+        USAGE,
+      );
+    const forMs = durationMs(values.for ?? '');
+    if (!forMs || forMs > 366 * 86_400_000)
+      throw new UsageError('--for takes how long, up to a year: 7d, 30d, 12w.', USAGE);
+    const reason = (values.reason ?? '').trim();
+    if (!reason || reason.length > 300)
+      throw new UsageError(
+        '--reason "…" says why (up to 300 characters); it is shown in every digest.',
+        USAGE,
+      );
+    return { kind: 'mute', pattern, forMs, reason };
+  }
+  const { values, positionals } = parseWords(
+    words,
+    {
+      account: { type: 'string', multiple: true },
+      user: { type: 'string' },
+      check: { type: 'string' },
+      digest: { type: 'boolean' },
+      report: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (positionals.length) throw new UsageError(`Unexpected words: ${positionals.join(' ')}.`, USAGE);
+  const accounts = values.account?.flatMap((a) => a.split(',')).map((a) => a.trim());
+  for (const a of accounts ?? [])
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`"${a}" is not a 12-digit account id.`, USAGE);
+  if (values.check !== undefined && !(values.check in CHECKS))
+    throw new UsageError(`There is no check "${values.check}": ${Object.keys(CHECKS).join(', ')}.`, USAGE);
+  if (values.user !== undefined && !/^[\w+=,.@-]{1,64}$/.test(values.user))
+    throw new UsageError(`"${values.user}" is not an IAM user name.`, USAGE);
+  if (values.report !== undefined && front === 'slack')
+    throw new UsageError('--report reads a file on the bot’s disk: it is for the terminal.', USAGE);
+  if (values.user && (values.digest || values.report))
+    throw new UsageError('--user checks one user live; it does not go with --digest or --report.', USAGE);
+  return {
+    kind: 'check',
+    accounts,
+    user: values.user,
+    check: values.check as CheckId | undefined,
+    digest: values.digest ?? false,
+    report: values.report,
+  };
+}
+
+async function fromReportFile(path: string, deps: CommandDeps): Promise<HygieneResult> {
+  let csv: string;
+  try {
+    csv = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `Cannot read the report file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+    );
+  }
+  const now = deps.now();
+  const account = /arn:aws[a-z-]*:iam::(\d{10,12}):/.exec(csv)?.[1] ?? 'unknown';
+  const report = parseCredentialReport(csv, account, now);
+  const findings = runChecks(
+    report,
+    now,
+    thresholdsOf(deps.config),
+    undefined,
+    deps.config.TRAIL_HYGIENE_OWNER_TAG,
+  );
+  return {
+    accounts: [{ account, ok: true, generatedAt: now, findings, apiCalls: 0 }],
+    findings,
+    checkedAt: now,
+  };
+}
+
+/** /trail hygiene: IAM checks on demand, a live re-check of one user, the digest, and mutes. */
+export const hygieneCommand: CommandSpec<Args, Result> = {
+  name: 'hygiene',
+  usage: USAGE,
+  summary: 'IAM hygiene: stale and unrotated keys, console users without MFA, root use, policies',
+  permission: 'investigate',
+  permissionFor: (a) => (a.kind === 'mute' ? 'admin' : 'investigate'),
+  parse: (words, front) => parse(words, front),
+  working: (a) =>
+    a.kind === 'mute'
+      ? ['Muting…']
+      : a.user
+        ? [`Checking ${a.user} live…`]
+        : ['Fetching the IAM credential report (generating it can take a minute)…'],
+  async run(a, deps, ctx) {
+    const now = deps.now();
+    if (a.kind === 'mute') {
+      const mute: Mute = {
+        pattern: a.pattern,
+        reason: a.reason,
+        by: ctx.actor.userId,
+        at: now,
+        until: new Date(now.getTime() + a.forMs),
+      };
+      deps.store().addMute(mute);
+      deps.logger.info(
+        { pattern: a.pattern, by: ctx.actor.userId, until: mute.until },
+        'hygiene finding muted',
+      );
+      return { kind: 'mute', mute };
+    }
+    const options = {
+      iamFor: deps.hygiene.iamFor,
+      now,
+      thresholds: thresholdsOf(deps.config),
+      ownerTag: deps.config.TRAIL_HYGIENE_OWNER_TAG,
+    };
+    let result = a.report
+      ? await fromReportFile(a.report, deps)
+      : a.user
+        ? await recheckUser(options, a.user, a.accounts?.[0])
+        : await checkAll(deps, a.accounts);
+    const active = deps.store().activeMutes(now);
+    if (a.digest) {
+      const digest = buildDigest(snapshotOf(result), deps.store().snapshots(12), active);
+      return { kind: 'digest', digest, findings: result.findings };
+    }
+    const keep = (f: Finding) =>
+      (!a.check || f.check === a.check) && (!a.user || a.report || f.user === a.user);
+    const { open, muted } = applyMutes(result.findings.filter(keep), active);
+    result = { ...result, findings: open };
+    return { kind: 'check', result, muted: muted.length, now };
+  },
+  present(r): Doc {
+    if (r.kind === 'mute') return presentMute(r.mute);
+    if (r.kind === 'digest') return presentDigest(r.digest);
+    return presentHygiene(r.result, r.muted, r.now);
+  },
+  file(r) {
+    const findings = r.kind === 'check' ? r.result.findings : r.kind === 'digest' ? r.findings : [];
+    if (r.kind === 'mute') return undefined;
+    return {
+      needed: findings.length > SHOWN_FINDINGS,
+      filename: `iam-findings-${new Date().toISOString().slice(0, 10)}.csv`,
+      content: findingsToCsv(findings),
+      comment: `All ${findings.length} findings, worst first, as CSV.`,
+    };
+  },
+};

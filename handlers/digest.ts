@@ -1,0 +1,119 @@
+import { WebClient } from '@slack/web-api';
+import { Cron } from 'croner';
+import { checkAll } from '../commands/hygiene.js';
+import type { CommandDeps } from '../commands/spec.js';
+import { openFindingsChart } from '../src/hygiene/chart.js';
+import { buildDigest, type Digest, type SnapshotFinding, snapshotOf } from '../src/hygiene/digest.js';
+import { findingsToCsv } from '../src/hygiene/export.js';
+import { presentDigest } from '../src/present/hygiene.js';
+import { toSlack } from '../src/slack/blocks.js';
+
+/** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
+export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users'>;
+
+/** The previous time the schedule fired, at or before `now` (within the last ~5 weeks). */
+export function lastScheduled(cron: Cron, now: Date): Date | undefined {
+  return cron.previousRuns(1, now)[0];
+}
+
+/** Owners tagged with an email become Slack user ids where Slack knows the address (users:read.email). */
+async function resolveOwners(
+  d: Digest,
+  client: DigestClient,
+  deps: Pick<CommandDeps, 'logger'>,
+): Promise<Digest> {
+  const emails = new Set(
+    [...d.added, ...d.resolved, ...d.stillOpen]
+      .map((f) => f.owner)
+      .filter((o): o is string => !!o && o.includes('@')),
+  );
+  const ids = new Map<string, string>();
+  for (const email of emails) {
+    try {
+      const r = await client.users.lookupByEmail({ email });
+      if (r.user?.id) ids.set(email, r.user.id);
+    } catch (err) {
+      deps.logger.info({ err, email }, 'owner email not found in Slack; shown as it is');
+    }
+  }
+  const swap = <F extends SnapshotFinding>(f: F): F =>
+    f.owner && ids.has(f.owner) ? { ...f, owner: ids.get(f.owner) } : f;
+  return { ...d, added: d.added.map(swap), resolved: d.resolved.map(swap), stillOpen: d.stillOpen.map(swap) };
+}
+
+/**
+ * One digest run: check every account, diff against the stored snapshots under the live mutes, post the
+ * digest with its chart (and the full list as CSV when long) to the channel, then keep the snapshot —
+ * after the post, so a run that fails to post is run again rather than lost.
+ */
+export async function runDigest(deps: CommandDeps, client: DigestClient, channel: string): Promise<Digest> {
+  const now = deps.now();
+  const store = deps.store();
+  const result = await checkAll(deps);
+  const snapshot = snapshotOf(result);
+  const digest = await resolveOwners(
+    buildDigest(snapshot, store.snapshots(12), store.activeMutes(now)),
+    client,
+    deps,
+  );
+  const posted = await client.chat.postMessage({ channel, ...toSlack(presentDigest(digest)) });
+  const thread = posted.ts;
+  if (!thread) throw new Error('Slack returned no ts for the digest');
+  await client.filesUploadV2({
+    channel_id: channel,
+    thread_ts: thread,
+    filename: `iam-open-findings-${now.toISOString().slice(0, 10)}.png`,
+    file: await openFindingsChart(digest.series),
+    initial_comment: 'Open findings per weekly digest.',
+  });
+  if (result.findings.length)
+    await client.filesUploadV2({
+      channel_id: channel,
+      thread_ts: thread,
+      filename: `iam-findings-${now.toISOString().slice(0, 10)}.csv`,
+      file: Buffer.from(findingsToCsv(result.findings)),
+      initial_comment: `All ${result.findings.length} findings, worst first, as CSV.`,
+    });
+  store.saveSnapshot(snapshot);
+  deps.logger.info(
+    { channel, open: result.findings.length, failed: snapshot.failed.length },
+    'hygiene digest posted',
+  );
+  return digest;
+}
+
+/**
+ * The weekly digest on its schedule (croner, in the configured time zone, never two at once). A run the
+ * bot missed while it was down — the last scheduled time is newer than the newest snapshot — runs once
+ * at start.
+ */
+export function startDigestSchedule(
+  deps: CommandDeps,
+  opts: {
+    cron: string;
+    timezone: string;
+    channel: string;
+    client?: DigestClient;
+    token?: string;
+    slackApiUrl?: string | undefined;
+  },
+): { cron: Cron; missed: Promise<void>; stop: () => void } {
+  const client =
+    opts.client ?? new WebClient(opts.token, opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {});
+  const log = deps.logger.child({ component: 'digest' });
+  const run = () =>
+    runDigest(deps, client, opts.channel).then(
+      () => undefined,
+      (err: unknown) =>
+        log.error({ err }, 'hygiene digest failed; it runs again at the next start or schedule'),
+    );
+  const cron = new Cron(opts.cron, { timezone: opts.timezone, protect: true, name: 'hygiene-digest' }, run);
+  const due = lastScheduled(cron, deps.now());
+  const newest = deps.store().snapshots(1)[0];
+  const missed =
+    due && (!newest || newest.takenAt.getTime() < due.getTime())
+      ? (log.info({ due }, 'running the digest the bot missed'), run())
+      : Promise.resolve();
+  log.info({ next: cron.nextRun(), timezone: opts.timezone }, 'hygiene digest scheduled');
+  return { cron, missed, stop: () => cron.stop() };
+}

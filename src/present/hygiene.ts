@@ -1,0 +1,177 @@
+import type { CheckId, Finding, FindingSeverity } from '../hygiene/checks.js';
+import type { Digest, Mute, SnapshotFinding } from '../hygiene/digest.js';
+import type { HygieneResult } from '../hygiene/service.js';
+import { ago, formatUtc } from '../time.js';
+import type { Doc, DocBlock, Inline } from './doc.js';
+
+const MARK: Record<FindingSeverity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦' };
+const SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
+/** Findings shown in full in a message; the rest are counted (and in the CSV file). */
+export const SHOWN_FINDINGS = 15;
+
+/** An owner: a Slack user id is mentioned; anything else (an unresolved email) shown as it is. */
+function owner(o: string | undefined): Inline[] {
+  if (!o) return [];
+  return [' — owner ', /^[UW][A-Z0-9]{2,20}$/.test(o) ? { mention: { user: o } } : { lit: o }];
+}
+
+function totalsLine(fs: { severity: FindingSeverity }[]): string {
+  return SEVERITIES.map((s) => `${fs.filter((f) => f.severity === s).length} ${s}`).join(', ');
+}
+
+function findingItem(f: Finding): DocBlock[] {
+  return [
+    {
+      type: 'text',
+      parts: [
+        `${MARK[f.severity]} `,
+        { bold: f.severity.toUpperCase() },
+        ' ',
+        { lit: f.user },
+        ` in ${f.account}: ${f.title}`,
+        ...owner(f.owner),
+      ],
+    },
+    { type: 'context', parts: [{ lit: f.evidence }, ` · ${f.standard} · id `, { lit: f.id }] },
+    { type: 'code', text: f.remediation },
+  ];
+}
+
+function reportLines(r: HygieneResult, now: Date): DocBlock[] {
+  return r.accounts.map((a) =>
+    a.ok
+      ? {
+          type: 'context',
+          parts: [
+            `Account ${a.account}: `,
+            r.liveUser
+              ? 'checked live just now'
+              : `credential report generated ${formatUtc(a.generatedAt)} (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
+          ],
+        }
+      : { type: 'text', parts: [`⚠ Account ${a.account} could not be checked: `, { lit: a.error }] },
+  );
+}
+
+/** A hygiene answer: totals, per-check counts, the worst findings with their evidence and fix. */
+export function presentHygiene(r: HygieneResult, muted: number, now: Date): Doc {
+  const fs = r.findings;
+  const byCheck = new Map<CheckId, number>();
+  for (const f of fs) byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
+  const headline = r.liveUser
+    ? `Live check of ${r.liveUser}: ${fs.length ? `${fs.length} finding${fs.length === 1 ? '' : 's'}` : 'nothing to fix'}`
+    : `IAM hygiene: ${fs.length} finding${fs.length === 1 ? '' : 's'} (${totalsLine(fs)})${muted ? `, ${muted} muted` : ''}`;
+  const blocks: DocBlock[] = [{ type: 'header', text: headline }, ...reportLines(r, now)];
+  if (byCheck.size)
+    blocks.push({
+      type: 'fields',
+      fields: [...byCheck].map(([check, n]) => ({ label: check, value: [String(n)] })).slice(0, 10),
+    });
+  if (fs.length) {
+    blocks.push({ type: 'divider' });
+    blocks.push({
+      type: 'items',
+      noun: 'findings',
+      overflowHint: 'every finding is in the CSV file (or run in the terminal with --csv)',
+      items: fs.slice(0, SHOWN_FINDINGS).map(findingItem),
+    });
+    if (fs.length > SHOWN_FINDINGS)
+      blocks.push({
+        type: 'context',
+        parts: [`…and ${fs.length - SHOWN_FINDINGS} more findings, all of them in the CSV file.`],
+      });
+  }
+  return { summary: [headline], blocks };
+}
+
+/** A mute set, confirmed. */
+export function presentMute(m: Mute): Doc {
+  const text: Inline[] = [
+    '🔕 Muted ',
+    { lit: m.pattern },
+    ` until ${formatUtc(m.until)}: `,
+    { lit: m.reason },
+  ];
+  return { summary: text, blocks: [{ type: 'text', parts: text }] };
+}
+
+function digestLine(f: SnapshotFinding, extra = ''): DocBlock {
+  return {
+    type: 'context',
+    parts: [
+      `${MARK[f.severity]} `,
+      { lit: f.user },
+      ` in ${f.account}: ${f.title}${extra}`,
+      ...owner(f.owner),
+    ],
+  };
+}
+
+function section(title: string, lines: DocBlock[], noun: string): DocBlock[] {
+  return [
+    { type: 'text', parts: [{ bold: title }] },
+    lines.length
+      ? { type: 'items', noun, items: lines.map((l) => [l]) }
+      : { type: 'context', parts: ['none'] },
+  ];
+}
+
+/** The weekly digest: totals, what changed since the last digest, what is still open and for how long. */
+export function presentDigest(d: Digest): Doc {
+  const open = SEVERITIES.reduce((n, s) => n + d.totals[s], 0);
+  const headline = `Weekly IAM hygiene digest: ${open} open (${SEVERITIES.map((s) => `${d.totals[s]} ${s}`).join(', ')})`;
+  const blocks: DocBlock[] = [
+    { type: 'header', text: headline },
+    {
+      type: 'context',
+      parts: [
+        d.previousAt
+          ? `Changes since the last digest, ${formatUtc(d.previousAt)}.`
+          : 'The first digest: everything open is new.',
+        ` Taken ${formatUtc(d.takenAt)}.`,
+      ],
+    },
+    ...section(
+      `New since the last digest (${d.added.length})`,
+      d.added.map((f) => digestLine(f)),
+      'new findings',
+    ),
+    ...section(
+      `Resolved since the last digest (${d.resolved.length})`,
+      d.resolved.map((f) => digestLine(f)),
+      'resolved findings',
+    ),
+    ...section(
+      `Still open (${d.stillOpen.length})`,
+      d.stillOpen.map((f) => digestLine(f, `, open ${f.ageDays} days`)),
+      'open findings',
+    ),
+    {
+      type: 'fields',
+      fields: d.perAccount.slice(0, 10).map((a) => ({
+        label: a.account,
+        value: [`${a.open} open${a.generatedAt ? `; report ${formatUtc(a.generatedAt)}` : ''}`],
+      })),
+    },
+  ];
+  for (const f of d.failed)
+    blocks.push({ type: 'text', parts: [`⚠ Account ${f.account} could not be checked: `, { lit: f.error }] });
+  blocks.push(
+    ...section(
+      `Suppressions (${d.mutes.length})`,
+      d.mutes.map((m) => ({
+        type: 'context' as const,
+        parts: [
+          { lit: m.pattern },
+          ' — ',
+          { lit: m.reason },
+          ' — muted by ',
+          /^[UW][A-Z0-9]{2,20}$/.test(m.by) ? { mention: { user: m.by } } : { lit: m.by },
+          ` on ${formatUtc(m.at)}, until ${formatUtc(m.until)}`,
+        ],
+      })),
+      'suppressions',
+    ),
+  );
+  return { summary: [headline], blocks };
+}
