@@ -144,6 +144,7 @@ async function fromReportFile(path: string, deps: CommandDeps): Promise<HygieneR
     accounts: [{ account, ok: true, generatedAt: now, findings, apiCalls: 0 }],
     findings,
     checkedAt: now,
+    reportFile: path,
   };
 }
 

@@ -13,7 +13,7 @@ const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s)
 describe('the shipped IAM policy', () => {
   it('allows exactly the calls the bot makes, and nothing that writes', () => {
     // The AWS calls in src/: LookupEvents (lookup source), Athena's query calls and what Athena reads and
-    // writes for them (athena source), AssumeRole into other accounts, the alert queue (SQS intake). Keep this list in step with the code.
+    // writes for them (athena source), AssumeRole into other accounts, the alert queue (SQS intake), IAM hygiene's reads and Organizations' account list. Keep this list in step with the code.
     expect([...new Set(allowed)].sort()).toEqual([
       'athena:GetQueryExecution',
       'athena:GetQueryResults',
@@ -22,6 +22,16 @@ describe('the shipped IAM policy', () => {
       'cloudtrail:LookupEvents',
       'glue:GetDatabase',
       'glue:GetTable',
+      'iam:GenerateCredentialReport',
+      'iam:GetAccessKeyLastUsed',
+      'iam:GetAccountAuthorizationDetails',
+      'iam:GetAccountPasswordPolicy',
+      'iam:GetCredentialReport',
+      'iam:GetLoginProfile',
+      'iam:GetUser',
+      'iam:ListAccessKeys',
+      'iam:ListMFADevices',
+      'organizations:ListAccounts',
       's3:AbortMultipartUpload',
       's3:GetBucketLocation',
       's3:GetObject',

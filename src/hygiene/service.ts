@@ -16,6 +16,8 @@ export interface HygieneResult {
   findings: Finding[];
   /** Set for a live re-check of one user. */
   liveUser?: string | undefined;
+  /** Set when the report came from a file (its generation time is not in it). */
+  reportFile?: string | undefined;
   checkedAt: Date;
 }
 

@@ -46,7 +46,9 @@ function reportLines(r: HygieneResult, now: Date): DocBlock[] {
             `Account ${a.account}: `,
             r.liveUser
               ? 'checked live just now'
-              : `credential report generated ${formatUtc(a.generatedAt)} (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
+              : r.reportFile
+                ? `from the report file ${r.reportFile} (the file does not say when it was generated; ages are counted from ${formatUtc(now)})`
+                : `credential report generated ${formatUtc(a.generatedAt)} (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
           ],
         }
       : { type: 'text', parts: [`⚠ Account ${a.account} could not be checked: `, { lit: a.error }] },

@@ -1,6 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/dispatch.js';
@@ -71,7 +79,7 @@ describe('/trail hygiene', () => {
     expect(all).not.toContain('`jake` in 123456789012: console password without MFA');
   });
 
-  it('filters by check, and shows each account’s report time', async () => {
+  it('filters by check, and says a report file’s time is unknown', async () => {
     const deps = testDeps({}, { now: new Date('2023-01-05T00:00:00Z') });
     const o = await dispatch(['hygiene', '--report', REPORT, '--check', 'console-no-mfa'], deps, terminal);
     const r = o.result as { result: { findings: { id: string }[] } };
@@ -79,9 +87,33 @@ describe('/trail hygiene', () => {
       'console-no-mfa:123456789012:jake',
       'console-no-mfa:123456789012:test_account',
     ]);
-    expect(texts(toSlack(o.doc).blocks).join('\n')).toMatch(
-      /credential report generated 2023-01-05 00:00:00 UTC/,
+    expect(texts(toSlack(o.doc).blocks).join('\n')).toContain(
+      'the file does not say when it was generated; ages are counted from 2023-01-05 00:00:00 UTC',
     );
+  });
+});
+
+describe('/trail hygiene against IAM', () => {
+  it('shows the report’s generation time; a list that fits needs no file', async () => {
+    const iam = mockClient(IAMClient);
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({
+      Content: Buffer.from(readFileSync(REPORT, 'utf8')),
+      GeneratedTime: new Date('2023-01-04T20:00:00Z'),
+    });
+    iam.on(GetAccountPasswordPolicyCommand).resolves({});
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [] });
+    try {
+      const deps = testDeps({}, { now: new Date('2023-01-05T00:00:00Z') });
+      const o = await dispatch(['hygiene'], deps, slack);
+      expect(o.status).toBe('answer');
+      expect(texts(toSlack(o.doc).blocks).join('\n')).toContain(
+        'Account 123456789012: credential report generated 2023-01-04 20:00:00 UTC (4 hours ago',
+      );
+      expect(o.file).toMatchObject({ needed: false });
+    } finally {
+      iam.restore();
+    }
   });
 });
 
