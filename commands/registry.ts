@@ -12,6 +12,7 @@ import { rootCommand } from './root.js';
 import { sourcesCommand } from './sources.js';
 import type { AnyCommand } from './spec.js';
 import { tamperingCommand } from './tampering.js';
+import { verifyCommand } from './verify.js';
 import { whoDeletedCommand } from './who-deleted.js';
 
 /** Every `/trail` subcommand, in the order help lists them. Both fronts route through this table. */
@@ -27,6 +28,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   tamperingCommand,
   eventCommand,
   hygieneCommand,
+  verifyCommand,
   sourcesCommand,
   athenaDdlCommand,
   helpCommand(() => COMMANDS),

@@ -1,5 +1,7 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
@@ -26,6 +28,11 @@ export interface CommandDeps {
   hygiene: {
     iamFor: (account?: string) => IAMClient;
     organizations: () => OrganizationsClient;
+  };
+  /** Trail posture's clients: CloudTrail per region and account, S3 per account (roles assumed). */
+  posture: {
+    cloudTrailFor: (region: string, account?: string) => CloudTrailClient;
+    s3For: (account?: string) => S3Client;
   };
 }
 

@@ -2,6 +2,7 @@ import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena'
 import { CloudTrailClient, type CloudTrailClientConfig } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CommandDeps } from '../commands/spec.js';
 import type { Config } from './config.js';
@@ -163,6 +164,13 @@ export function buildDeps(
 ): CommandDeps {
   const now = opts.now ?? (() => new Date());
   let organizations: OrganizationsClient | undefined;
+  const assume = { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) };
+  const cloudTrailFor = cloudTrailClients({
+    limiters: lookupLimiters(),
+    accountId: config.TRAIL_ACCOUNT_ID,
+    assume,
+  });
+  const s3Clients = new Map<string, S3Client>();
   // One Athena client, built on first use, shared by the source and the Cancel button.
   let athenaClient: AthenaClient | undefined;
   const athena = () => {
@@ -180,11 +188,7 @@ export function buildDeps(
     questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     sources: createSourceProvider({
       config,
-      cloudTrailFor: cloudTrailClients({
-        limiters: lookupLimiters(),
-        accountId: config.TRAIL_ACCOUNT_ID,
-        assume: { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) },
-      }),
+      cloudTrailFor,
       athena,
       fanOutAccounts: fanOutAccounts(config),
       now,
@@ -193,10 +197,29 @@ export function buildDeps(
       await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
     },
     store: opts.store ?? lazyStore(config.TRAIL_STORE_PATH).get,
+    posture: {
+      cloudTrailFor,
+      s3For: (account) => {
+        const key = account ?? 'default';
+        let c = s3Clients.get(key);
+        if (!c) {
+          const region = config.TRAIL_REGIONS[0] as string;
+          const credentials = credentialsFor({ region, assume }, account);
+          c = new S3Client({
+            region,
+            retryMode: 'adaptive',
+            maxAttempts: AWS_MAX_ATTEMPTS,
+            // Buckets in other regions answer with a redirect the client follows.
+            followRegionRedirects: true,
+            ...(credentials ? { credentials } : {}),
+          });
+          s3Clients.set(key, c);
+        }
+        return c;
+      },
+    },
     hygiene: {
-      iamFor: iamClients({
-        assume: { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) },
-      }),
+      iamFor: iamClients({ assume }),
       organizations: () => {
         organizations ??= new OrganizationsClient({
           region: 'us-east-1',

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { CommandDeps } from '../../commands/spec.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -33,6 +35,8 @@ export function testDeps(
     sources?: SourceProvider;
     store?: Store;
     iamFor?: (account?: string) => IAMClient;
+    cloudTrailFor?: (region: string, account?: string) => CloudTrailClient;
+    s3For?: (account?: string) => S3Client;
   } = {},
 ): CommandDeps & { lines: Record<string, unknown>[]; stopped: string[] } {
   const config: Config = loadConfig(env);
@@ -68,6 +72,12 @@ export function testDeps(
     store: () => {
       store ??= opts.store ?? tempStore().store;
       return store;
+    },
+    posture: {
+      cloudTrailFor:
+        opts.cloudTrailFor ??
+        ((region: string) => new CloudTrailClient({ region, credentials: FAKE_CREDENTIALS })),
+      s3For: opts.s3For ?? (() => new S3Client({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),
     },
     hygiene: {
       iamFor: opts.iamFor ?? (() => new IAMClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),

@@ -42,7 +42,13 @@ export function buildDigestChain(
     const key = `AWSLogs/${account}/CloudTrail/${region}/${day}/${f.name.replace(/\.json$/, '')}.json.gz`;
     write(key, gzipSync(f.content));
     logs.push(key);
-    const at = Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11), +t.slice(11, 13));
+    const at = Date.UTC(
+      +t.slice(0, 4),
+      +t.slice(4, 6) - 1,
+      +t.slice(6, 8),
+      +t.slice(9, 11),
+      +t.slice(11, 13),
+    );
     const slot = Math.floor(at / (period * 60_000)) * period * 60_000;
     byHour.set(slot, [...(byHour.get(slot) ?? []), { key, content: f.content }]);
   }
