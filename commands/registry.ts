@@ -8,6 +8,7 @@ import { iamChangesCommand } from './iam-changes.js';
 import { ipCommand } from './ip.js';
 import { keyCommand } from './key.js';
 import { loginsCommand } from './logins.js';
+import { postureCommand } from './posture.js';
 import { rootCommand } from './root.js';
 import { sourcesCommand } from './sources.js';
 import type { AnyCommand } from './spec.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   tamperingCommand,
   eventCommand,
   hygieneCommand,
+  postureCommand,
   verifyCommand,
   sourcesCommand,
   athenaDdlCommand,

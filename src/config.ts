@@ -213,6 +213,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id (C… or G…)')
     .optional(),
+  TRAIL_SENSITIVE_BUCKETS: list
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be S3 bucket names')))
+    .default([]),
+  TRAIL_REQUIRE_OBJECT_LOCK: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+  TRAIL_DELIVERY_MAX_HOURS: z.coerce.number().min(0.25).max(720).default(6),
   TRAIL_MAX_CONCURRENT_QUESTIONS: z.coerce.number().int().min(1).max(64).default(2),
   TRAIL_MAX_QUEUED_QUESTIONS: z.coerce.number().int().min(0).max(10000).default(100),
   TRAIL_LOCAL_MEMORY_LIMIT: z

@@ -1,3 +1,5 @@
+import { formatUtc } from '../time.js';
+import type { PostureResult, PostureSeverity } from '../trail/posture.js';
 import type { VerifyResult } from '../trail/verify.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
 
@@ -50,4 +52,63 @@ export function presentVerify(r: VerifyResult): Doc {
       ...('checked' in sig ? list('Signatures not checkable', sig.unsigned, 'digests') : []),
     ],
   };
+}
+
+const MARK: Record<PostureSeverity, string> = {
+  critical: '🟥',
+  high: '🟧',
+  medium: '🟨',
+  low: '🟦',
+  info: '⬜',
+};
+
+/** The posture answer: a one-line verdict first, each trail's delivery health, then the findings. */
+export function presentPosture(r: PostureResult): Doc {
+  const serious = r.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const)
+    .map((s) => [s, r.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const verdict = !r.trails
+    ? `⚠ No trail at all in ${r.regions.join(', ')}: nothing is being recorded.`
+    : serious.length
+      ? `⚠ The trail has gaps: ${counts}.`
+      : `✅ The trail can be trusted${r.findings.length ? ` (${counts} to improve)` : ''}.`;
+  const blocks: DocBlock[] = [
+    { type: 'text', parts: [{ bold: verdict }] },
+    {
+      type: 'context',
+      parts: [
+        `Account ${r.account}, ${r.trails} trail${r.trails === 1 ? '' : 's'}, regions ${r.regions.join(', ')}; checked ${formatUtc(r.checkedAt)}.`,
+      ],
+    },
+    ...r.delivery.map(
+      (d): DocBlock => ({
+        type: 'context',
+        parts: [
+          { lit: d.trail },
+          ` (${d.homeRegion}): ${d.isLogging ? 'logging' : 'NOT logging'}, last delivery ${d.latestDelivery ? formatUtc(d.latestDelivery) : 'never'}`,
+          ...(d.latestDeliveryError ? [', error ', { lit: d.latestDeliveryError }] : []),
+        ],
+      }),
+    ),
+  ];
+  if (r.findings.length)
+    blocks.push(
+      { type: 'divider' },
+      {
+        type: 'items',
+        noun: 'findings',
+        items: r.findings.map((f) => [
+          {
+            type: 'text',
+            parts: [`${MARK[f.severity]} `, { bold: f.severity.toUpperCase() }, ` ${f.title}`],
+          },
+          { type: 'context', parts: [{ lit: f.evidence }, ` · ${f.standard} · id `, { lit: f.id }] },
+          { type: 'code', text: f.remediation },
+        ]),
+      },
+    );
+  return { summary: [verdict], blocks };
 }
