@@ -14,6 +14,7 @@ export type AlertSource =
   | 'securityhub'
   | 'cloudtrail'
   | 'health'
+  | 'insight'
   | 'custom'
   | 'raw';
 
@@ -33,8 +34,12 @@ export interface Alert {
   link?: string | undefined;
   /** Repeats of the same problem share it: deduplication and grouping key. */
   fingerprint: string;
-  /** CloudWatch alarms: ALARM, OK, INSUFFICIENT_DATA (OK resolves the open alert). */
+  /** CloudWatch alarms: ALARM, OK, INSUFFICIENT_DATA; CloudTrail Insights: Start, End. */
   state?: string | undefined;
+  /** This message ends the problem (an alarm back to OK, an Insight's End): it resolves the open alert. */
+  closes?: boolean | undefined;
+  /** Source-specific figures worth showing (an Insight's baseline and insight values). */
+  details?: { label: string; value: string }[] | undefined;
   time: Date;
   /** The message as received, kept whole. */
   raw: string;
@@ -72,6 +77,7 @@ function cloudWatch(
     // An alarm is its name, account and region: the same alarm firing again is the same alert.
     fingerprint: `cloudwatch:${a.account ?? '-'}:${a.region ?? '-'}:${a.name}`,
     state: a.state,
+    closes: a.state === 'OK',
     time: env.receivedAt,
     raw,
   };
@@ -233,6 +239,10 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
       return [rawAlert(message, JSON.stringify(doc, null, 2), env)];
     }
   }
+  if (type === 'AWS Insight via CloudTrail') {
+    const a = insight(detail, account, region, env, message);
+    if (a) return [a];
+  }
   if (type === 'GuardDuty Finding' || (d.schemaVersion !== undefined && typeof d.severity === 'number')) {
     const f = guardDutyFinding.safeParse(type === 'GuardDuty Finding' ? detail : d);
     if (f.success) return [guardDuty(f.data, env, message)];
@@ -279,6 +289,74 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
     ];
   }
   return [rawAlert(message, JSON.stringify(doc, null, 2), env)];
+}
+
+const insightDetail = z.looseObject({
+  eventSource: z.string().optional(),
+  eventName: z.string(),
+  insightType: z.string(),
+  state: z.string(),
+  errorCode: z.string().optional(),
+  insightContext: z
+    .looseObject({
+      statistics: z
+        .looseObject({
+          baseline: z.looseObject({ average: z.number().optional() }).optional(),
+          insight: z.looseObject({ average: z.number().optional() }).optional(),
+          insightDuration: z.number().optional(),
+          baselineDuration: z.number().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+const perMinute = (n: number | undefined) =>
+  n === undefined ? 'unknown' : `${n < 10 ? n.toFixed(2) : n.toFixed(1)}/min`;
+
+/**
+ * A CloudTrail Insights event: an unusual rate of calls (ApiCallRateInsight) or of errors
+ * (ApiErrorRateInsight) for one API, with its baseline and insight averages. Start opens the alert; End
+ * resolves it. Blinding the defenders (DeleteTrail, StopLogging …) is high, anything else medium.
+ */
+function insight(
+  detail: Record<string, unknown>,
+  account: string | undefined,
+  region: string | undefined,
+  env: Envelope,
+  raw: string,
+): Alert | undefined {
+  const parsed = insightDetail.safeParse((detail as { insightDetails?: unknown }).insightDetails);
+  if (!parsed.success) return undefined;
+  const d = parsed.data;
+  const stats = d.insightContext?.statistics;
+  const errors = d.insightType === 'ApiErrorRateInsight';
+  const what = errors ? `error rate${d.errorCode ? ` (${d.errorCode})` : ''}` : 'call rate';
+  const name = baseEventName(d.eventName);
+  const end = d.state === 'End';
+  const tampering = TAMPERING.some((t) => t.event === name) || IAM_CHANGES.includes(name);
+  return {
+    title: `${end ? 'Back to normal' : 'Unusual'} ${d.eventName} ${what}: ${perMinute(stats?.insight?.average)} against a baseline of ${perMinute(stats?.baseline?.average)}`,
+    severity: end ? 'info' : tampering ? 'high' : 'medium',
+    source: 'insight',
+    account,
+    region,
+    resource: d.eventSource,
+    eventName: name,
+    link: `${console_(region)}/cloudtrailv2/home${region ? `?region=${region}` : ''}#/insights`,
+    // One Insight is its API, its type and (for error rates) its error code: Start and End meet on it.
+    fingerprint: `insight:${account ?? '-'}:${region ?? '-'}:${d.eventSource ?? '-'}:${name}:${d.insightType}:${d.errorCode ?? '-'}`,
+    state: d.state,
+    closes: end,
+    details: [
+      { label: 'Insight', value: d.insightType },
+      { label: 'Baseline', value: perMinute(stats?.baseline?.average) },
+      { label: 'During the insight', value: perMinute(stats?.insight?.average) },
+      ...(stats?.insightDuration ? [{ label: 'Duration', value: `${stats.insightDuration} min` }] : []),
+    ],
+    time: env.receivedAt,
+    raw,
+  };
 }
 
 /** Anything else: the subject as the title, the text (or pretty JSON) kept. */

@@ -66,14 +66,14 @@ function groupKey(a: Alert, fields: readonly GroupField[]): string {
  */
 export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Date, log: Logger): void {
   const existing = store.openAlertByFingerprint(a.fingerprint);
-  if (a.source === 'cloudwatch' && a.state === 'OK') {
+  if (a.closes) {
     if (!existing) {
-      log.info({ fingerprint: a.fingerprint }, 'alarm back to OK with no open alert: nothing to resolve');
+      log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
       return;
     }
     store.updateAlert({
       ...existing,
-      alert: { ...existing.alert, state: 'OK' },
+      alert: { ...existing.alert, state: a.state },
       status: 'resolved',
       by: 'aws',
       at: now,
@@ -87,7 +87,7 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
       kind: 'note',
       notBefore: now,
       doc: note([
-        '✅ The alarm is back to OK: ',
+        a.source === 'insight' ? '✅ The Insight has ended: ' : '✅ The alarm is back to OK: ',
         { lit: existing.alert.resource ?? existing.alert.title },
         ' resolved automatically.',
       ]),

@@ -7,7 +7,7 @@ const ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical']
 /** One routing rule: every condition it names must hold; `minSeverity` means that or worse. */
 export const routeSchema = z.strictObject({
   source: z
-    .enum(['cloudwatch', 'guardduty', 'securityhub', 'cloudtrail', 'health', 'custom', 'raw'])
+    .enum(['cloudwatch', 'guardduty', 'securityhub', 'cloudtrail', 'health', 'insight', 'custom', 'raw'])
     .optional(),
   minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).optional(),
   account: z

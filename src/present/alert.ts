@@ -72,6 +72,7 @@ function single(groupId: string, s: StoredAlert): Doc {
   if (a.resource) fields.push({ label: 'Resource', value: [{ lit: a.resource }] });
   if (a.actor) fields.push({ label: 'Actor', value: [{ lit: a.actor }] });
   if (a.state) fields.push({ label: 'State', value: [{ lit: a.state }] });
+  for (const d of a.details ?? []) fields.push({ label: d.label, value: [{ lit: d.value }] });
   fields.push({ label: 'Seen', value: [seen(s)] });
   const blocks: DocBlock[] = [
     {

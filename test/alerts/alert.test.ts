@@ -165,3 +165,70 @@ describe('the other shapes', () => {
     }
   });
 });
+
+describe('CloudTrail Insights events', () => {
+  /** The EventBridge shape of an Insights event (as AWS documents it), for DeleteTrail calls. */
+  const insightEvent = (state: 'Start' | 'End', eventName = 'DeleteTrail') =>
+    JSON.stringify({
+      version: '0',
+      id: 'a1b2c3d4',
+      'detail-type': 'AWS Insight via CloudTrail',
+      source: 'aws.cloudtrail',
+      account: '111122223333',
+      time: '2026-11-30T10:05:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        eventVersion: '1.08',
+        eventTime: '2026-11-30T10:00:00Z',
+        awsRegion: 'us-east-1',
+        eventID: 'e1',
+        eventType: 'AwsCloudTrailInsight',
+        recipientAccountId: '111122223333',
+        sharedEventID: 's1',
+        insightDetails: {
+          state,
+          eventSource: 'cloudtrail.amazonaws.com',
+          eventName,
+          insightType: 'ApiCallRateInsight',
+          insightContext: {
+            statistics: {
+              baseline: { average: 0.0020833333 },
+              insight: { average: 6 },
+              insightDuration: 1,
+              baselineDuration: 10079,
+            },
+            attributions: [],
+          },
+        },
+        eventCategory: 'Insight',
+      },
+    });
+
+  it('reads an unusual call rate with its baseline and insight values', () => {
+    const [a] = normalizeMessage(insightEvent('Start'), { receivedAt: new Date('2026-11-30T10:06:00Z') });
+    expect(a).toMatchObject({
+      source: 'insight',
+      severity: 'high',
+      title: 'Unusual DeleteTrail call rate: 6.00/min against a baseline of 0.00/min',
+      account: '111122223333',
+      region: 'us-east-1',
+      eventName: 'DeleteTrail',
+      state: 'Start',
+      closes: false,
+    });
+    expect(a?.details).toEqual([
+      { label: 'Insight', value: 'ApiCallRateInsight' },
+      { label: 'Baseline', value: '0.00/min' },
+      { label: 'During the insight', value: '6.00/min' },
+      { label: 'Duration', value: '1 min' },
+    ]);
+  });
+
+  it('ends on the same fingerprint, closing it; an unremarkable API is medium', () => {
+    const [start] = normalizeMessage(insightEvent('Start', 'DescribeInstances'), { receivedAt: new Date() });
+    const [end] = normalizeMessage(insightEvent('End', 'DescribeInstances'), { receivedAt: new Date() });
+    expect(start?.severity).toBe('medium');
+    expect(end).toMatchObject({ closes: true, severity: 'info', fingerprint: start?.fingerprint });
+  });
+});

@@ -200,3 +200,31 @@ describe('applyAlert routing', () => {
     expect(store.openAlertByFingerprint(a.fingerprint)?.channel).toBe('C0BILLING1');
   });
 });
+
+describe('CloudTrail Insights in the lifecycle', () => {
+  it('an Insight’s End resolves the alert its Start opened', () => {
+    const { store } = tempStore();
+    const event = (state: string) =>
+      JSON.stringify({
+        'detail-type': 'AWS Insight via CloudTrail',
+        account: '111122223333',
+        region: 'us-east-1',
+        detail: {
+          insightDetails: {
+            state,
+            eventSource: 'iam.amazonaws.com',
+            eventName: 'CreateUser',
+            insightType: 'ApiCallRateInsight',
+            insightContext: { statistics: { baseline: { average: 0.01 }, insight: { average: 3 } } },
+          },
+        },
+      });
+    accept(store, 'i1', event('Start'));
+    processPending(store, PLAIN_POLICY, T0, logger);
+    const fp = 'insight:111122223333:us-east-1:iam.amazonaws.com:CreateUser:ApiCallRateInsight:-';
+    expect(store.openAlertByFingerprint(fp)).toMatchObject({ status: 'open' });
+    accept(store, 'i2', event('End'), at(600));
+    processPending(store, PLAIN_POLICY, at(600), logger);
+    expect(store.openAlertByFingerprint(fp)).toBeUndefined();
+  });
+});

@@ -210,13 +210,7 @@ describe('checkPosture', () => {
       new InsightNotEnabledException({ $metadata: {}, message: 'no' }),
     );
     expect((await checks()).sort()).toEqual(
-      [
-        'cloudwatch-logs',
-        'insights',
-        'kms-encryption',
-        'log-file-validation',
-        'organization-trail',
-      ].sort(),
+      ['cloudwatch-logs', 'insights', 'kms-encryption', 'log-file-validation', 'organization-trail'].sort(),
     );
   });
 
