@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '../src/hygiene/checks.js';
-import { applyMutes, buildDigest, type Digest, type Mute, snapshotOf } from '../src/hygiene/digest.js';
+import {
+  applyMutes,
+  buildDigest,
+  type Digest,
+  type Mute,
+  postureSnapshot,
+  snapshotOf,
+} from '../src/hygiene/digest.js';
 import { findingsToCsv } from '../src/hygiene/export.js';
 import { parseCredentialReport } from '../src/hygiene/report.js';
 import { type HygieneResult, organizationAccounts, recheckUser, runHygiene } from '../src/hygiene/service.js';
@@ -10,6 +17,7 @@ import type { Doc } from '../src/present/doc.js';
 import { presentDigest, presentHygiene, presentMute, SHOWN_FINDINGS } from '../src/present/hygiene.js';
 import { durationMs } from '../src/time.js';
 import { parseWords } from './options.js';
+import { postureOf } from './posture.js';
 import type { CommandDeps, CommandSpec } from './spec.js';
 
 const USAGE =
@@ -192,7 +200,12 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         : await checkAll(deps, a.accounts);
     const active = deps.store().activeMutes(now);
     if (a.digest) {
-      const digest = buildDigest(snapshotOf(result), deps.store().snapshots(12), active);
+      // The trail's posture joins the digest, except offline (a report file).
+      const posture = a.report
+        ? undefined
+        : await postureOf(deps).catch((err: Error) => ({ error: err.message }));
+      const snapshot = { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) };
+      const digest = buildDigest(snapshot, deps.store().snapshots(12), active);
       return { kind: 'digest', digest, findings: result.findings };
     }
     const keep = (f: Finding) =>

@@ -1,9 +1,16 @@
 import { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
 import { checkAll } from '../commands/hygiene.js';
+import { postureOf } from '../commands/posture.js';
 import type { CommandDeps } from '../commands/spec.js';
 import { openFindingsChart } from '../src/hygiene/chart.js';
-import { buildDigest, type Digest, type SnapshotFinding, snapshotOf } from '../src/hygiene/digest.js';
+import {
+  buildDigest,
+  type Digest,
+  postureSnapshot,
+  type SnapshotFinding,
+  snapshotOf,
+} from '../src/hygiene/digest.js';
 import { findingsToCsv } from '../src/hygiene/export.js';
 import { presentDigest } from '../src/present/hygiene.js';
 import { toSlack } from '../src/slack/blocks.js';
@@ -50,7 +57,8 @@ export async function runDigest(deps: CommandDeps, client: DigestClient, channel
   const now = deps.now();
   const store = deps.store();
   const result = await checkAll(deps);
-  const snapshot = snapshotOf(result);
+  const posture = await postureOf(deps).catch((err: Error) => ({ error: err.message }));
+  const snapshot = { ...snapshotOf(result), posture: postureSnapshot(posture) };
   const digest = await resolveOwners(
     buildDigest(snapshot, store.snapshots(12), store.activeMutes(now)),
     client,

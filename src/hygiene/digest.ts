@@ -1,3 +1,4 @@
+import type { PostureResult } from '../trail/posture.js';
 import type { Finding, FindingSeverity } from './checks.js';
 import type { HygieneResult } from './service.js';
 
@@ -24,6 +25,34 @@ export interface Snapshot {
   failed: { account: string; error: string }[];
   /** Each checked account's report time. */
   reports: { account: string; generatedAt: Date }[];
+  /** The trail's posture at that time (absent in snapshots from before it was checked). */
+  posture?: PostureSnapshot | undefined;
+}
+
+/** What a snapshot keeps of the trail posture: its findings, each trail's delivery, or why it failed. */
+export interface PostureSnapshot {
+  findings: { id: string; severity: string; title: string }[];
+  delivery: {
+    trail: string;
+    isLogging: boolean;
+    latestDelivery?: Date | undefined;
+    latestDeliveryError?: string | undefined;
+  }[];
+  error?: string | undefined;
+}
+
+/** A posture result (or its failure) as a snapshot part. */
+export function postureSnapshot(r: PostureResult | { error: string }): PostureSnapshot {
+  if ('error' in r) return { findings: [], delivery: [], error: r.error };
+  return {
+    findings: r.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })),
+    delivery: r.delivery.map((d) => ({
+      trail: d.trail,
+      isLogging: d.isLogging,
+      latestDelivery: d.latestDelivery,
+      latestDeliveryError: d.latestDeliveryError,
+    })),
+  };
 }
 
 /** Does the mute cover the finding? */
@@ -76,6 +105,16 @@ export interface Digest {
   mutes: Mute[];
   /** Open findings per digest, oldest first, for the chart. */
   series: { at: Date; open: number }[];
+  /** The trail's posture: findings new and resolved since the last digest, and delivery health. */
+  posture?:
+    | {
+        added: PostureSnapshot['findings'];
+        resolved: PostureSnapshot['findings'];
+        open: number;
+        delivery: PostureSnapshot['delivery'];
+        error?: string | undefined;
+      }
+    | undefined;
 }
 
 const DAY = 86_400_000;
@@ -121,6 +160,19 @@ export function buildDigest(current: Snapshot, earlier: Snapshot[], active: Mute
     })),
     failed: current.failed,
     mutes: active,
+    posture: current.posture && {
+      added: current.posture.findings.filter(
+        (f) => !(previous?.posture?.findings ?? []).some((p) => p.id === f.id),
+      ),
+      resolved: current.posture.error
+        ? []
+        : (previous?.posture?.findings ?? []).filter(
+            (p) => !current.posture?.findings.some((f) => f.id === p.id),
+          ),
+      open: current.posture.findings.length,
+      delivery: current.posture.delivery,
+      error: current.posture.error,
+    },
     series: [...earlier]
       .reverse()
       .concat([current])

@@ -156,6 +156,42 @@ export function presentDigest(d: Digest): Doc {
       })),
     },
   ];
+  if (d.posture) {
+    const p = d.posture;
+    blocks.push(
+      { type: 'divider' },
+      {
+        type: 'text',
+        parts: [
+          {
+            bold: `Trail posture: ${p.error ? 'not checked' : `${p.open} open finding${p.open === 1 ? '' : 's'}`}`,
+          },
+        ],
+      },
+    );
+    if (p.error) blocks.push({ type: 'context', parts: ['⚠ The posture check failed: ', { lit: p.error }] });
+    for (const t of p.delivery)
+      blocks.push({
+        type: 'context',
+        parts: [
+          { lit: t.trail },
+          `: ${t.isLogging ? 'logging' : 'NOT logging'}, last delivery ${t.latestDelivery ? formatUtc(t.latestDelivery) : 'never'}`,
+          ...(t.latestDeliveryError ? [', error ', { lit: t.latestDeliveryError }] : []),
+        ],
+      });
+    const line = (f: { severity: string; title: string }): DocBlock => ({
+      type: 'context',
+      parts: [`${f.severity}: `, { lit: f.title }],
+    });
+    blocks.push(
+      ...section(`New posture findings (${p.added.length})`, p.added.map(line), 'posture findings'),
+      ...section(
+        `Resolved posture findings (${p.resolved.length})`,
+        p.resolved.map(line),
+        'posture findings',
+      ),
+    );
+  }
   for (const f of d.failed)
     blocks.push({ type: 'text', parts: [`⚠ Account ${f.account} could not be checked: `, { lit: f.error }] });
   blocks.push(

@@ -517,10 +517,18 @@ export class SqliteStore implements Store {
         takenAt: string;
         reports: { account: string; generatedAt: string }[];
       };
+      const posture = s.posture && {
+        ...s.posture,
+        delivery: s.posture.delivery.map((d) => ({
+          ...d,
+          latestDelivery: d.latestDelivery ? new Date(d.latestDelivery) : undefined,
+        })),
+      };
       return {
         ...s,
         takenAt: new Date(s.takenAt),
         reports: s.reports.map((x) => ({ account: x.account, generatedAt: new Date(x.generatedAt) })),
+        ...(posture ? { posture } : {}),
       };
     });
   }

@@ -136,6 +136,67 @@ describe('buildDigest across three snapshots', () => {
   });
 });
 
+describe('the digest’s posture section', () => {
+  it('says which trail findings are new and resolved since the last digest, and each trail’s delivery', () => {
+    const lastWeek = {
+      ...snap('2026-11-16T09:00:00Z', []),
+      posture: {
+        findings: [
+          {
+            id: 'kms-encryption:111111111111:org-trail',
+            severity: 'medium',
+            title: 'org-trail is not encrypted with a KMS key',
+          },
+        ],
+        delivery: [{ trail: 'org-trail', isLogging: true, latestDelivery: new Date('2026-11-16T08:55:00Z') }],
+      },
+    };
+    const now = {
+      ...snap('2026-11-23T09:00:00Z', []),
+      posture: {
+        findings: [
+          {
+            id: 'delivery-stale:111111111111:org-trail',
+            severity: 'high',
+            title: 'org-trail has not delivered for 9 hours',
+          },
+        ],
+        delivery: [{ trail: 'org-trail', isLogging: true, latestDelivery: new Date('2026-11-23T00:00:00Z') }],
+      },
+    };
+    const d = buildDigest(now, [lastWeek], []);
+    expect(d.posture?.added.map((f) => f.id)).toEqual(['delivery-stale:111111111111:org-trail']);
+    expect(d.posture?.resolved.map((f) => f.id)).toEqual(['kms-encryption:111111111111:org-trail']);
+    const all = texts(toSlack(presentDigest(d)).blocks).join('\n');
+    expect(all).toContain('*Trail posture: 1 open finding*');
+    expect(all).toContain('`org-trail`: logging, last delivery 2026-11-23 00:00:00 UTC');
+    expect(all).toContain('*New posture findings (1)*');
+    expect(all).toContain('*Resolved posture findings (1)*');
+    // A failed posture check resolves nothing and says why.
+    const failed = buildDigest(
+      { ...now, posture: { findings: [], delivery: [], error: 'AccessDenied' } },
+      [lastWeek],
+      [],
+    );
+    expect(failed.posture?.resolved).toEqual([]);
+    expect(texts(toSlack(presentDigest(failed)).blocks).join('\n')).toContain('The posture check failed');
+  });
+
+  it('keeps the posture in the stored snapshot, dates included', () => {
+    const { store } = tempStore();
+    store.saveSnapshot({
+      ...snap('2026-11-23T09:00:00Z', []),
+      posture: {
+        findings: [],
+        delivery: [{ trail: 't', isLogging: true, latestDelivery: new Date('2026-11-23T08:00:00Z') }],
+      },
+    });
+    expect(store.snapshots(1)[0]?.posture?.delivery[0]?.latestDelivery).toEqual(
+      new Date('2026-11-23T08:00:00Z'),
+    );
+  });
+});
+
 describe('the digest schedule', () => {
   it('runs at the configured time in the configured time zone', () => {
     const cron = new Cron('0 9 * * 1', { timezone: 'Europe/Berlin', paused: true });
