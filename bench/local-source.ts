@@ -2,39 +2,14 @@
 // events (1,016,066) in gzipped S3-layout files, side by side in one run with `zcat | jq` doing the same filter and
 // with `zcat > /dev/null` (the decompression floor). Results go to bench/out/local-source.json.
 // Usage: npm run bench:local            (generates bench/out/archive once, ~1 GB of JSON)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_BUCKET, generateArchive } from '../src/demo/generate.js';
+import { DEMO_BUCKET } from '../src/demo/generate.js';
+import { ARCHIVE_DIR, ensureArchive, OUT } from './archive.js';
 
-const OUT = join('bench', 'out');
-const DIR = join(OUT, 'archive');
-const SPEC = {
-  dir: DIR,
-  seed: 1_000_000,
-  start: new Date('2026-10-01T00:00:00Z'),
-  days: 7,
-  accounts: ['111122223333', '444455556666'],
-  regions: ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'],
-  // CloudTrail delivers about every 5 minutes per account and region: 16,128 files.
-  fileMinutes: 5,
-  eventsPerFile: 63,
-};
-
-mkdirSync(OUT, { recursive: true });
-const marker = join(DIR, 'GENERATED.json');
-if (!existsSync(marker)) {
-  const t = performance.now();
-  const s = await generateArchive(SPEC);
-  writeFileSync(marker, JSON.stringify({ files: s.files, events: s.events }));
-  console.log(
-    `generated ${s.events} events in ${s.files} files in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
-}
-const { files, events } = JSON.parse(execFileSync('cat', [marker], { encoding: 'utf8' })) as {
-  files: number;
-  events: number;
-};
+const DIR = ARCHIVE_DIR;
+const { files, events } = await ensureArchive();
 
 /** Run a shell pipeline, timing it and reading its peak memory from GNU time. */
 function timed(script: string): { s: number; out: string; maxRssMiB: number } {

@@ -13,12 +13,17 @@ const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s)
 describe('the shipped IAM policy', () => {
   it('allows exactly the calls the bot makes, and nothing that writes', () => {
     // The AWS calls in src/: LookupEvents (lookup source), Athena's query calls and what Athena reads and
-    // writes for them (athena source), AssumeRole into other accounts, the alert queue (SQS intake), IAM hygiene's reads and Organizations' account list. Keep this list in step with the code.
+    // writes for them (athena source), AssumeRole into other accounts, the alert queue (SQS intake), IAM hygiene's reads and Organizations' account list, the trail posture reads. Keep this list in step with the code.
     expect([...new Set(allowed)].sort()).toEqual([
       'athena:GetQueryExecution',
       'athena:GetQueryResults',
       'athena:StartQueryExecution',
       'athena:StopQueryExecution',
+      'cloudtrail:DescribeTrails',
+      'cloudtrail:GetEventSelectors',
+      'cloudtrail:GetInsightSelectors',
+      'cloudtrail:GetTrailStatus',
+      'cloudtrail:ListPublicKeys',
       'cloudtrail:LookupEvents',
       'glue:GetDatabase',
       'glue:GetTable',
@@ -31,9 +36,16 @@ describe('the shipped IAM policy', () => {
       'iam:GetUser',
       'iam:ListAccessKeys',
       'iam:ListMFADevices',
+      'organizations:DescribeOrganization',
       'organizations:ListAccounts',
       's3:AbortMultipartUpload',
       's3:GetBucketLocation',
+      's3:GetBucketLogging',
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetBucketPolicy',
+      's3:GetBucketPolicyStatus',
+      's3:GetBucketPublicAccessBlock',
+      's3:GetBucketVersioning',
       's3:GetObject',
       's3:ListBucket',
       's3:PutObject',

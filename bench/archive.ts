@@ -1,0 +1,35 @@
+// The benchmark archive: at least 1,000,000 events (1,016,066) in 16,128 gzipped S3-layout files,
+// generated once into bench/out/archive and shared by the benchmarks that read it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateArchive } from '../src/demo/generate.js';
+
+export const OUT = join('bench', 'out');
+export const ARCHIVE_DIR = join(OUT, 'archive');
+export const ARCHIVE_SPEC = {
+  dir: ARCHIVE_DIR,
+  seed: 1_000_000,
+  start: new Date('2026-10-01T00:00:00Z'),
+  days: 7,
+  accounts: ['111122223333', '444455556666'],
+  regions: ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'],
+  // CloudTrail delivers about every 5 minutes per account and region: 16,128 files.
+  fileMinutes: 5,
+  eventsPerFile: 63,
+};
+
+/** Generate the archive unless it is there; its file and event counts. */
+export async function ensureArchive(): Promise<{ files: number; events: number }> {
+  mkdirSync(OUT, { recursive: true });
+  const marker = join(ARCHIVE_DIR, 'GENERATED.json');
+  if (!existsSync(marker)) {
+    const t = performance.now();
+    const s = await generateArchive(ARCHIVE_SPEC);
+    writeFileSync(marker, JSON.stringify({ files: s.files, events: s.events }));
+    console.log(
+      `generated ${s.events} events in ${s.files} files in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+  }
+  return JSON.parse(execFileSync('cat', [marker], { encoding: 'utf8' })) as { files: number; events: number };
+}
