@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { awsError } from '../src/aws-errors.js';
 import type { Config } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '../src/hygiene/checks.js';
@@ -196,8 +197,12 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
     let result = a.report
       ? await fromReportFile(a.report, deps)
       : a.user
-        ? await recheckUser(options, a.user, a.accounts?.[0])
-        : await checkAll(deps, a.accounts);
+        ? await recheckUser(options, a.user, a.accounts?.[0]).catch((err: unknown) => {
+            throw awsError(err, { service: 'IAM', action: 'iam:GetUser' });
+          })
+        : await checkAll(deps, a.accounts).catch((err: unknown) => {
+            throw awsError(err, { service: 'Organizations', action: 'organizations:ListAccounts' });
+          });
     const active = deps.store().activeMutes(now);
     if (a.digest) {
       // The trail's posture joins the digest, except offline (a report file).

@@ -1,3 +1,4 @@
+import { awsError } from '../src/aws-errors.js';
 import { UsageError } from '../src/errors.js';
 import { presentPosture } from '../src/present/posture.js';
 import { checkPosture, type PostureResult } from '../src/trail/posture.js';
@@ -49,6 +50,13 @@ export const postureCommand: CommandSpec<Args, PostureResult> = {
     return { account: values.account, regions };
   },
   working: () => ['Checking the trails, their status, selectors and buckets…'],
-  run: (a, deps) => postureOf(deps, a),
+  run: (a, deps) =>
+    postureOf(deps, a).catch((err: unknown) => {
+      throw awsError(err, {
+        service: 'CloudTrail',
+        action: 'cloudtrail:DescribeTrails',
+        where: a.account ? `account ${a.account}` : undefined,
+      });
+    }),
   present: (r) => presentPosture(r),
 };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { addDays } from 'date-fns/addDays';
+import { awsError } from '../src/aws-errors.js';
 import { UsageError } from '../src/errors.js';
 import { presentVerify } from '../src/present/posture.js';
 import { resolveRange } from '../src/time.js';
@@ -119,7 +120,13 @@ export const verifyCommand: CommandSpec<Args, VerifyResult> = {
       a.range.start,
       a.range.end,
     ).catch((err: Error) => ({ unavailable: `CloudTrail's public keys could not be read: ${err.message}` }));
-    return verifyArchive(reader, keys);
+    return verifyArchive(reader, keys).catch((err: unknown) => {
+      throw awsError(err, {
+        service: 'S3',
+        action: 's3:GetObject',
+        where: `bucket ${c.TRAIL_ARCHIVE_BUCKET}`,
+      });
+    });
   },
   present: (r) => presentVerify(r),
 };

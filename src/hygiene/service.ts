@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
+import { awsError } from '../aws-errors.js';
 import { type Finding, runChecks, sortFindings, type Thresholds } from './checks.js';
 import { fetchAccountDetails, fetchCredentialReport, liveUserRow, type ReportTiming } from './iam.js';
 import { parseCredentialReport } from './report.js';
@@ -59,7 +60,12 @@ async function checkAccount(o: HygieneOptions, account: string | undefined): Pro
       apiCalls: report.calls + details.calls,
     };
   } catch (err) {
-    return { account: account ?? 'this-account', ok: false, error: (err as Error).message };
+    const e = awsError(err, {
+      service: 'IAM',
+      action: 'iam:GenerateCredentialReport',
+      where: account ? `account ${account}` : undefined,
+    });
+    return { account: account ?? 'this-account', ok: false, error: e.message };
   }
 }
 

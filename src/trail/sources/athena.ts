@@ -6,7 +6,8 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { TrailbotError, UpstreamDeniedError, UpstreamError, UpstreamThrottledError } from '../../errors.js';
+import { awsError } from '../../aws-errors.js';
+import { TrailbotError, UpstreamError } from '../../errors.js';
 import { type AthenaTable, buildAthenaSql, isExactInAthena, MAX_ATHENA_ROWS } from '../athena/sql.js';
 import { parseRecord, type TrailEvent } from '../event.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
@@ -60,13 +61,7 @@ function* pollDelays(): Generator<number> {
 }
 
 function mapAwsError(err: unknown, action: string): Error {
-  if (err instanceof TrailbotError) return err;
-  const name = (err as { name?: string })?.name ?? '';
-  if (/Throttl|TooManyRequests/.test(name)) return new UpstreamThrottledError('Athena', { cause: err });
-  if (/AccessDenied/.test(name)) return new UpstreamDeniedError(action, { cause: err });
-  return new UpstreamError(`Athena ${action.split(':')[1]} failed (${name || 'network error'}).`, {
-    cause: err,
-  });
+  return awsError(err, { service: 'Athena', action });
 }
 
 /** A row of GetQueryResults as a raw CloudTrail record. */

@@ -5,12 +5,8 @@ import {
   type LookupEventsCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
 import { subDays } from 'date-fns/subDays';
-import {
-  SourceCannotAnswerError,
-  UpstreamDeniedError,
-  UpstreamError,
-  UpstreamThrottledError,
-} from '../../errors.js';
+import { awsError } from '../../aws-errors.js';
+import { SourceCannotAnswerError } from '../../errors.js';
 import { formatUtc } from '../../time.js';
 import { parseRecord, type TrailEvent } from '../event.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
@@ -105,26 +101,7 @@ export function lookupCannotAnswer(q: TrailQuery): string | undefined {
 }
 
 function mapAwsError(err: unknown, region: string): Error {
-  const name = (err as { name?: string })?.name ?? '';
-  if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name))
-    return new UpstreamThrottledError('CloudTrail', { cause: err });
-  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) {
-    return new UpstreamDeniedError('cloudtrail:LookupEvents', { cause: err });
-  }
-  if (name === 'CredentialsProviderError') {
-    return new UpstreamError(
-      'No AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or give the bot a role.',
-      { cause: err },
-    );
-  }
-  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient/.test(name)) {
-    return new UpstreamError(`The bot's AWS credentials were refused (${name}); renew them and try again.`, {
-      cause: err,
-    });
-  }
-  return new UpstreamError(`CloudTrail LookupEvents failed in ${region} (${name || 'network error'}).`, {
-    cause: err,
-  });
+  return awsError(err, { service: 'CloudTrail', action: 'cloudtrail:LookupEvents', where: region });
 }
 
 /** CloudTrail event history through LookupEvents: management events of the last 90 days. */

@@ -1,0 +1,52 @@
+import { TrailbotError, UpstreamDeniedError, UpstreamError, UpstreamThrottledError } from './errors.js';
+
+/** What failed, for the message: the service and the IAM action the call needs. */
+export interface AwsCall {
+  service: string;
+  action: string;
+  /** Where: a region, an account. */
+  where?: string | undefined;
+}
+
+const NETWORK =
+  /TimeoutError|RequestTimeout|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|NetworkingError|socket hang up/;
+
+/**
+ * Any AWS SDK error as one a user can act on: throttling (after the SDK's retries) says to try again in a
+ * minute; AccessDenied names the IAM action the bot's role lacks (from AWS's message when it says) and
+ * points at the shipped policy; missing or expired credentials and network failures say so; anything
+ * else names the service and the AWS error. Errors already explained pass through.
+ */
+export function awsError(err: unknown, call: AwsCall): Error {
+  if (err instanceof TrailbotError) return err;
+  const e = err as { name?: string; message?: string; code?: string };
+  const name = e.name ?? '';
+  const text = `${name} ${e.code ?? ''} ${e.message ?? ''}`;
+  if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/.test(name))
+    return new UpstreamThrottledError(call.service, { cause: err });
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/.test(name)) {
+    const action =
+      /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(e.message ?? '')?.[1] ?? call.action;
+    return new UpstreamDeniedError(action, { cause: err });
+  }
+  if (name === 'CredentialsProviderError')
+    return new UpstreamError(
+      'No AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID, or give the bot a role.',
+      {
+        cause: err,
+      },
+    );
+  if (/ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/.test(name))
+    return new UpstreamError(`The bot's AWS credentials were refused (${name}); renew them and try again.`, {
+      cause: err,
+    });
+  if (NETWORK.test(text))
+    return new UpstreamError(
+      `${call.service} could not be reached${call.where ? ` in ${call.where}` : ''} (${name || e.code || 'network error'}); check the network and try again.`,
+      { cause: err },
+    );
+  return new UpstreamError(
+    `${call.service} ${call.action.split(':')[1] ?? call.action} failed${call.where ? ` in ${call.where}` : ''} (${name || 'unknown error'}).`,
+    { cause: err },
+  );
+}
