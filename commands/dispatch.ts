@@ -4,7 +4,7 @@ import { type ExplainedError, explainError, UsageError } from '../src/errors.js'
 import type { Doc, Inline } from '../src/present/doc.js';
 import { presentError } from '../src/present/error.js';
 import type { TrailEvent } from '../src/trail/event.js';
-import type { SearchProgress } from '../src/trail/sources/types.js';
+import type { SearchProgress, SearchResult } from '../src/trail/sources/types.js';
 import { COMMANDS, findCommand } from './registry.js';
 import { type AnyCommand, type CommandDeps, commandPrefix } from './spec.js';
 
@@ -15,7 +15,7 @@ export function splitWords(text: string): string[] {
 
 /** A question checked and ready to run, or the answer to give at once (a usage error, a refusal, help). */
 export type Prepared =
-  | { kind: 'ready'; command: AnyCommand; args: unknown; working: Inline[] }
+  | { kind: 'ready'; command: AnyCommand; args: unknown; words: string[]; working: Inline[] }
   | { kind: 'done'; outcome: Outcome };
 
 /** How a command ended, for both fronts. */
@@ -32,12 +32,28 @@ export interface Outcome {
 }
 
 /** An error as an outcome: a message for the user, and a log line (with a reference when unknown). */
-export function failure(err: unknown, deps: CommandDeps, actor: Actor, command?: string): Outcome {
+export function failure(
+  err: unknown,
+  deps: CommandDeps,
+  actor: Actor,
+  command?: string,
+  words?: string[],
+): Outcome {
   const e = explainError(err);
   const status = e.code === 'usage' ? 'usage' : e.code === 'not_authorized' ? 'refused' : 'failed';
   const log = { command, user: actor.userId, channel: actor.channelId, front: actor.front, code: e.code };
   if (e.code === 'internal') deps.logger.error({ ...log, ref: e.ref, err }, 'command failed');
   else deps.logger.info({ ...log, message: e.message }, `command ${status}`);
+  deps.audit({
+    at: deps.now(),
+    user: actor.userId,
+    channel: actor.channelId,
+    front: actor.front,
+    kind: status === 'refused' ? 'refusal' : 'command',
+    what: words?.join(' ') ?? command ?? '',
+    result: status,
+    detail: { message: e.message, ...(e.ref ? { ref: e.ref } : {}) },
+  });
   return { status, doc: presentError(e, commandPrefix(actor.front)), error: e };
 }
 
@@ -64,12 +80,10 @@ export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepa
         throw new UsageError(err.message, command.usage);
       throw err;
     }
-    authorize(command.permissionFor?.(args) ?? command.permission, actor, {
-      responders: deps.config.TRAIL_RESPONDERS,
-    });
-    return { kind: 'ready', command, args, working: command.working?.(args) ?? ['Working on it…'] };
+    authorize(command.permissionFor?.(args, deps.config) ?? command.permission, actor, deps.access);
+    return { kind: 'ready', command, args, words, working: command.working?.(args) ?? ['Working on it…'] };
   } catch (err) {
-    return { kind: 'done', outcome: failure(err, deps, actor, command?.name ?? name) };
+    return { kind: 'done', outcome: failure(err, deps, actor, command?.name ?? name, words) };
   }
 }
 
@@ -94,9 +108,33 @@ export async function execute(
       },
       'command answered',
     );
+    const at = deps.now();
+    const who = { at, user: actor.userId, channel: actor.channelId, front: actor.front };
+    deps.audit({
+      ...who,
+      kind: 'command',
+      what: p.words.join(' '),
+      result: 'answer',
+      detail: { ms: Date.now() - started },
+    });
+    // A question that reached a source: what was asked of it, and what it cost.
+    const search = (result as { search?: SearchResult } | undefined)?.search;
+    if (search?.scope)
+      deps.audit({
+        ...who,
+        kind: 'query',
+        what: `${search.scope.source}: ${search.scope.detail}`,
+        result: `${search.matched} matched of ${search.examined} examined`,
+        detail: {
+          request: search.request,
+          regions: search.scope.regions,
+          accounts: search.scope.accounts,
+          ...(search.cost ? { bytesScanned: search.cost.bytesScanned, dollars: search.cost.dollars } : {}),
+        },
+      });
     return { status: 'answer', doc, result, rows: p.command.rows?.(result), file: p.command.file?.(result) };
   } catch (err) {
-    return failure(err, deps, actor, p.command.name);
+    return failure(err, deps, actor, p.command.name, p.words);
   }
 }
 

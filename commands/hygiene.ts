@@ -182,6 +182,16 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         until: new Date(now.getTime() + a.forMs),
       };
       deps.store().addMute(mute);
+      deps.audit({
+        at: now,
+        user: ctx.actor.userId,
+        channel: ctx.actor.channelId,
+        front: ctx.actor.front,
+        kind: 'mute',
+        what: a.pattern,
+        result: `muted until ${mute.until.toISOString()}`,
+        detail: { reason: a.reason },
+      });
       deps.logger.info(
         { pattern: a.pattern, by: ctx.actor.userId, until: mute.until },
         'hygiene finding muted',

@@ -4,7 +4,14 @@ import { presentInvestigation } from '../src/present/investigation.js';
 import { resolveRange, type TimeRange } from '../src/time.js';
 import { type Grouping, type Investigation, investigate } from '../src/trail/investigate.js';
 import type { TrailQuery } from '../src/trail/query.js';
-import { parseWords, QUERY_OPTIONS, QUERY_USAGE, type QueryFlags, queryFlags } from './options.js';
+import {
+  flagsPermission,
+  parseWords,
+  QUERY_OPTIONS,
+  QUERY_USAGE,
+  type QueryFlags,
+  queryFlags,
+} from './options.js';
 import type { CommandSpec } from './spec.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -53,6 +60,7 @@ export function investigationCommand(def: InvestigationDef): CommandSpec<Investi
     usage,
     summary: def.summary,
     permission: 'investigate',
+    permissionFor: (a, config) => flagsPermission(a.flags, config.TRAIL_ATHENA_COST_CAP_MB),
     parse(words, front, now, config) {
       const { values, positionals } = parseWords(words, { ...QUERY_OPTIONS, ...(def.options ?? {}) }, usage);
       if (def.positional === 'none' && positionals.length > 0) {

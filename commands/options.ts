@@ -13,11 +13,12 @@ export const QUERY_OPTIONS = {
   account: { type: 'string', multiple: true },
   source: { type: 'string' },
   logs: { type: 'string' },
+  'max-scan': { type: 'string' },
 } as const satisfies Options;
 
 /** The usage text of the common flags. */
 export const QUERY_USAGE =
-  '[--since 7d] [--until now] [--region r] [--account id] [--source auto|local|lookup|athena] [--logs dir]';
+  '[--since 7d] [--until now] [--region r] [--account id] [--source auto|local|lookup|athena] [--logs dir] [--max-scan MB]';
 
 /** Words → flags and positionals with node's parseArgs; its errors become usage errors. */
 export function parseWords<O extends Options>(words: string[], options: O, usage: string) {
@@ -44,6 +45,22 @@ function listOf(values: string[] | undefined, ok: RegExp, what: string, usage: s
   return out.length ? out : undefined;
 }
 
+function maxScan(v: string | undefined, usage: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 10 || n > 10_000_000)
+    throw new UsageError(
+      '--max-scan takes megabytes, 10 to 10000000: the most the Athena query may scan.',
+      usage,
+    );
+  return n;
+}
+
+/** The permission a question's flags need: raising Athena's cost cap above the configured one is admin's. */
+export function flagsPermission(flags: QueryFlags, capMb: number): 'investigate' | 'admin' {
+  return flags.maxScanMb !== undefined && flags.maxScanMb > capMb ? 'admin' : 'investigate';
+}
+
 /** The common flags, checked. */
 export interface QueryFlags {
   since?: string | undefined;
@@ -52,6 +69,8 @@ export interface QueryFlags {
   accounts?: string[] | undefined;
   source?: SourceName | undefined;
   logs?: string | undefined;
+  /** Athena's cost cap for this question, MB; above the configured cap it needs the admin permission. */
+  maxScanMb?: number | undefined;
 }
 
 /** Check the common flags; `--logs` reads the bot's own disk, so only the terminal may use it. */
@@ -63,6 +82,7 @@ export function queryFlags(
     account?: string[];
     source?: string;
     logs?: string;
+    'max-scan'?: string;
   },
   front: Actor['front'],
   usage: string,
@@ -88,5 +108,6 @@ export function queryFlags(
     accounts: listOf(values.account, ACCOUNT, 'a 12-digit account id', usage),
     source: values.source as SourceName | undefined,
     logs: values.logs,
+    maxScanMb: maxScan(values['max-scan'], usage),
   };
 }

@@ -1,5 +1,6 @@
 import { activityCommand } from './activity.js';
 import { athenaDdlCommand } from './athena-ddl.js';
+import { auditCommand } from './audit.js';
 import { deniedCommand } from './denied.js';
 import { eventCommand } from './event.js';
 import { helpCommand } from './help.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   verifyCommand,
   sourcesCommand,
   athenaDdlCommand,
+  auditCommand,
   helpCommand(() => COMMANDS),
 ];
 

@@ -2,7 +2,8 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Actor, Permission } from '../src/auth.js';
+import type { AuditEntry } from '../src/audit.js';
+import type { AccessPolicy, Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { Doc, Inline } from '../src/present/doc.js';
@@ -22,8 +23,12 @@ export interface CommandDeps {
   questions: QuestionQueue;
   /** Stop a running Athena query (the Cancel button). */
   stopQuery: (queryId: string) => Promise<void>;
-  /** The store (alerts, mutes, digests), opened on first use. */
+  /** The store (alerts, mutes, digests, audit), opened on first use. */
   store: () => Store;
+  /** Who may do what: roles, channel limits, user group membership. */
+  access: AccessPolicy;
+  /** Record an action in the audit trail (store and log). */
+  audit: (e: AuditEntry) => void;
   /** IAM hygiene's clients: IAM per account (its role assumed), and Organizations to list accounts. */
   hygiene: {
     iamFor: (account?: string) => IAMClient;
@@ -54,7 +59,7 @@ export interface CommandSpec<Args = unknown, Result = unknown> {
   summary: string;
   permission: Permission;
   /** When some uses of the subcommand need more (muting a finding), the permission those args need. */
-  permissionFor?(args: Args): Permission;
+  permissionFor?(args: Args, config: Config): Permission;
   /** The answer's full list as a file: --csv prints it; Slack attaches it when `needed` (the message cannot hold it all). */
   file?(
     result: Result,

@@ -3,7 +3,14 @@ import { presentWhoDeleted } from '../src/present/who-deleted.js';
 import { resolveRange, type TimeRange } from '../src/time.js';
 import { newestFirst } from '../src/trail/query.js';
 import { type WhoDeletedAnswer, whoDeleted } from '../src/trail/who-deleted.js';
-import { parseWords, QUERY_OPTIONS, QUERY_USAGE, type QueryFlags, queryFlags } from './options.js';
+import {
+  flagsPermission,
+  parseWords,
+  QUERY_OPTIONS,
+  QUERY_USAGE,
+  type QueryFlags,
+  queryFlags,
+} from './options.js';
 import type { CommandSpec } from './spec.js';
 
 const usage = `who-deleted <name or ARN> ${QUERY_USAGE}`;
@@ -21,6 +28,7 @@ export const whoDeletedCommand: CommandSpec<WhoDeletedArgs, WhoDeletedAnswer> = 
   usage,
   summary: 'who deleted a bucket, user, role, key, trail, instance, function, table … (by name or ARN)',
   permission: 'investigate',
+  permissionFor: (a, config) => flagsPermission(a.flags, config.TRAIL_ATHENA_COST_CAP_MB),
   parse(words, front, now, config) {
     const { values, positionals } = parseWords(words, QUERY_OPTIONS, usage);
     if (positionals.length === 0)

@@ -1,17 +1,17 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { execute, prepare } from '../commands/dispatch.js';
 import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/index.js';
 import type { CommandDeps } from '../commands/spec.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
-import { type Actor, authorize } from '../src/auth.js';
-import { explainError, UsageError } from '../src/errors.js';
+import type { Actor } from '../src/auth.js';
+import { UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
-import { presentError } from '../src/present/error.js';
 import { toSlack } from '../src/slack/blocks.js';
 import { readAlertAction } from '../src/slack/buttons.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import type { Store } from '../src/store/store.js';
+import { onButton } from './buttons.js';
 
 /** What the alert buttons and jobs work on, when alerts are configured. */
 export interface AlertRuntime {
@@ -47,40 +47,24 @@ export function registerAlertActions(
   alerts?: AlertRuntime,
 ): void {
   for (const id of ALERT_BUTTONS) {
-    app.action<BlockButtonAction>(id, async ({ ack, body, action, respond, client }) => {
-      await ack();
-      const ephemeral = (doc: Doc) =>
-        respond({ response_type: 'ephemeral', replace_original: false, ...toSlack(doc) }).catch(
-          (err: unknown) => deps.logger.error({ err }, 'could not answer an alert click'),
-        );
-      const actor: Actor = { userId: body.user.id, channelId: body.channel?.id, front: 'slack' };
-      const log = { user: actor.userId, channel: actor.channelId, action: id };
-      try {
-        if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
-        const a = readAlertAction(action.value);
-        authorize('respond', actor, { responders: deps.config.TRAIL_RESPONDERS });
-        const now = deps.now();
-        if (a.kind === 'investigate') {
-          await investigate(deps, alerts, a.alertId, actor, client, ephemeral);
-          return;
-        }
-        const r = act(alerts.store, a.alertId, a.kind, actor.userId, now, a.hours);
-        deps.logger.info({ ...log, groupId: a.alertId, changed: r.changed }, 'alert button clicked');
-        if (r.changed === 0) {
-          await ephemeral(
-            say(
-              r.channel
-                ? 'Nothing to change: these alerts are already in that state or resolved.'
-                : 'That alert is not known here.',
-            ),
-          );
-        }
-      } catch (err) {
-        const e = explainError(err);
-        deps.logger.info({ ...log, code: e.code, message: e.message }, 'alert click refused');
-        if (e.ref) deps.logger.error({ ...log, err, ref: e.ref }, 'alert click failed');
-        await ephemeral(presentError(e, '/trail'));
+    onButton(app, deps, id, 'respond', async ({ actor, value, client, ephemeral }) => {
+      if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
+      const a = readAlertAction(value);
+      if (a.kind === 'investigate') {
+        await investigate(deps, alerts, a.alertId, actor, client, ephemeral);
+        return `investigate ${a.alertId}`;
       }
+      const r = act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
+      if (r.changed === 0) {
+        await ephemeral(
+          say(
+            r.channel
+              ? 'Nothing to change: these alerts are already in that state or resolved.'
+              : 'That alert is not known here.',
+          ),
+        );
+      }
+      return `${a.kind}${a.hours !== undefined ? ` ${a.hours} h` : ''} on ${a.alertId}: ${r.changed} alert${r.changed === 1 ? '' : 's'} changed`;
     });
   }
 }

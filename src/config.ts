@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { routeSchema } from './alerts/routing.js';
+import { rolesSchema } from './auth.js';
 import { ConfigError } from './errors.js';
 import { durationMs, parseDuration } from './time.js';
 
@@ -171,9 +172,25 @@ export const configSchema = z.object({
     )
     .optional(),
   TRAIL_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(100).default(5),
-  TRAIL_RESPONDERS: list
-    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be Slack user ids (U…)')).min(1))
+  TRAIL_ROLES: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be JSON (or, in TRAIL_CONFIG, YAML): {admin: {users, groups, channels}, …}',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(rolesSchema)
     .optional(),
+  TRAIL_INVESTIGATE_CHANNELS: list
+    .pipe(z.array(z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'must be Slack channel ids (C…)')).min(1))
+    .optional(),
+  TRAIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   TRAIL_HYGIENE_KEY_UNUSED_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
   TRAIL_HYGIENE_KEY_NEVER_USED_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   TRAIL_HYGIENE_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

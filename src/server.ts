@@ -1,8 +1,10 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { WebClient } from '@slack/web-api';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
 import { slackSender } from '../handlers/outbox.js';
+import { startRoleRefresh } from '../handlers/roles.js';
 import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
 import { alertPolicy } from './alerts/lifecycle.js';
 import { Outbox } from './alerts/outbox.js';
@@ -10,7 +12,7 @@ import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js
 import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
-import { AWS_MAX_ATTEMPTS, buildDeps, lazyStore } from './wiring.js';
+import { AWS_MAX_ATTEMPTS, buildDeps, groupDirectory, lazyStore } from './wiring.js';
 
 /** What a test may replace when it starts the whole bot. */
 export interface ServerOverrides {
@@ -45,7 +47,9 @@ export function sqsRegion(url: string): string {
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const slack = requireSlack(config);
   const holder = lazyStore(config.TRAIL_STORE_PATH);
+  const directory = groupDirectory();
   const deps = buildDeps(config, {
+    directory,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
     store: holder.get,
@@ -139,14 +143,37 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       ? 'Trailbot connected over Socket Mode'
       : `Trailbot listening on ${config.HOST}:${port}`,
   );
-  deps.logger.warn(
-    'No roles are configured: everyone in the workspace may ask questions; admin actions are refused.',
+  if (!config.TRAIL_ROLES)
+    deps.logger.warn(
+      'No roles are configured (TRAIL_ROLES): everyone in the workspace may ask questions and act on alerts; admin actions (mutes, audit, Athena above the cost cap) are refused until an admin is named.',
+    );
+  const roleGroups = [...new Set(Object.values(config.TRAIL_ROLES ?? {}).flatMap((m) => m?.groups ?? []))];
+  const roles = startRoleRefresh(
+    new WebClient(slack.botToken.reveal(), config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    roleGroups,
+    directory,
+    deps.logger,
   );
+  // The audit trail keeps TRAIL_AUDIT_RETENTION_DAYS: pruned at start and daily.
+  const prune = () => {
+    try {
+      const before = new Date(deps.now().getTime() - config.TRAIL_AUDIT_RETENTION_DAYS * 86_400_000);
+      const n = deps.store().pruneAudit(before);
+      if (n) deps.logger.info({ pruned: n, before }, 'old audit entries pruned');
+    } catch (err) {
+      deps.logger.error({ err }, 'could not prune the audit trail');
+    }
+  };
+  prune();
+  const pruning = setInterval(prune, 86_400_000);
+  pruning.unref();
   return {
     mode: trail.mode,
     port,
     async stop(drainMs = 5000) {
       digest?.stop();
+      roles.stop();
+      clearInterval(pruning);
       await sqs?.stop();
       await trail.stop();
       await jobs?.stop(drainMs);

@@ -5,6 +5,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CommandDeps } from '../commands/spec.js';
+import { auditor } from './audit.js';
+import type { AccessPolicy } from './auth.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { questionQueue } from './queue.js';
@@ -158,10 +160,35 @@ export function lazyStore(path: string): { get: () => Store; close: () => void }
 }
 
 /** The real dependencies of the commands, built from config; tests build their own. */
+/** The members of Slack user groups, as last read; the roles job keeps it fresh (handlers/roles.ts). */
+export function groupDirectory(): {
+  members: (group: string) => ReadonlySet<string> | undefined;
+  set: (group: string, users: string[]) => void;
+} {
+  const groups = new Map<string, ReadonlySet<string>>();
+  return { members: (g) => groups.get(g), set: (g, users) => void groups.set(g, new Set(users)) };
+}
+
+/** The access policy from config, with group membership from `directory`. */
+export function accessPolicy(config: Config, directory: ReturnType<typeof groupDirectory>): AccessPolicy {
+  return {
+    roles: config.TRAIL_ROLES,
+    investigateChannels: config.TRAIL_INVESTIGATE_CHANNELS,
+    groupMembers: directory.members,
+  };
+}
+
 export function buildDeps(
   config: Config,
-  opts: { logger?: Logger; now?: () => Date; store?: () => Store } = {},
+  opts: {
+    logger?: Logger;
+    now?: () => Date;
+    store?: () => Store;
+    directory?: ReturnType<typeof groupDirectory>;
+  } = {},
 ): CommandDeps {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const store = opts.store ?? lazyStore(config.TRAIL_STORE_PATH).get;
   const now = opts.now ?? (() => new Date());
   let organizations: OrganizationsClient | undefined;
   const assume = { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) };
@@ -184,7 +211,7 @@ export function buildDeps(
   return {
     config,
     now,
-    logger: opts.logger ?? createLogger(config.LOG_LEVEL),
+    logger,
     questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     sources: createSourceProvider({
       config,
@@ -196,7 +223,9 @@ export function buildDeps(
     stopQuery: async (queryId) => {
       await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
     },
-    store: opts.store ?? lazyStore(config.TRAIL_STORE_PATH).get,
+    store,
+    access: accessPolicy(config, opts.directory ?? groupDirectory()),
+    audit: auditor(store, logger),
     posture: {
       cloudTrailFor,
       s3For: (account) => {

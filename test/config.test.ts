@@ -118,13 +118,17 @@ describe('loadConfig', () => {
       TRAIL_ALERT_GROUP_BY: 'source,severity',
       TRAIL_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/trailbot-alerts',
       TRAIL_ONCALL_GROUP: 'S0ONCALL',
-      TRAIL_RESPONDERS: 'U0ALICE,U0BOB',
+      TRAIL_ROLES:
+        '{"admin":{"users":["U0ALICE"]},"responder":{"groups":["S0ONCALL"],"channels":["C0SECOPS1"]}}',
     });
     expect([c.TRAIL_ALERT_GROUP_WAIT, c.TRAIL_ALERT_GROUP_WINDOW, c.TRAIL_ALERT_ESCALATE_AFTER]).toEqual([
       30_000, 600_000, 1_800_000,
     ]);
     expect(c.TRAIL_ALERT_GROUP_BY).toEqual(['source', 'severity']);
-    expect(c.TRAIL_RESPONDERS).toEqual(['U0ALICE', 'U0BOB']);
+    expect(c.TRAIL_ROLES).toEqual({
+      admin: { users: ['U0ALICE'], groups: [], channels: [] },
+      responder: { users: [], groups: ['S0ONCALL'], channels: ['C0SECOPS1'] },
+    });
     expect(loadConfig({}).TRAIL_ALERT_GROUP_WAIT).toBe(10_000);
     let message = '';
     try {

@@ -10,7 +10,8 @@ export const EVENTS_PATH = '/slack/events';
  * `files:write`: alert messages, and big answers posted to the channel with every event as a CSV file in
  * the thread; `channels:history` and `groups:history`: after a restart, look for an alert post that may
  * have gone out just before the stop, so it is not posted twice; `users:read` and `users:read.email`:
- * the hygiene digest mentions owners whose IAM tag holds an email.
+ * the hygiene digest mentions owners whose IAM tag holds an email; `usergroups:read`: roles granted to
+ * user groups.
  */
 export const BOT_SCOPES: readonly string[] = [
   'commands',
@@ -20,6 +21,7 @@ export const BOT_SCOPES: readonly string[] = [
   'groups:history',
   'users:read',
   'users:read.email',
+  'usergroups:read',
 ];
 
 /** Action ids of buttons, in one place (a test checks the app registers exactly these). */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '../alerts/alert.js';
+import type { AuditEntry } from '../audit.js';
 import type { Mute, Snapshot } from '../hygiene/digest.js';
 import type { Doc } from '../present/doc.js';
 import type {
@@ -93,6 +94,19 @@ const MIGRATIONS: readonly string[] = [
      taken_at TEXT NOT NULL,
      snapshot TEXT NOT NULL
    );`,
+  `CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     channel TEXT,
+     front TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     what TEXT NOT NULL,
+     result TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX audit_at ON audit (at);
+   CREATE INDEX audit_user ON audit (user_id, at);`,
 ];
 
 interface AlertRow {
@@ -531,6 +545,52 @@ export class SqliteStore implements Store {
         ...(posture ? { posture } : {}),
       };
     });
+  }
+
+  addAudit(e: AuditEntry): void {
+    this.#run(
+      'INSERT INTO audit (at, user_id, channel, front, kind, what, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      e.at.toISOString(),
+      e.user,
+      e.channel ?? null,
+      e.front,
+      e.kind,
+      e.what,
+      e.result,
+      e.detail ? JSON.stringify(e.detail) : null,
+    );
+  }
+
+  auditEntries(q: { user?: string | undefined; since?: Date | undefined; limit: number }): AuditEntry[] {
+    return this.#all<{
+      at: string;
+      user_id: string;
+      channel: string | null;
+      front: string;
+      kind: string;
+      what: string;
+      result: string;
+      detail: string | null;
+    }>(
+      'SELECT * FROM audit WHERE (? IS NULL OR user_id = ?) AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+      q.user ?? null,
+      q.user ?? null,
+      (q.since ?? new Date(0)).toISOString(),
+      q.limit,
+    ).map((r) => ({
+      at: new Date(r.at),
+      user: r.user_id,
+      channel: r.channel ?? undefined,
+      front: r.front as AuditEntry['front'],
+      kind: r.kind as AuditEntry['kind'],
+      what: r.what,
+      result: r.result,
+      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : undefined,
+    }));
+  }
+
+  pruneAudit(before: Date): number {
+    return this.#run('DELETE FROM audit WHERE at < ?', before.toISOString()).changes;
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
+import type { AuditEntry } from '../audit.js';
 import type { Mute, Snapshot } from '../hygiene/digest.js';
 import type { Doc } from '../present/doc.js';
 
@@ -139,6 +140,11 @@ export interface Store {
   activeMutes(now: Date): Mute[];
   saveSnapshot(s: Snapshot): void;
   snapshots(limit: number): Snapshot[];
+
+  /** The audit trail, newest first; entries older than the retention are pruned. */
+  addAudit(e: AuditEntry): void;
+  auditEntries(q: { user?: string | undefined; since?: Date | undefined; limit: number }): AuditEntry[];
+  pruneAudit(before: Date): number;
 
   close(): void;
 }

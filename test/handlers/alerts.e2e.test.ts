@@ -190,14 +190,14 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
   });
 });
 
-describe('alert buttons with responders configured', () => {
+describe('alert buttons with roles configured', () => {
   const slack = new FakeSlack();
   let ch: ReturnType<typeof fakeChannels>;
   let b: Awaited<ReturnType<typeof bot>>;
   beforeAll(async () => {
     await slack.start();
     ch = fakeChannels(slack);
-    b = await bot(slack, { TRAIL_RESPONDERS: 'U0BOB' });
+    b = await bot(slack, { TRAIL_ROLES: JSON.stringify({ responder: { users: ['U0BOB'] } }) });
   });
   afterAll(async () => {
     await b.server.stop(0);

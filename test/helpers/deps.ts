@@ -4,6 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { CommandDeps } from '../../commands/spec.js';
+import { auditor } from '../../src/audit.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/queue.js';
@@ -37,6 +38,8 @@ export function testDeps(
     iamFor?: (account?: string) => IAMClient;
     cloudTrailFor?: (region: string, account?: string) => CloudTrailClient;
     s3For?: (account?: string) => S3Client;
+    /** Slack user group members, for roles granted to groups. */
+    groups?: Record<string, ReadonlySet<string>>;
   } = {},
 ): CommandDeps & { lines: Record<string, unknown>[]; stopped: string[] } {
   const config: Config = loadConfig(env);
@@ -60,6 +63,10 @@ export function testDeps(
     stopped.push(id);
   };
   let store: Store | undefined;
+  const getStore = () => {
+    store ??= opts.store ?? tempStore().store;
+    return store;
+  };
   return {
     config,
     now,
@@ -69,10 +76,13 @@ export function testDeps(
     lines,
     stopQuery,
     stopped,
-    store: () => {
-      store ??= opts.store ?? tempStore().store;
-      return store;
+    store: getStore,
+    access: {
+      roles: config.TRAIL_ROLES,
+      investigateChannels: config.TRAIL_INVESTIGATE_CHANNELS,
+      groupMembers: (g: string) => opts.groups?.[g],
     },
+    audit: auditor(getStore, logger),
     posture: {
       cloudTrailFor:
         opts.cloudTrailFor ??

@@ -45,7 +45,7 @@ describe('the SQLite store', () => {
     expect(store.deadLetters()).toEqual([]);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(3);
+    expect(check.pragma('user_version', { simple: true })).toBe(4);
     check.close();
   });
 

@@ -257,6 +257,7 @@ export class AthenaSource implements EventSource {
       },
       warnings,
       cost: { bytesScanned: scanned, dollars: athenaCost(scanned) },
+      request: `${sql}\n-- parameters: ${JSON.stringify(parameters ?? [])}`,
     };
   }
 }

@@ -13,6 +13,8 @@ import type { EventSource, SourceName } from './types.js';
 export interface SourceChoice {
   source?: SourceName | undefined;
   logs?: string | undefined;
+  /** Athena's cost cap for this question, MB (the configured one when unset). */
+  maxScanMb?: number | undefined;
 }
 
 /** Gives the source for a question; clients are built once and shared. */
@@ -65,8 +67,8 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
       : lookupIn(undefined);
     return lookup;
   };
-  const athenaSource = () => {
-    athena ??= new AthenaSource({
+  const athenaWith = (capMb: number) =>
+    new AthenaSource({
       client: deps.athena(),
       table: {
         database: deps.config.TRAIL_ATHENA_DATABASE,
@@ -75,13 +77,15 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
       },
       workgroup: deps.config.TRAIL_ATHENA_WORKGROUP,
       outputLocation: deps.config.TRAIL_ATHENA_OUTPUT,
-      costCapBytes: deps.config.TRAIL_ATHENA_COST_CAP_MB * 1_000_000,
+      costCapBytes: capMb * 1_000_000,
       regions: deps.config.TRAIL_REGIONS,
       accounts:
         deps.config.TRAIL_ACCOUNTS ??
         (deps.config.TRAIL_ACCOUNT_ID ? [deps.config.TRAIL_ACCOUNT_ID] : undefined),
       now: deps.now,
     });
+  const athenaSource = () => {
+    athena ??= athenaWith(deps.config.TRAIL_ATHENA_COST_CAP_MB);
     return athena;
   };
   return {
@@ -93,12 +97,16 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
         case 'lookup':
           return lookupSource();
         case 'athena':
-          return athenaSource();
+          return choice.maxScanMb ? athenaWith(choice.maxScanMb) : athenaSource();
         case 'auto':
           return new AutoSource({
             local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => local(deps.config.TRAIL_LOGS_DIR) },
             lookup: lookupSource,
-            athena: deps.config.TRAIL_ARCHIVE_BUCKET ? athenaSource : undefined,
+            athena: deps.config.TRAIL_ARCHIVE_BUCKET
+              ? choice.maxScanMb
+                ? () => athenaWith(choice.maxScanMb as number)
+                : athenaSource
+              : undefined,
             now: deps.now,
           });
       }

@@ -222,6 +222,9 @@ export class LookupSource implements EventSource {
         detail: this.describe(),
       },
       warnings,
+      request: `LookupEvents in ${regions.join(', ')}: ${lookupAttributesFor(q)
+        .map((a) => (a ? `${a.AttributeKey}=${a.AttributeValue}` : 'no attribute'))
+        .join(' | ')}; ${start.toISOString()} – ${q.range.end.toISOString()}`,
     };
   }
 }

@@ -18,6 +18,8 @@ export interface SearchResult {
   warnings: string[];
   /** What a paid source spent: Athena's data scanned and its price. */
   cost?: { bytesScanned: number; dollars: number } | undefined;
+  /** What was asked of the source, for the audit: the SQL and its parameters, or the lookup parameters. */
+  request?: string | undefined;
 }
 
 /** Progress of a slow search, for a message that updates while it runs. */

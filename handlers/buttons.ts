@@ -1,0 +1,72 @@
+import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { CommandDeps } from '../commands/spec.js';
+import { type Actor, authorize, type Permission } from '../src/auth.js';
+import { explainError } from '../src/errors.js';
+import type { Doc } from '../src/present/doc.js';
+import { presentError } from '../src/present/error.js';
+import { toSlack } from '../src/slack/blocks.js';
+
+/** What a button's work gets: who clicked where, its value, and how to answer them. */
+export interface ButtonContext {
+  actor: Actor;
+  value: string | undefined;
+  client: WebClient;
+  respond: RespondFn;
+  /** Answer the clicker alone. */
+  ephemeral: (doc: Doc) => Promise<unknown>;
+}
+
+/**
+ * Every button goes through here: ack at once (Slack allows 3 s), check the permission the button
+ * declares (an ephemeral refusal naming it otherwise), run, and record the click — or its refusal or
+ * failure — in the audit trail. `run` returns what the click did, for the record.
+ */
+export function onButton(
+  app: Pick<App, 'action'>,
+  deps: CommandDeps,
+  actionId: string,
+  permission: Permission,
+  run: (ctx: ButtonContext) => Promise<string>,
+): void {
+  app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const actor: Actor = { userId: body.user.id, channelId: body.channel?.id, front: 'slack' };
+    const ephemeral = (doc: Doc) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...toSlack(doc) }).catch(
+        (err: unknown) => deps.logger.error({ err, actionId }, 'could not answer a button click'),
+      );
+    const record = (kind: 'button' | 'refusal', result: string, detail?: Record<string, unknown>) =>
+      deps.audit({
+        at: deps.now(),
+        user: actor.userId,
+        channel: actor.channelId,
+        front: 'slack',
+        kind,
+        what: actionId,
+        result,
+        detail,
+      });
+    try {
+      authorize(permission, actor, deps.access);
+      const result = await run({ actor, value: action.value, client, respond, ephemeral });
+      record('button', result, { value: action.value });
+    } catch (err) {
+      const e = explainError(err);
+      if (e.ref) deps.logger.error({ err, ref: e.ref, actionId, user: actor.userId }, 'button click failed');
+      else
+        deps.logger.info(
+          { actionId, user: actor.userId, code: e.code, message: e.message },
+          'button click refused',
+        );
+      record(
+        e.code === 'not_authorized' ? 'refusal' : 'button',
+        e.code === 'not_authorized' ? 'refused' : `failed: ${e.message}`,
+        {
+          value: action.value,
+        },
+      );
+      await ephemeral(presentError(e, '/trail'));
+    }
+  });
+}
