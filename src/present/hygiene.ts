@@ -28,7 +28,8 @@ function findingItem(f: Finding): DocBlock[] {
         { bold: f.severity.toUpperCase() },
         ' ',
         { lit: f.user },
-        ` in ${f.account}: ${f.title}`,
+        ` in ${f.account}: `,
+        { lit: f.title },
         ...owner(f.owner),
       ],
     },
@@ -51,7 +52,10 @@ function reportLines(r: HygieneResult, now: Date): DocBlock[] {
                 : `credential report generated ${formatUtc(a.generatedAt)} (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
           ],
         }
-      : { type: 'text', parts: [`⚠ Account ${a.account} could not be checked: `, { lit: a.error }] },
+      : {
+          type: 'text',
+          parts: ['⚠ Account ', { lit: a.account }, ' could not be checked: ', { lit: a.error }],
+        },
   );
 }
 
@@ -103,7 +107,9 @@ function digestLine(f: SnapshotFinding, extra = ''): DocBlock {
     parts: [
       `${MARK[f.severity]} `,
       { lit: f.user },
-      ` in ${f.account}: ${f.title}${extra}`,
+      ` in ${f.account}: `,
+      { lit: f.title },
+      extra,
       ...owner(f.owner),
     ],
   };
@@ -193,7 +199,10 @@ export function presentDigest(d: Digest): Doc {
     );
   }
   for (const f of d.failed)
-    blocks.push({ type: 'text', parts: [`⚠ Account ${f.account} could not be checked: `, { lit: f.error }] });
+    blocks.push({
+      type: 'text',
+      parts: ['⚠ Account ', { lit: f.account }, ' could not be checked: ', { lit: f.error }],
+    });
   blocks.push(
     ...section(
       `Suppressions (${d.mutes.length})`,

@@ -80,7 +80,11 @@ export function presentPosture(r: PostureResult): Doc {
     {
       type: 'context',
       parts: [
-        `Account ${r.account}, ${r.trails} trail${r.trails === 1 ? '' : 's'}, regions ${r.regions.join(', ')}; checked ${formatUtc(r.checkedAt)}.`,
+        'Account ',
+        { lit: r.account },
+        `, ${r.trails} trail${r.trails === 1 ? '' : 's'}, regions `,
+        { lit: r.regions.join(', ') },
+        `; checked ${formatUtc(r.checkedAt)}.`,
       ],
     },
     ...r.delivery.map(
@@ -88,7 +92,9 @@ export function presentPosture(r: PostureResult): Doc {
         type: 'context',
         parts: [
           { lit: d.trail },
-          ` (${d.homeRegion}): ${d.isLogging ? 'logging' : 'NOT logging'}, last delivery ${d.latestDelivery ? formatUtc(d.latestDelivery) : 'never'}`,
+          ' (',
+          { lit: d.homeRegion },
+          `): ${d.isLogging ? 'logging' : 'NOT logging'}, last delivery ${d.latestDelivery ? formatUtc(d.latestDelivery) : 'never'}`,
           ...(d.latestDeliveryError ? [', error ', { lit: d.latestDeliveryError }] : []),
         ],
       }),
@@ -103,7 +109,7 @@ export function presentPosture(r: PostureResult): Doc {
         items: r.findings.map((f) => [
           {
             type: 'text',
-            parts: [`${MARK[f.severity]} `, { bold: f.severity.toUpperCase() }, ` ${f.title}`],
+            parts: [`${MARK[f.severity]} `, { bold: f.severity.toUpperCase() }, ' ', { lit: f.title }],
           },
           { type: 'context', parts: [{ lit: f.evidence }, ` · ${f.standard} · id `, { lit: f.id }] },
           { type: 'code', text: f.remediation },

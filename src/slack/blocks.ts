@@ -13,6 +13,19 @@ function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/**
+ * Cut mrkdwn to `max` characters without breaking it: never inside an entity (&lt;) or one of our own
+ * <…> links and mentions, and an inline code span cut open is closed again, so the rest of the message
+ * cannot fall into it.
+ */
+function cutMrkdwn(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let t = s.slice(0, max - 2).replace(/&[a-z]{0,4}$/, '');
+  const open = t.lastIndexOf('<');
+  if (open > t.lastIndexOf('>')) t = t.slice(0, open);
+  return (t.match(/`/g) ?? []).length % 2 ? `${t}…\`` : `${t}…`;
+}
+
 /** A mention only when the id is one Slack issues; anything else is shown as a literal. */
 function mention(m: { user: string } | { group: string }): string {
   if ('user' in m) return /^[UW][A-Z0-9]{2,20}$/.test(m.user) ? `<@${m.user}>` : literal(m.user);
@@ -38,9 +51,11 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
     case 'header':
       return [{ type: 'header', text: { type: 'plain_text', text: cut(b.text, L.headerText), emoji: true } }];
     case 'text':
-      return [{ type: 'section', text: { type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) } }];
+      return [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(mrkdwn(b.parts), L.sectionText) } }];
     case 'context':
-      return [{ type: 'context', elements: [{ type: 'mrkdwn', text: cut(mrkdwn(b.parts), L.sectionText) }] }];
+      return [
+        { type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(mrkdwn(b.parts), L.sectionText) }] },
+      ];
     case 'divider':
       return [{ type: 'divider' }];
     case 'buttons':
@@ -82,7 +97,7 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
           type: 'section',
           fields: b.fields.slice(i, i + L.sectionFields).map((f) => ({
             type: 'mrkdwn' as const,
-            text: cut(`*${escapeMrkdwn(f.label)}*\n${mrkdwn(f.value)}`, L.fieldText),
+            text: cutMrkdwn(`*${escapeMrkdwn(f.label)}*\n${mrkdwn(f.value)}`, L.fieldText),
           })),
         });
       }
@@ -96,7 +111,7 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
  * "…and N more", and the message never holds more than 50 blocks.
  */
 export function toSlack(doc: Doc): SlackMessage {
-  const text = cut(mrkdwn(doc.summary), L.messageText);
+  const text = cutMrkdwn(mrkdwn(doc.summary), L.messageText);
   const fixed = doc.blocks.filter((b) => b.type !== 'items').flatMap((b) => blockOf(b as never)).length;
   const lists = doc.blocks.filter((b) => b.type === 'items').length;
   // What the lists may use: the budget less fixed blocks and one "and N more" line per list.

@@ -264,7 +264,7 @@ describe('/trail posture', () => {
     const o = await dispatch(['posture'], deps, { userId: 'U1', front: 'slack' });
     const lines = texts(toSlack(o.doc).blocks);
     expect(lines[0]).toBe('*⚠ The trail has gaps: 1 critical, 1 high.*');
-    expect(lines.join('\n')).toContain('org-trail` (us-east-1): NOT logging, last delivery never');
+    expect(lines.join('\n')).toContain('org-trail` (`us-east-1`): NOT logging, last delivery never');
     expect(lines.join('\n')).toContain('CIS AWS 3.1 / Security Hub CloudTrail.1');
     const ok = await dispatch(
       ['posture'],
