@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type TrailApp } from '../../handlers/app.js';
 import { SnsVerifier } from '../../src/alerts/sns.js';
@@ -77,6 +78,21 @@ describe('the SNS intake on the real HTTP server', () => {
     expect((await post('{"Type":')).status).toBe(400);
     expect((await post('x'.repeat(400 * 1024))).status).toBe(413);
     expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+  });
+
+  it('answers 300 random and truncated bodies with a 4xx each, and keeps serving', async () => {
+    const valid = note('fuzz-1');
+    const bodies = fc.sample(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 4000 }).map((b) => Buffer.from(b).toString('latin1')),
+        fc.nat({ max: valid.length - 1 }).map((n) => valid.slice(0, n)),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+      ),
+      300,
+    );
+    for (const b of bodies) expect([400, 403, 413]).toContain((await post(b)).status);
+    expect(store.pendingMessages(1000).some((m) => m.messageId === 'fuzz-1')).toBe(false);
+    expect((await post(note('after-fuzz'))).status).toBe(200);
   });
 
   it('confirms a subscription to an allowed topic, and only at an SNS address', async () => {
