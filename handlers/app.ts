@@ -6,6 +6,7 @@ import type { Secret } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import { EVENTS_PATH } from '../src/slack/ids.js';
 import type { AlertRuntime } from './alerts.js';
+import type { Readiness } from './health.js';
 import { handlerRoutes, registerHandlers } from './index.js';
 import type { SnsIntake } from './sns.js';
 
@@ -23,6 +24,8 @@ export interface SlackOptions {
   intake?: SnsIntake | undefined;
   /** Alert state for the alert buttons, when alerts are configured. */
   alerts?: AlertRuntime | undefined;
+  /** What GET /readyz reports. */
+  readiness?: (() => Readiness) | undefined;
 }
 
 /** A built app, not yet started. */
@@ -67,7 +70,7 @@ function boltLogger(log: Logger): BoltLogger {
  */
 export function buildApp(deps: CommandDeps, opts: SlackOptions): TrailApp {
   const logger = boltLogger(deps.logger);
-  const routes = handlerRoutes(deps, opts.intake);
+  const routes = handlerRoutes(deps, opts.intake, opts.readiness);
   const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   let mode: TrailApp['mode'];

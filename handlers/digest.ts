@@ -16,7 +16,25 @@ import { presentDigest } from '../src/present/hygiene.js';
 import { toSlack } from '../src/slack/blocks.js';
 
 /** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
-export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users'>;
+export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users' | 'conversations'>;
+
+/** The event type the bot tags a digest with, and the schedule time it is for. */
+export const DIGEST_METADATA_TYPE = 'trailbot_digest';
+
+/** Was the digest due at `due` already posted (a stop between the post and keeping its snapshot)? */
+async function alreadyPosted(client: DigestClient, channel: string, due: Date): Promise<boolean> {
+  const r = await client.conversations.history({
+    channel,
+    oldest: String(Math.floor(due.getTime() / 1000) - 1),
+    include_all_metadata: true,
+    limit: 200,
+  });
+  return (r.messages ?? []).some(
+    (m) =>
+      m.metadata?.event_type === DIGEST_METADATA_TYPE &&
+      (m.metadata.event_payload as { due?: unknown } | undefined)?.due === due.toISOString(),
+  );
+}
 
 /** The previous time the schedule fired, at or before `now` (within the last ~5 weeks). */
 export function lastScheduled(cron: Cron, now: Date): Date | undefined {
@@ -49,11 +67,17 @@ async function resolveOwners(
 }
 
 /**
- * One digest run: check every account, diff against the stored snapshots under the live mutes, post the
- * digest with its chart (and the full list as CSV when long) to the channel, then keep the snapshot —
- * after the post, so a run that fails to post is run again rather than lost.
+ * One digest run, for the schedule time `due`: check every account, diff against the stored snapshots
+ * under the live mutes, post the digest (tagged with `due`) with its chart (and the full list as CSV) to
+ * the channel, then keep the snapshot — after the post, so a run that fails to post runs again rather
+ * than being lost, and a run that finds its digest already in the channel keeps the snapshot only.
  */
-export async function runDigest(deps: CommandDeps, client: DigestClient, channel: string): Promise<Digest> {
+export async function runDigest(
+  deps: CommandDeps,
+  client: DigestClient,
+  channel: string,
+  due: Date = deps.now(),
+): Promise<Digest> {
   const now = deps.now();
   const store = deps.store();
   const result = await checkAll(deps);
@@ -64,7 +88,20 @@ export async function runDigest(deps: CommandDeps, client: DigestClient, channel
     client,
     deps,
   );
-  const posted = await client.chat.postMessage({ channel, ...toSlack(presentDigest(digest)) });
+  // Exactly once: a digest posted just before a stop (its snapshot not yet kept) is not posted again.
+  if (await alreadyPosted(client, channel, due).catch(() => false)) {
+    store.saveSnapshot(snapshot);
+    deps.logger.info(
+      { channel, due },
+      'the digest had been posted before a stop; keeping its snapshot, not posting it twice',
+    );
+    return digest;
+  }
+  const posted = await client.chat.postMessage({
+    channel,
+    ...toSlack(presentDigest(digest)),
+    metadata: { event_type: DIGEST_METADATA_TYPE, event_payload: { due: due.toISOString() } },
+  });
   const thread = posted.ts;
   if (!thread) throw new Error('Slack returned no ts for the digest');
   await client.filesUploadV2({
@@ -109,18 +146,23 @@ export function startDigestSchedule(
   const client =
     opts.client ?? new WebClient(opts.token, opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {});
   const log = deps.logger.child({ component: 'digest' });
-  const run = () =>
-    runDigest(deps, client, opts.channel).then(
+  // A run is for the schedule time it answers: the latest one at or before now.
+  const run = (due: Date = lastScheduled(cron, deps.now()) ?? deps.now()) =>
+    runDigest(deps, client, opts.channel, due).then(
       () => undefined,
       (err: unknown) =>
         log.error({ err }, 'hygiene digest failed; it runs again at the next start or schedule'),
     );
-  const cron = new Cron(opts.cron, { timezone: opts.timezone, protect: true, name: 'hygiene-digest' }, run);
+  const cron: Cron = new Cron(
+    opts.cron,
+    { timezone: opts.timezone, protect: true, name: 'hygiene-digest' },
+    () => run(),
+  );
   const due = lastScheduled(cron, deps.now());
   const newest = deps.store().snapshots(1)[0];
   const missed =
     due && (!newest || newest.takenAt.getTime() < due.getTime())
-      ? (log.info({ due }, 'running the digest the bot missed'), run())
+      ? (log.info({ due }, 'running the digest the bot missed'), run(due))
       : Promise.resolve();
   log.info({ next: cron.nextRun(), timezone: opts.timezone }, 'hygiene digest scheduled');
   return { cron, missed, stop: () => cron.stop() };

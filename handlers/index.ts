@@ -2,7 +2,7 @@ import type { App, CustomRoute } from '@slack/bolt';
 import type { CommandDeps } from '../commands/spec.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerCancel } from './cancel.js';
-import { healthRoutes } from './health.js';
+import { healthRoutes, type Readiness } from './health.js';
 import { type SnsIntake, snsRoute } from './sns.js';
 
 /** The part of Bolt's App handlers use, so a test can record what gets registered. */
@@ -14,7 +14,11 @@ export function registerHandlers(app: HandlerRegistrar, deps: CommandDeps, alert
   registerAlertActions(app, deps, alerts);
 }
 
-/** Extra HTTP routes beside /slack/events: health, and the SNS intake when it is configured. */
-export function handlerRoutes(_deps: CommandDeps, intake?: SnsIntake): CustomRoute[] {
-  return [...healthRoutes(), ...(intake ? [snsRoute(intake)] : [])];
+/** Extra HTTP routes beside /slack/events: liveness and readiness, and the SNS intake when configured. */
+export function handlerRoutes(
+  _deps: CommandDeps,
+  intake?: SnsIntake,
+  readiness?: () => Readiness,
+): CustomRoute[] {
+  return [...healthRoutes(readiness), ...(intake ? [snsRoute(intake)] : [])];
 }

@@ -97,7 +97,24 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           now: deps.now,
         }
       : undefined;
+  let started = false;
+  let stopping = false;
+  const readiness = () => {
+    const checks: Record<string, string> = {
+      started: started ? 'yes' : 'starting',
+      stopping: stopping ? 'yes: draining' : 'no',
+    };
+    if (store) {
+      try {
+        checks.outbox = `${store.outboxBacklog()} waiting`;
+      } catch (err) {
+        checks.store = `not answering: ${(err as Error).message}`;
+      }
+    }
+    return { ready: started && !stopping && !checks.store, checks };
+  };
   const trail = buildApp(deps, {
+    readiness,
     ...slack,
     slackApiUrl: config.SLACK_API_URL,
     port: config.PORT,
@@ -167,10 +184,12 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   prune();
   const pruning = setInterval(prune, 86_400_000);
   pruning.unref();
+  started = true;
   return {
     mode: trail.mode,
     port,
     async stop(drainMs = 5000) {
+      stopping = true;
       digest?.stop();
       roles.stop();
       clearInterval(pruning);

@@ -165,6 +165,17 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
     expect(b.lines.some((l) => l.msg === 'Slack is rate limiting this channel; waiting')).toBe(true);
   });
 
+  it('answers /healthz and /readyz: ready once started, with the outbox backlog', async () => {
+    const base = `http://127.0.0.1:${b.server.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const r = await fetch(`${base}/readyz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      ready: true,
+      checks: { started: 'yes', stopping: 'no', outbox: expect.stringMatching(/waiting$/) },
+    });
+  });
+
   it('refuses a forged button value with an ephemeral message and changes nothing', async () => {
     const click = await b.click(undefined, 'U0ALICE', '{"v":1,"k":"resolve","a":"../../etc"}');
     await slack.waitFor(click.path);

@@ -24,7 +24,7 @@ import { toSlack } from '../../src/slack/blocks.js';
 import { tempStore } from '../helpers/alerts.js';
 import { IAM_DATA } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
-import { FakeSlack } from '../helpers/fake-slack.js';
+import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 import { outsideCode, texts } from '../helpers/slack.js';
 
 const f = (id: string, severity: SnapshotFinding['severity'] = 'medium', owner?: string): SnapshotFinding => {
@@ -212,11 +212,10 @@ describe('the digest posted through the fake Slack API', () => {
   const slack = new FakeSlack();
   const iam = mockClient(IAMClient);
   let uploads = 0;
+  let channels: ReturnType<typeof fakeChannels>;
   beforeAll(async () => {
     await slack.start();
-    slack.on('/api/chat.postMessage', () => ({
-      body: { ok: true, channel: 'C0DIGEST01', ts: '1764000000.000100' },
-    }));
+    channels = fakeChannels(slack);
     slack.on('/api/users.lookupByEmail', (b) =>
       b.email === 'jake@example.com'
         ? { body: { ok: true, user: { id: 'U0JAKE' } } }
@@ -226,7 +225,7 @@ describe('the digest posted through the fake Slack API', () => {
       uploads++;
       return { body: { ok: true, upload_url: `${slack.url}/upload/F${uploads}`, file_id: `F${uploads}` } };
     });
-    for (let i = 1; i <= 4; i++) slack.on(`/upload/F${i}`, () => ({ body: 'OK' }));
+    for (let i = 1; i <= 40; i++) slack.on(`/upload/F${i}`, () => ({ body: 'OK' }));
     slack.on('/api/files.completeUploadExternal', () => ({ body: { ok: true, files: [{ id: 'F1' }] } }));
   });
   afterEach(() => iam.reset());
@@ -260,7 +259,9 @@ describe('the digest posted through the fake Slack API', () => {
     expect(files).toEqual(['iam-open-findings-2023-01-05.png', 'iam-findings-2023-01-05.csv']);
     const png = slack.callsTo('/upload/F1')[0]?.raw ?? '';
     expect(png.includes('PNG')).toBe(true);
-    expect(slack.callsTo('/api/files.completeUploadExternal')[0]?.body.thread_ts).toBe('1764000000.000100');
+    expect(slack.callsTo('/api/files.completeUploadExternal')[0]?.body.thread_ts).toBe(
+      post?.body.ts ?? channels.posts()[0]?.ts,
+    );
     expect(deps.store().snapshots(5)).toHaveLength(1);
     expect(d.added.length).toBeGreaterThan(0);
   });
@@ -290,5 +291,48 @@ describe('the digest posted through the fake Slack API', () => {
     await again.missed;
     again.stop();
     expect(slack.callsTo('/api/chat.postMessage').length).toBe(before + 1);
+  });
+
+  it('posts each scheduled digest exactly once, whatever point a crash stops a run at', async () => {
+    // A run stops hard before posting, after posting (before the chart), or after the chart (before its
+    // snapshot is kept); the restart's missed-run check must then post it once, or not again.
+    const points = ['before-post', 'after-post', 'after-chart'] as const;
+    for (const [i, crashAt] of points.entries()) {
+      mockAccount();
+      const channel = `C0CRASH00${i}`;
+      const deps = testDeps({}, { now: new Date('2023-01-05T09:00:00Z'), store: tempStore().store });
+      const real = new WebClient('xoxb-test', { slackApiUrl: `${slack.url}/api/` });
+      const dies = (): never => {
+        throw new Error('killed');
+      };
+      const crashing = {
+        users: real.users,
+        conversations: real.conversations,
+        chat: {
+          postMessage: (async (a: never) =>
+            crashAt === 'before-post' ? dies() : real.chat.postMessage(a)) as never,
+        },
+        filesUploadV2: (async (a: never) =>
+          crashAt === 'after-post'
+            ? dies()
+            : real.filesUploadV2(a).then(() => (crashAt === 'after-chart' ? dies() : undefined))) as never,
+      } as never;
+      const opts = { cron: '0 8 * * 1', timezone: 'UTC', channel };
+      const first = startDigestSchedule(deps, { ...opts, client: crashing });
+      await first.missed;
+      first.stop();
+      expect(deps.store().snapshots(1), crashAt).toEqual([]);
+      const restart = startDigestSchedule(deps, { ...opts, client: real });
+      await restart.missed;
+      restart.stop();
+      const posts = channels
+        .posts(channel)
+        .filter(
+          (m) =>
+            (m.metadata?.event_payload as { due?: string } | undefined)?.due === '2023-01-02T08:00:00.000Z',
+        );
+      expect(posts, crashAt).toHaveLength(1);
+      expect(deps.store().snapshots(5), crashAt).toHaveLength(1);
+    }
   });
 });
