@@ -14,12 +14,26 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const stop = async () => {
+  const stop = async (code = 0) => {
     await server.stop();
-    process.exit(0);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+  // A promise nobody awaited must not take the bot down: log it, with its stack, and carry on.
+  process.on('unhandledRejection', (err) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, msg: 'unhandled rejection', err: String((err as Error)?.stack ?? err) })}\n`,
+    );
+  });
+  // A thrown error nobody caught leaves the state unknown: stop cleanly (drain, close the store), exit 1,
+  // and let the supervisor start it again — what was accepted is in the store.
+  process.once('uncaughtException', (err) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, msg: 'uncaught exception; stopping', err: String(err.stack ?? err) })}\n`,
+    );
+    void stop(1);
+  });
 }
 
 await main();
