@@ -12,7 +12,13 @@ export { CHANNEL, TOPIC };
 export async function startAlertBot(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean);
+  // The V8 flags `npm start` runs the bot with (package.json), plus any the benchmark is given.
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const flags = [
+    ...(start.match(/--max-semi-space-size=\d+/) ?? []),
+    ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
   // The compiled build, as `npm start` runs the bot (npm run build first).
   const child = spawn(process.execPath, [...flags, 'dist/test/fixtures/alert-server.js'], {
     env: {

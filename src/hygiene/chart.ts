@@ -1,12 +1,14 @@
-import { Resvg } from '@resvg/resvg-js';
-import { parse, View } from 'vega';
-import { compile } from 'vega-lite';
-
 /**
  * A small bar chart of open findings per digest, as PNG: vega-lite → vega (headless, SVG) → resvg. No
- * system libraries, no browser.
+ * system libraries, no browser; the libraries are loaded on first use.
  */
 export async function openFindingsChart(series: { at: Date; open: number }[]): Promise<Buffer> {
+  // Loaded when a chart is drawn, once a week: about 25 MB the running bot need not hold otherwise.
+  const [{ Resvg }, { parse, View }, { compile }] = await Promise.all([
+    import('@resvg/resvg-js'),
+    import('vega'),
+    import('vega-lite'),
+  ]);
   const spec = compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 480,
