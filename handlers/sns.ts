@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import { MAX_SNS_BODY, SnsRefusal, type SnsVerifier } from '../src/alerts/sns.js';
+import { MAX_SNS_BODY, SnsRefusal, SnsUnavailable, type SnsVerifier } from '../src/alerts/sns.js';
 import type { Logger } from '../src/log.js';
 import { groupCommit } from '../src/store/group-commit.js';
 import type { Store } from '../src/store/store.js';
@@ -82,6 +82,14 @@ export function snsRoute(intake: SnsIntake): CustomRoute {
         log.warn({ topic: m.TopicArn }, 'SNS says this endpoint was unsubscribed');
         answer(res, 200, 'noted');
       } catch (err) {
+        if (err instanceof SnsUnavailable) {
+          log.warn(
+            { status: 503, reason: err.message },
+            'SNS message not checked now; SNS will deliver it again',
+          );
+          answer(res, 503, 'try again');
+          return;
+        }
         if (err instanceof SnsRefusal) {
           log.warn({ status: err.status, reason: err.message }, 'SNS message refused');
           answer(res, err.status, 'refused');

@@ -4,7 +4,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SnsRefusal, type SnsVerifier } from '../src/alerts/sns.js';
+import { SnsRefusal, SnsUnavailable, type SnsVerifier } from '../src/alerts/sns.js';
 import type { Logger } from '../src/log.js';
 import type { Store } from '../src/store/store.js';
 
@@ -75,7 +75,15 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
     log.info({ result: r }, 'SQS raw message accepted');
     return r;
   } catch (err) {
+    // A certificate that cannot be had now is not the message's fault: leave it for a later receive.
     const poison = err instanceof SnsRefusal;
+    if (err instanceof SnsUnavailable && receives < intake.maxReceives) {
+      log.warn(
+        { reason: err.message, receives },
+        'SQS message not checked now; the queue will deliver it again',
+      );
+      return 'retry';
+    }
     if (poison || receives >= intake.maxReceives) {
       const reason = poison ? err.message : `failed ${receives} times: ${(err as Error).message}`;
       try {

@@ -2,6 +2,17 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import SnsPayloadValidator from 'sns-payload-validator';
 import { z } from 'zod';
 
+/**
+ * The message could not be checked now (its certificate could not be fetched or read): a 5xx, so SNS
+ * delivers it again; on SQS, left on the queue.
+ */
+export class SnsUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnsUnavailable';
+  }
+}
+
 /** Why a message was refused; the intake answers it with a 4xx (SNS counts that as delivered). */
 export class SnsRefusal extends Error {
   constructor(
@@ -109,14 +120,15 @@ export class SnsVerifier {
       try {
         cert = await this.opts.fetchCert(m.SigningCertURL);
       } catch (err) {
-        throw new SnsRefusal(403, `signing certificate could not be fetched: ${(err as Error).message}`);
+        // Not the sender's fault: answer 5xx so SNS delivers it again, rather than a 4xx that drops it.
+        throw new SnsUnavailable(`signing certificate could not be fetched: ${(err as Error).message}`);
       }
       // Parsed once: reading the PEM on every message would cost more than the signature check itself.
       let key: KeyObject;
       try {
         key = createPublicKey(cert);
       } catch {
-        throw new SnsRefusal(403, 'signing certificate is not a readable certificate');
+        throw new SnsUnavailable('signing certificate is not a readable certificate');
       }
       this.#cache.set(m.SigningCertURL, key);
     }

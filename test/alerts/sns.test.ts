@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isSnsCertUrl, SnsRefusal, SnsVerifier } from '../../src/alerts/sns.js';
+import { isSnsCertUrl, SnsRefusal, SnsUnavailable, SnsVerifier } from '../../src/alerts/sns.js';
 import { SHARED_DATA } from '../helpers/data.js';
 import { SNS_TEST_CERT_PEM, SNS_TEST_CERT_URL, SNS_TEST_KEY, signSnsMessage } from '../helpers/sns-sign.js';
 
@@ -65,10 +65,19 @@ describe('SNS signature verification', () => {
     );
   });
 
-  it('refuses a message whose certificate is not a readable one, and tries again later', async () => {
+  it('answers "try again" (not a refusal that drops it) when the certificate cannot be fetched or read', async () => {
     let pem = 'not a certificate';
     const v = new SnsVerifier({ allowedTopics: [TOPIC], fetchCert: async () => pem });
-    expect((await refusal(v, JSON.stringify(signed()))).message).toMatch(/not a readable certificate/);
+    const unreadable = await v.verify(JSON.stringify(signed())).catch((e) => e);
+    expect(unreadable).toBeInstanceOf(SnsUnavailable);
+    expect(unreadable.message).toMatch(/not a readable certificate/);
+    const down = new SnsVerifier({
+      allowedTopics: [TOPIC],
+      fetchCert: async () => {
+        throw new Error('getaddrinfo EAI_AGAIN sns.us-east-1.amazonaws.com');
+      },
+    });
+    expect(await down.verify(JSON.stringify(signed())).catch((e) => e)).toBeInstanceOf(SnsUnavailable);
     pem = SNS_TEST_CERT_PEM;
     expect((await v.verify(JSON.stringify(signed()))).MessageId).toBe('m-1');
   });
@@ -128,13 +137,17 @@ describe('SNS signature verification', () => {
   ])('refuses the real sample %s cleanly: its certificate cannot be had here', async (file) => {
     const body = readFileSync(join(SHARED_DATA, 'sns', file), 'utf8');
     const topic = (JSON.parse(body) as { TopicArn: string }).TopicArn;
+    // AWS's certificate cannot be fetched here: offline, the message waits ("try again"); with any other
+    // certificate, its signature does not verify and it is refused.
     const offline = new SnsVerifier({
       allowedTopics: [topic],
       fetchCert: async () => {
         throw new Error('offline');
       },
     });
-    const err = await refusal(offline, body);
+    expect(await offline.verify(body).catch((e) => e)).toBeInstanceOf(SnsUnavailable);
+    const wrongCert = new SnsVerifier({ allowedTopics: [topic], fetchCert: async () => SNS_TEST_CERT_PEM });
+    const err = await refusal(wrongCert, body);
     expect(err.status).toBe(403);
   });
 });
