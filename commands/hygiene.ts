@@ -80,7 +80,9 @@ function parse(words: string[], front: 'slack' | 'terminal'): Args {
     const check = pattern.split(':')[0] ?? '';
     if (
       !(check in CHECKS) ||
-      !/^[a-z-]+:[\w+=,.@<>-]{1,64}(:\w{1,20}(:[\w+=,.@<>-]{1,64}(:[12])?)?)?$/.test(pattern)
+      // A finding id (check:account:user[:key]) or check:user; user names are IAM's (\w+=,.@-), plus
+      // the report's <root_account> and the account-wide (account).
+      !/^[a-z-]+:(\d{10,12}:)?[\w+=,.@<>()-]{1,64}(:[12])?$/.test(pattern)
     )
       throw new UsageError(
         `"${pattern}" is not a finding id or check:user (checks: ${Object.keys(CHECKS).join(', ')}).`,

@@ -125,8 +125,15 @@ const DAY = 86_400_000;
  * that had it without a break. Expired mutes are simply not in `active`, so their findings come back.
  */
 export function buildDigest(current: Snapshot, earlier: Snapshot[], active: Mute[]): Digest {
-  const open = applyMutes(current.findings, active).open;
   const previous = earlier[0];
+  // An account that could not be checked this time resolved nothing: its findings from the last digest
+  // are carried forward as still open, not reported resolved (and new again next week).
+  const failedNow = new Set(current.failed.map((f) => f.account));
+  const carried = (previous?.findings ?? []).filter(
+    (f) => failedNow.has(f.account) && !current.findings.some((c) => c.id === f.id),
+  );
+  current = { ...current, findings: [...current.findings, ...carried] };
+  const open = applyMutes(current.findings, active).open;
   const before = new Map((previous ? applyMutes(previous.findings, active).open : []).map((f) => [f.id, f]));
   const now = new Set(current.findings.map((f) => f.id));
   const firstSeen = (id: string): Date => {

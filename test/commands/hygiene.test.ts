@@ -49,6 +49,24 @@ describe('/trail hygiene', () => {
     }
   });
 
+  it('mutes by any finding id the checks produce, and by check:user', async () => {
+    const deps = testDeps();
+    for (const pattern of [
+      'key-unused:123456789012:jane.doe@example.com:2',
+      'root-no-mfa:123456789012:<root_account>',
+      'password-policy:123456789012:(account)',
+      'console-no-mfa:svc-deploy+ci',
+      'key-not-rotated:0123456789:with-disabled-key:2',
+    ]) {
+      const o = await dispatch(['hygiene', 'mute', pattern, '--for', '30d', '--reason', 'reviewed'], deps, {
+        userId: 'ops',
+        front: 'terminal',
+      });
+      expect(o.status, pattern).toBe('answer');
+    }
+    expect(deps.store().activeMutes(new Date())).toHaveLength(5);
+  });
+
   it('refuses a mute from Slack until an admin is configured, naming the permission', async () => {
     const deps = testDeps();
     const o = await dispatch(

@@ -87,6 +87,16 @@ describe('buildDigest across three snapshots', () => {
     expect(d.series.map((s) => s.open)).toEqual([2, 3, 3]);
   });
 
+  it('does not call an account’s findings resolved when the account could not be checked', () => {
+    const d = buildDigest(
+      snap('2026-11-23T09:00:00Z', [], [{ account: '111111111111', error: 'AccessDenied' }]),
+      [week2, week1],
+      [],
+    );
+    expect(d.resolved).toEqual([]);
+    expect(d.stillOpen.map((x) => x.id).sort()).toEqual(week2.findings.map((f) => f.id).sort());
+  });
+
   it('leaves muted findings out while the mute lasts, and brings them back when it expires', () => {
     const m = mute('key-unused:alice', '2026-11-20T00:00:00Z');
     const during = buildDigest(week2, [week1], [m]);
