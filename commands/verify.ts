@@ -113,14 +113,19 @@ export const verifyCommand: CommandSpec<Args, VerifyResult> = {
       orgId: c.TRAIL_ORG_ID,
       accounts,
       regions: c.TRAIL_REGIONS,
-      days: days(a.range.start, a.range.end),
+      // A day either side: the first digest's predecessor, and the files the digest ending at midnight lists.
+      days: days(
+        new Date(a.range.start.getTime() - 86_400_000),
+        new Date(a.range.end.getTime() + 86_400_000),
+      ),
     });
+    // CloudTrail signs with a key per region: read the public keys of every region verified.
     const keys = await cloudTrailKeys(
-      deps.posture.cloudTrailFor(c.TRAIL_REGIONS[0] as string),
-      a.range.start,
-      a.range.end,
+      c.TRAIL_REGIONS.map((r) => deps.posture.cloudTrailFor(r)),
+      new Date(a.range.start.getTime() - 86_400_000),
+      new Date(a.range.end.getTime() + 86_400_000),
     ).catch((err: Error) => ({ unavailable: `CloudTrail's public keys could not be read: ${err.message}` }));
-    return verifyArchive(reader, keys).catch((err: unknown) => {
+    return verifyArchive(reader, keys, { window: a.range }).catch((err: unknown) => {
       throw awsError(err, {
         service: 'S3',
         action: 's3:GetObject',

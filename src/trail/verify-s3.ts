@@ -56,15 +56,23 @@ export function s3Archive(s3: S3Client, o: S3ArchiveOptions): ArchiveReader {
   };
 }
 
-/** CloudTrail's public keys for the span (ListPublicKeys), by fingerprint. */
-export async function cloudTrailKeys(ct: CloudTrailClient, start: Date, end: Date): Promise<SigningKeys> {
+/** CloudTrail's public keys for the span in every region given (ListPublicKeys, every page), by fingerprint. */
+export async function cloudTrailKeys(
+  clients: CloudTrailClient[],
+  start: Date,
+  end: Date,
+): Promise<SigningKeys> {
   const keys = new Map();
-  let token: string | undefined;
-  do {
-    const r = await ct.send(new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken: token }));
-    for (const k of r.PublicKeyList ?? [])
-      if (k.Fingerprint && k.Value) keys.set(k.Fingerprint, publicKeyFromDer(k.Value));
-    token = r.NextToken;
-  } while (token);
+  for (const ct of clients) {
+    let token: string | undefined;
+    do {
+      const r = await ct.send(
+        new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken: token }),
+      );
+      for (const k of r.PublicKeyList ?? [])
+        if (k.Fingerprint && k.Value) keys.set(k.Fingerprint, publicKeyFromDer(k.Value));
+      token = r.NextToken;
+    } while (token);
+  }
   return { keys };
 }

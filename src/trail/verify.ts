@@ -109,8 +109,10 @@ function logFileOf(key: string): { account: string; region: string; at: number }
 export async function verifyArchive(
   reader: ArchiveReader,
   keys: SigningKeys,
-  concurrency = 8,
+  opts: { concurrency?: number; window?: { start: Date; end: Date } | undefined } = {},
 ): Promise<VerifyResult> {
+  const concurrency = opts.concurrency ?? 8;
+  const w = opts.window;
   const all = await reader.list();
   const digestKeys = all.filter((k) => DIGEST_NAME.test(`/${k}`));
   const logKeys = new Set(all.filter((k) => LOG_NAME.test(`/${k}`)));
@@ -137,10 +139,20 @@ export async function verifyArchive(
     )
   ).filter((d): d is NonNullable<typeof d> => d !== undefined);
 
+  // With a window (the S3 archive read for some days, plus a day either side so the first digest's
+  // predecessor and the files of the digest ending at midnight are there), only the digests overlapping
+  // it are judged; the rest only serve as predecessors and listings.
+  const judged = w
+    ? digests.filter(
+        (d) =>
+          Date.parse(d.doc.digestEndTime) > w.start.getTime() &&
+          Date.parse(d.doc.digestStartTime) < w.end.getTime(),
+      )
+    : digests;
   // Chains: each digest's predecessor must be here and hash to what it says.
   const byKey = new Map(digests.map((d) => [d.key, d]));
   const chain: string[] = [];
-  for (const d of digests) {
+  for (const d of judged) {
     const prev = d.doc.previousDigestS3Object;
     if (!prev) continue;
     const p = byKey.get(archiveKey(prev) ?? prev);
@@ -151,7 +163,10 @@ export async function verifyArchive(
 
   // Log files: listed ones exist and match.
   const listed = new Map<string, string>();
+  const everListed = new Set<string>();
   for (const d of digests)
+    for (const f of d.doc.logFiles) everListed.add(archiveKey(f.s3Object) ?? f.s3Object);
+  for (const d of judged)
     for (const f of d.doc.logFiles) {
       const k = archiveKey(f.s3Object);
       if (k) listed.set(k, f.hashValue);
@@ -183,10 +198,11 @@ export async function verifyArchive(
   }
   const extra: string[] = [];
   for (const key of logKeys) {
-    if (listed.has(key)) continue;
+    if (everListed.has(key)) continue;
     const f = logFileOf(key);
     const s = f && spans.get(`${f.account}:${f.region}`);
-    if (f && s && f.at >= s.start && f.at < s.end) extra.push(key);
+    const inWindow = !w || (f && f.at >= w.start.getTime() && f.at < w.end.getTime());
+    if (f && s && inWindow && f.at >= s.start && f.at < s.end) extra.push(key);
   }
 
   // Signatures, where they can be checked.
@@ -196,7 +212,7 @@ export async function verifyArchive(
     const invalid: string[] = [];
     const unsigned: string[] = [];
     let checked = 0;
-    for (const d of digests) {
+    for (const d of judged) {
       const sig = await reader.signature(d.key);
       const key = d.doc.digestPublicKeyFingerprint
         ? keys.keys.get(d.doc.digestPublicKeyFingerprint)
@@ -220,7 +236,7 @@ export async function verifyArchive(
   const sorted = (xs: string[]) => xs.sort();
   return {
     where: reader.describe(),
-    digests: digests.length,
+    digests: judged.length,
     logFilesChecked: listed.size - missing.length,
     missing: sorted(missing),
     altered: sorted(altered),
@@ -235,7 +251,7 @@ export async function verifyArchive(
       !extra.length &&
       !chain.length &&
       !misplaced.length &&
-      digests.length > 0,
+      judged.length > 0,
   };
 }
 

@@ -94,10 +94,13 @@ describe('/trail verify over the S3 archive', () => {
       expect(o.status).toBe('answer');
       expect(texts(toSlack(o.doc).blocks).join('\n')).toContain('✅ The logs are intact');
       const prefixes = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix);
-      expect(prefixes).toEqual([
-        'archive/AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/10/',
-        'archive/AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/',
-      ]);
+      // The day asked and one either side (a digest's predecessor, the files of the midnight digest).
+      expect(prefixes).toEqual(
+        ['09', '10', '11'].flatMap((d) => [
+          `archive/AWSLogs/218007301253/CloudTrail/us-east-1/2023/07/${d}/`,
+          `archive/AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/${d}/`,
+        ]),
+      );
     } finally {
       s3.restore();
       ct.restore();

@@ -98,4 +98,35 @@ describe('verifyArchive on real log files with a built digest chain', () => {
     const r = await verify();
     expect(r.misplaced).toEqual([`${moved} (it says it was delivered as ${first})`]);
   });
+
+  it('judges only the digests of a window, using the days around it for predecessors and listings', async () => {
+    const across = mkdtempSync(join(tmpdir(), 'trailbot-verify-midnight-'));
+    const content = REAL[0]?.content ?? '{}';
+    const names = [
+      '20230709T2340Z_a',
+      '20230709T2350Z_b',
+      '20230710T0005Z_c',
+      '20230710T0020Z_d',
+      '20230710T0035Z_e',
+    ];
+    buildDigestChain(
+      across,
+      names.map((n) => ({
+        name: `218007301253_CloudTrail_us-east-1_${n.replace('_', '_')}xxxxxxxxxxxx.json`,
+        content,
+      })),
+      KEY,
+      { periodMinutes: 15 },
+    );
+    const day10 = { start: new Date('2023-07-10T00:00:00Z'), end: new Date('2023-07-11T00:00:00Z') };
+    const r = await verifyArchive(localArchive(across), keys(), { window: day10 });
+    expect(r).toMatchObject({
+      digests: 3,
+      logFilesChecked: 3,
+      chain: [],
+      missing: [],
+      extra: [],
+      intact: true,
+    });
+  });
 });
