@@ -5,6 +5,8 @@ import { toSlack } from '../src/slack/blocks.js';
 
 /** The event type the bot tags its alert posts with, so a restart can find a post left in flight. */
 export const ALERT_METADATA_TYPE = 'trailbot_alert';
+/** The event type of a thread note, carrying its outbox item id. */
+export const ALERT_NOTE_METADATA_TYPE = 'trailbot_alert_note';
 
 /** Slack errors that no retry can fix: the outbox gives up at once and logs what to do. */
 const PERMANENT = new Set([
@@ -85,9 +87,28 @@ export function slackSender(
       call(channel, async () => {
         await client.chat.update({ channel, ts, ...toSlack(doc) });
       }),
-    reply: (channel, threadTs, doc) =>
+    reply: (channel, threadTs, doc, itemId) =>
       call(channel, async () => {
-        await client.chat.postMessage({ channel, thread_ts: threadTs, ...toSlack(doc) });
+        await client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          ...toSlack(doc),
+          metadata: { event_type: ALERT_NOTE_METADATA_TYPE, event_payload: { item: itemId } },
+        });
+      }),
+    findReply: (channel, threadTs, itemId) =>
+      call(channel, async () => {
+        const r = await client.conversations.replies({
+          channel,
+          ts: threadTs,
+          include_all_metadata: true,
+          limit: 1000,
+        });
+        return (r.messages ?? []).some(
+          (m) =>
+            m.metadata?.event_type === ALERT_NOTE_METADATA_TYPE &&
+            (m.metadata.event_payload as { item?: unknown } | undefined)?.item === itemId,
+        );
       }),
     findPosted: (channel, groupId, since) =>
       call(channel, async () => {

@@ -22,7 +22,10 @@ export interface Sender {
   /** Post a group's message, tagged with its id so a restart can find it; returns its ts. */
   post(channel: string, doc: Doc, groupId: string): Promise<string>;
   update(channel: string, ts: string, doc: Doc): Promise<void>;
-  reply(channel: string, threadTs: string, doc: Doc): Promise<void>;
+  /** Reply in a thread, tagged with the outbox item's id so a retry can find it. */
+  reply(channel: string, threadTs: string, doc: Doc, itemId: number): Promise<void>;
+  /** Is the reply for this outbox item already in the thread? */
+  findReply(channel: string, threadTs: string, itemId: number): Promise<boolean>;
   /** The ts of a message posted for this group since `since`, if one is there. */
   findPosted(channel: string, groupId: string, since: Date): Promise<string | undefined>;
 }
@@ -79,33 +82,9 @@ export class Outbox {
 
   /** After a restart: settle what was in flight when the process stopped. */
   async recover(): Promise<void> {
-    const { store, sender, logger } = this.#o;
-    for (const item of store.inflightItems()) {
-      const group = store.group(item.groupId);
-      if (item.kind === 'post' && group) {
-        let ts: string | undefined;
-        try {
-          ts = await sender.findPosted(item.channel, item.groupId, group.createdAt);
-        } catch (err) {
-          logger.warn(
-            { err, channel: item.channel },
-            'could not look for a post left in flight; sending it again',
-          );
-        }
-        if (ts) {
-          store.atomically(() => {
-            store.setGroupTs(item.groupId, ts);
-            store.markSent(item.id, this.#o.now());
-          });
-          logger.info(
-            { groupId: item.groupId, ts },
-            'a post left in flight had gone out; not sending it twice',
-          );
-          continue;
-        }
-      }
-      store.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
-    }
+    // What was in flight may have reached Slack: it waits again, and its next try looks for it first.
+    for (const item of this.#o.store.inflightItems())
+      this.#o.store.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
   }
 
   /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
@@ -142,6 +121,9 @@ export class Outbox {
       );
       return;
     }
+    // A send tried before may have reached Slack with only its answer lost (a timeout, a reset, a stop):
+    // look for it before sending again, so nothing is posted twice.
+    if (item.attempts > 0 && (await this.#alreadySent(item, group))) return;
     store.markInflight(item.id);
     this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
     try {
@@ -157,7 +139,7 @@ export class Outbox {
         await sender.update(item.channel, group.ts as string, doc);
         store.markSent(item.id, this.#o.now());
       } else {
-        await sender.reply(item.channel, group.ts as string, doc);
+        await sender.reply(item.channel, group.ts as string, doc, item.id);
         store.atomically(() => {
           if (item.kind === 'repeat') this.#noted(group.id, alerts);
           store.markSent(item.id, this.#o.now());
@@ -189,6 +171,35 @@ export class Outbox {
           'Slack send failed for good; the alert stays in the store',
         );
       }
+    }
+  }
+
+  /** Did an earlier try of this item reach Slack? Marks it sent when it did. */
+  async #alreadySent(
+    item: OutboxItem,
+    group: { id: string; ts?: string | undefined; createdAt: Date },
+  ): Promise<boolean> {
+    const { store, sender, logger } = this.#o;
+    try {
+      if (item.kind === 'post') {
+        const ts = await sender.findPosted(item.channel, group.id, group.createdAt);
+        if (!ts) return false;
+        store.atomically(() => {
+          store.setGroupTs(group.id, ts);
+          store.markSent(item.id, this.#o.now());
+        });
+      } else if ((item.kind === 'note' || item.kind === 'repeat') && group.ts) {
+        if (!(await sender.findReply(item.channel, group.ts, item.id))) return false;
+        store.markSent(item.id, this.#o.now());
+      } else return false;
+      logger.info(
+        { groupId: group.id, kind: item.kind },
+        'an earlier try had gone out; not sending it twice',
+      );
+      return true;
+    } catch (err) {
+      logger.warn({ err, channel: item.channel }, 'could not look for an earlier try; sending again');
+      return false;
     }
   }
 

@@ -28,8 +28,9 @@ function recordingSender(fail: (kind: string, n: number) => SendError | undefine
     if (e) throw e;
     sent.push({ kind, channel, at: Date.now(), text: plain(doc.summary), ts });
   };
-  const sender: Sender & { posted: Map<string, string> } = {
+  const sender: Sender & { posted: Map<string, string>; replied: Set<number> } = {
     posted: new Map(),
+    replied: new Set(),
     async post(channel, doc, groupId) {
       record('post', channel, doc);
       const ts = `${1000 + sent.length}.000100`;
@@ -39,8 +40,12 @@ function recordingSender(fail: (kind: string, n: number) => SendError | undefine
     async update(channel, ts, doc) {
       record('update', channel, doc, ts);
     },
-    async reply(channel, ts, doc) {
+    async reply(channel, ts, doc, itemId) {
       record('reply', channel, doc, ts);
+      sender.replied.add(itemId);
+    },
+    async findReply(_c, _ts, itemId) {
+      return sender.replied.has(itemId);
     },
     async findPosted(_c, groupId) {
       return sender.posted.get(groupId);
@@ -161,8 +166,8 @@ describe('Outbox', () => {
     sender.posted.set(first.groupId, '999.000100');
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await outbox.recover();
-    expect(store.group(first.groupId)?.ts).toBe('999.000100');
     await drain(outbox, store);
+    expect(store.group(first.groupId)?.ts).toBe('999.000100');
     expect(sent.filter((s) => s.kind === 'post')).toHaveLength(1);
   });
 
@@ -181,5 +186,50 @@ describe('Outbox', () => {
     await outbox.runOnce();
     expect(sent.at(-1)).toMatchObject({ kind: 'update' });
     expect(sent.at(-1)?.text).toContain('A is ALARM');
+  });
+
+  it('a post or note that reached Slack before its answer was lost is not sent again on retry', async () => {
+    const { store } = tempStore();
+    const { logger } = captureLogger();
+    accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    processPending(store, PLAIN_POLICY, T0, logger);
+    // Slack takes the post, but the answer never arrives (a timeout): the outbox sees a transient error.
+    let lose = true;
+    const { sender, sent } = recordingSender();
+    const post = sender.post.bind(sender);
+    sender.post = async (c, d, g) => {
+      const ts = await post(c, d, g);
+      if (lose) {
+        lose = false;
+        throw new SendError('Slack unreachable: timeout', 'transient');
+      }
+      return ts;
+    };
+    let clock = T0.getTime();
+    const outbox = new Outbox({ store, sender, now: () => new Date(clock), logger, intervalMs: 0 });
+    for (let i = 0; i < 4; i++) {
+      await outbox.runOnce();
+      clock += 120_000;
+    }
+    expect(sent.filter((x) => x.kind === 'post')).toHaveLength(1);
+    expect(store.outboxBacklog()).toBe(0);
+    // The same for a thread note.
+    const group = [...sender.posted.keys()][0] ?? '';
+    act(store, group, 'ack', 'U0ALICE', new Date(clock));
+    const reply = sender.reply.bind(sender);
+    let loseReply = true;
+    sender.reply = async (c, ts, d, id) => {
+      await reply(c, ts, d, id);
+      if (loseReply) {
+        loseReply = false;
+        throw new SendError('Slack unreachable: timeout', 'transient');
+      }
+    };
+    for (let i = 0; i < 6; i++) {
+      await outbox.runOnce();
+      clock += 120_000;
+    }
+    expect(sent.filter((x) => x.kind === 'reply')).toHaveLength(1);
+    expect(store.outboxBacklog()).toBe(0);
   });
 });

@@ -178,6 +178,19 @@ export function fakeChannels(slack: FakeSlack) {
       has_more: false,
     },
   }));
+  slack.on('/api/conversations.replies', (b) => ({
+    body: {
+      ok: true,
+      messages: messages
+        .filter((m) => m.channel === b.channel && (m.ts === b.ts || m.thread_ts === b.ts))
+        .map((m) => ({
+          ts: m.ts,
+          text: m.text,
+          ...(b.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}),
+        })),
+      has_more: false,
+    },
+  }));
   return {
     messages,
     /** Top-level messages of a channel, oldest first. */
