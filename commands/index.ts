@@ -115,13 +115,26 @@ export async function postAnswer(
     });
     if (!posted.ts) return false;
     if (file) {
-      await client.filesUploadV2({
-        channel_id: where.channel,
-        thread_ts: where.threadTs ?? posted.ts,
-        filename: file.filename,
-        file: Buffer.from(file.content),
-        initial_comment: file.comment,
-      });
+      // The answer is in the channel now: a file that fails to upload is said in the thread, and the
+      // answer is not sent a second time through response_url.
+      await client
+        .filesUploadV2({
+          channel_id: where.channel,
+          thread_ts: where.threadTs ?? posted.ts,
+          filename: file.filename,
+          file: Buffer.from(file.content),
+          initial_comment: file.comment,
+        })
+        .catch(async (err: unknown) => {
+          deps.logger.warn({ err, channel: where.channel }, 'the answer went out but its file did not');
+          await client.chat
+            .postMessage({
+              channel: where.channel,
+              thread_ts: where.threadTs ?? (posted.ts as string),
+              text: 'The CSV file of this answer could not be uploaded; ask again in the terminal with --csv.',
+            })
+            .catch(() => undefined);
+        });
     }
     return true;
   } catch (err) {

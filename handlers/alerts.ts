@@ -51,8 +51,7 @@ export function registerAlertActions(
       if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
       const a = readAlertAction(value);
       if (a.kind === 'investigate') {
-        await investigate(deps, alerts, a.alertId, actor, client, ephemeral);
-        return `investigate ${a.alertId}`;
+        return `investigate ${a.alertId}: ${await investigate(deps, alerts, a.alertId, actor, client, ephemeral)}`;
       }
       const r = act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
       if (r.changed === 0) {
@@ -76,12 +75,12 @@ async function investigate(
   actor: Actor,
   client: Parameters<typeof postAnswer>[0],
   ephemeral: (d: Doc) => Promise<unknown>,
-): Promise<void> {
+): Promise<string> {
   const group = alerts.store.group(groupId);
   const subject = alerts.store.alertsOfGroup(groupId).find((a) => a.alert.actor);
   if (!group?.ts || !subject?.alert.actor) {
     await ephemeral(say('There is no actor on this alert to investigate.'));
-    return;
+    return 'no actor';
   }
   const t = subject.alert.time.getTime();
   const words = [
@@ -96,11 +95,16 @@ async function investigate(
   const prepared = prepare(words, deps, actor);
   const where = { channel: group.channel, threadTs: group.ts };
   if (prepared.kind === 'done') {
-    await postAnswer(client, deps, where, toSlack(prepared.outcome.doc), undefined);
-    return;
+    // A refusal or a usage error is for the clicker alone, never the alert's thread.
+    await ephemeral(prepared.outcome.doc);
+    return prepared.outcome.status;
   }
   await ephemeral(say('Investigating; the answer will be in the alert’s thread.'));
   const outcome = await deps.questions.run(() => execute(prepared, deps, actor));
+  if (outcome.status !== 'answer') {
+    await ephemeral(outcome.doc);
+    return outcome.status;
+  }
   const rows = outcome.rows ?? [];
   await postAnswer(
     client,
@@ -109,6 +113,7 @@ async function investigate(
     toSlack(outcome.doc),
     rows.length > FILE_ABOVE ? eventsFile(rows) : undefined,
   );
+  return 'answered in the thread';
 }
 
 /**

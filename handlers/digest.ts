@@ -153,10 +153,12 @@ export function startDigestSchedule(
       (err: unknown) =>
         log.error({ err }, 'hygiene digest failed; it runs again at the next start or schedule'),
     );
+  // A scheduled run is for the time croner fired it at (not "the last one before now", which at that
+  // very millisecond can be last week's).
   const cron: Cron = new Cron(
     opts.cron,
     { timezone: opts.timezone, protect: true, name: 'hygiene-digest' },
-    () => run(),
+    (self: Cron) => run(self.currentRun() ?? undefined),
   );
   const due = lastScheduled(cron, deps.now());
   const newest = deps.store().snapshots(1)[0];

@@ -292,6 +292,11 @@ export function loadConfig(
     }
   }
   const parsed = configSchema.safeParse(input);
+  // Settings that only make sense together.
+  if (parsed.success && parsed.data.TRAIL_HYGIENE_ORGANIZATION && !parsed.data.TRAIL_ASSUME_ROLE_NAME)
+    problems.push(
+      'TRAIL_HYGIENE_ORGANIZATION: needs TRAIL_ASSUME_ROLE_NAME, the role to assume in each member account (without it every account would be checked as the bot’s own)',
+    );
   // Name the variable and the rule, never the value: it may be a secret.
   if (!parsed.success)
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));

@@ -164,6 +164,10 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     deps.logger.warn(
       'No roles are configured (TRAIL_ROLES): everyone in the workspace may ask questions and act on alerts; admin actions (mutes, audit, Athena above the cost cap) are refused until an admin is named.',
     );
+  else if (!config.TRAIL_ROLES.viewer && !config.TRAIL_ROLES.responder)
+    deps.logger.warn(
+      'TRAIL_ROLES names no viewer or responder: only the people it names may ask questions or act on alerts.',
+    );
   const roleGroups = [...new Set(Object.values(config.TRAIL_ROLES ?? {}).flatMap((m) => m?.groups ?? []))];
   const roles = startRoleRefresh(
     new WebClient(slack.botToken.reveal(), config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),

@@ -153,6 +153,16 @@ describe('loadConfig', () => {
     expect(message).not.toContain('<!channel>');
   });
 
+  it('will not check an organization without a role to assume in its accounts', () => {
+    expect(() => loadConfig({ TRAIL_HYGIENE_ORGANIZATION: 'true' })).toThrow(
+      /TRAIL_HYGIENE_ORGANIZATION: needs TRAIL_ASSUME_ROLE_NAME/,
+    );
+    expect(
+      loadConfig({ TRAIL_HYGIENE_ORGANIZATION: 'true', TRAIL_ASSUME_ROLE_NAME: 'TrailbotRead' })
+        .TRAIL_HYGIENE_ORGANIZATION,
+    ).toBe(true);
+  });
+
   it('will not start alerts without a default channel', async () => {
     const c = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-1',

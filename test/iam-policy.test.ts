@@ -36,6 +36,7 @@ describe('the shipped IAM policy', () => {
       'iam:GetUser',
       'iam:ListAccessKeys',
       'iam:ListMFADevices',
+      'kms:Decrypt',
       'organizations:DescribeOrganization',
       'organizations:ListAccounts',
       's3:AbortMultipartUpload',
