@@ -40,6 +40,8 @@ export interface Alert {
   closes?: boolean | undefined;
   /** Source-specific figures worth showing (an Insight's baseline and insight values). */
   details?: { label: string; value: string }[] | undefined;
+  /** Text to show as it is: a plain-text message, pretty-printed JSON, a custom notification's description. */
+  body?: string | undefined;
   time: Date;
   /** The message as received, kept whole. */
   raw: string;
@@ -282,6 +284,7 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
         title,
         severity: 'info',
         source: 'custom',
+        body: typeof c.description === 'string' ? c.description : undefined,
         fingerprint: `custom:${typeof meta.threadId === 'string' ? meta.threadId : sha(title)}`,
         time: env.receivedAt,
         raw: message,
@@ -361,12 +364,15 @@ function insight(
 
 /** Anything else: the subject as the title, the text (or pretty JSON) kept. */
 function rawAlert(message: string, shown: string, env: Envelope): Alert {
+  const json = shown !== message || /^\s*[[{]/.test(message);
+  const firstLine = shown.split('\n').find((l) => l.trim()) ?? '';
   return {
-    title: env.subject ?? (shown.split('\n')[0] ?? 'Notification').slice(0, 150),
+    title: (env.subject ?? (json ? 'Notification (JSON)' : firstLine || 'Notification')).slice(0, 150),
     severity: 'info',
     source: 'raw',
     fingerprint: `raw:${sha(message)}`,
     time: env.receivedAt,
+    body: shown,
     raw: message,
   };
 }

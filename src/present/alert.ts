@@ -7,6 +7,8 @@ import type { Doc, DocBlock, Field, Inline } from './doc.js';
 
 const MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+/** Characters of a plain message's text shown in its alert. */
+const BODY_SHOWN = 2500;
 
 /** Who moved an alert: a Slack user is mentioned, AWS (an alarm back to OK) named. */
 function who(by: string): Inline {
@@ -81,6 +83,12 @@ function single(groupId: string, s: StoredAlert): Doc {
     },
     { type: 'fields', fields },
   ];
+  // A message with no format of its own is shown as it came (cut: the whole is kept in the store).
+  if (a.body)
+    blocks.push({
+      type: 'code',
+      text: a.body.length > BODY_SHOWN ? `${a.body.slice(0, BODY_SHOWN)}\n…` : a.body,
+    });
   if (a.link)
     blocks.push({ type: 'context', parts: [{ link: { url: a.link, text: 'Open in the AWS console' } }] });
   blocks.push({ type: 'context', parts: statusLine(s) }, ...buttons(groupId, [s]));

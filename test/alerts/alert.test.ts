@@ -145,19 +145,25 @@ describe('the other shapes', () => {
     const custom = JSON.stringify({
       version: '1.0',
       source: 'custom',
-      content: { title: 'Deploy failed' },
+      content: { title: 'Deploy failed', description: 'payments-api 1.4.2 rolled back' },
       metadata: { threadId: 't-1' },
     });
     expect(normalizeMessage(custom, env)[0]).toMatchObject({
       source: 'custom',
       title: 'Deploy failed',
+      body: 'payments-api 1.4.2 rolled back',
       fingerprint: 'custom:t-1',
     });
   });
 
   it('keeps unknown JSON pretty-printed and garbage as text: never dropped', () => {
     const [json] = normalizeMessage('{"hello":{"nested":[1,2]}}', env);
-    expect(json).toMatchObject({ source: 'raw', title: '{', raw: '{"hello":{"nested":[1,2]}}' });
+    expect(json).toMatchObject({
+      source: 'raw',
+      title: 'Notification (JSON)',
+      body: '{\n  "hello": {\n    "nested": [\n      1,\n      2\n    ]\n  }\n}',
+      raw: '{"hello":{"nested":[1,2]}}',
+    });
     for (const junk of ['{"truncated": ', '\u0000\u0001', '[1,2]', 'null', '']) {
       const alerts = normalizeMessage(junk, env);
       expect(alerts).toHaveLength(1);

@@ -172,4 +172,12 @@ describe('presentAlertMessage for a group', () => {
     );
     expect(actionsOf(msg.blocks)).toEqual([]);
   });
+
+  it('shows a plain message as it came, in a code block, cut when long', () => {
+    const body = `line one <!here>\n${'x'.repeat(5000)}`;
+    const msg = toSlack(presentAlert({ ...alert, source: 'raw', body }, open));
+    const code = texts(msg.blocks).filter((t) => t.startsWith('```'));
+    expect(code.join('')).toContain('line one &lt;!here&gt;');
+    expect(code.join('').length).toBeLessThan(3000);
+  });
 });
