@@ -96,9 +96,18 @@ export async function runHygiene(o: HygieneOptions): Promise<HygieneResult> {
 /** One user checked live in one account: the same checks over a row built from IAM's answers now. */
 export async function recheckUser(o: HygieneOptions, user: string, account?: string): Promise<HygieneResult> {
   const iam = o.iamFor(account);
-  const row = await liveUserRow(iam, user);
+  const [row, details] = await Promise.all([liveUserRow(iam, user), fetchAccountDetails(iam)]);
   const id = account ?? /arn:aws[a-z-]*:iam::(\d{12}):/.exec(row.arn)?.[1] ?? 'this-account';
-  const findings = runChecks({ account: id, generatedAt: o.now, rows: [row] }, o.now, o.thresholds);
+  // The user's policies, groups and owner tag too, so direct-policy and admin-no-mfa are re-checked;
+  // the account-wide password policy is not this user's finding.
+  const userDetails = { users: new Map([...details.users].filter(([name]) => name === user)) };
+  const findings = runChecks(
+    { account: id, generatedAt: o.now, rows: [row] },
+    o.now,
+    o.thresholds,
+    userDetails,
+    o.ownerTag,
+  ).filter((f) => f.check !== 'password-policy');
   return {
     accounts: [{ account: id, ok: true, generatedAt: o.now, findings, apiCalls: 0 }],
     findings,

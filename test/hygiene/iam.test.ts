@@ -219,6 +219,18 @@ describe('recheckUser', () => {
         Region: 'eu-central-1',
       },
     });
+    iam.on(GetAccountPasswordPolicyCommand).resolves({});
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      UserDetailList: [
+        {
+          UserName: 'jake',
+          AttachedManagedPolicies: [
+            { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+          ],
+          Tags: [{ Key: 'owner', Value: 'U0JAKE' }],
+        },
+      ],
+    });
     const opts = {
       iamFor: () => client(),
       now: new Date('2023-01-05T00:00:00Z'),
@@ -227,9 +239,12 @@ describe('recheckUser', () => {
     };
     const before = await recheckUser(opts, 'jake');
     expect(before.findings.map((f) => f.id)).toEqual([
+      'admin-no-mfa:123456789012:jake',
       'console-no-mfa:123456789012:jake',
       'key-not-rotated:123456789012:jake:1',
+      'direct-policy:123456789012:jake',
     ]);
+    expect(before.findings.every((f) => f.owner === 'U0JAKE')).toBe(true);
     expect(before.liveUser).toBe('jake');
     // Jake enables MFA and rotates: the re-check is clean.
     iam.on(ListMFADevicesCommand).resolves({
@@ -242,7 +257,8 @@ describe('recheckUser', () => {
         { AccessKeyId: 'AKIAJAKE2', Status: 'Active', CreateDate: new Date('2023-01-04T00:00:00Z') },
       ],
     });
-    expect((await recheckUser(opts, 'jake')).findings).toEqual([]);
+    // Jake enables MFA and rotates: only the directly attached policy is left.
+    expect((await recheckUser(opts, 'jake')).findings.map((f) => f.check)).toEqual(['direct-policy']);
     iam.on(GetUserCommand).rejects(new NoSuchEntityException(meta));
     await expect(recheckUser(opts, 'nobody')).rejects.toThrow('There is no IAM user named "nobody".');
   });
