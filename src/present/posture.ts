@@ -74,7 +74,7 @@ export function presentPosture(r: PostureResult): Doc {
     ? `⚠ No trail at all in ${r.regions.join(', ')}: nothing is being recorded.`
     : serious.length
       ? `⚠ The trail has gaps: ${counts}.`
-      : `✅ The trail can be trusted${r.findings.length ? ` (${counts} to improve)` : ''}.`;
+      : `✅ The trail can be trusted${r.findings.length ? ` (${counts} to improve)` : ''}${r.notChecked.length ? `, as far as could be checked (${r.notChecked.length} check${r.notChecked.length === 1 ? '' : 's'} not made)` : ''}.`;
   const blocks: DocBlock[] = [
     { type: 'text', parts: [{ bold: verdict }] },
     {
@@ -100,6 +100,12 @@ export function presentPosture(r: PostureResult): Doc {
       }),
     ),
   ];
+  if (r.notChecked.length)
+    blocks.push({
+      type: 'items',
+      noun: 'checks not made',
+      items: r.notChecked.map((n) => [{ type: 'context', parts: ['⚠ Not checked: ', { lit: n }] }]),
+    });
   if (r.findings.length)
     blocks.push(
       { type: 'divider' },

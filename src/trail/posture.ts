@@ -19,6 +19,7 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { awsError } from '../aws-errors.js';
 import { formatUtc } from '../time.js';
 
 /** How bad a posture finding is. */
@@ -78,6 +79,8 @@ export interface PostureResult {
   trails: number;
   findings: PostureFinding[];
   delivery: DeliveryHealth[];
+  /** Checks the bot could not make, and why (an action it may not call on a bucket in another account). */
+  notChecked: string[];
   checkedAt: Date;
 }
 
@@ -120,22 +123,31 @@ function finding(
   };
 }
 
-/** Do the selectors record management events, both reads and writes? */
+/** Do the selectors record management events, both reads and writes (together, across selectors)? */
 function managementReadWrite(
   basic: EventSelector[] | undefined,
   advanced: AdvancedEventSelector[] | undefined,
 ): boolean {
+  let reads = false;
+  let writes = false;
   if (advanced?.length) {
-    return advanced.some((s) => {
+    for (const s of advanced) {
       const fields = s.FieldSelectors ?? [];
-      const management = fields.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Management'));
-      const readOnly = fields.some((f) => f.Field === 'readOnly');
-      return management && !readOnly;
-    });
+      if (!fields.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Management'))) continue;
+      const readOnly = fields.find((f) => f.Field === 'readOnly');
+      if (!readOnly) reads = writes = true;
+      else if (readOnly.Equals?.includes('true')) reads = true;
+      else if (readOnly.Equals?.includes('false')) writes = true;
+    }
+  } else {
+    for (const s of basic ?? []) {
+      if (s.IncludeManagementEvents === false) continue;
+      const rw = s.ReadWriteType ?? 'All';
+      if (rw === 'All' || rw === 'ReadOnly') reads = true;
+      if (rw === 'All' || rw === 'WriteOnly') writes = true;
+    }
   }
-  return (basic ?? []).some(
-    (s) => s.IncludeManagementEvents !== false && (s.ReadWriteType ?? 'All') === 'All',
-  );
+  return reads && writes;
 }
 
 /** Does the trail record S3 object-level events for the bucket? */
@@ -151,11 +163,8 @@ function recordsDataEvents(
       const data = fields.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Data'));
       const s3 = fields.some((f) => f.Field === 'resources.type' && f.Equals?.includes('AWS::S3::Object'));
       const arns = fields.filter((f) => f.Field === 'resources.ARN');
-      const covers =
-        !arns.length ||
-        arns.some(
-          (f) => f.StartsWith?.some((p) => arn.startsWith(p)) || f.Equals?.some((p) => p.startsWith(arn)),
-        );
+      // Equals names single objects: only a prefix (StartsWith) or no ARN condition covers the bucket.
+      const covers = !arns.length || arns.some((f) => f.StartsWith?.some((p) => arn.startsWith(p)));
       return data && s3 && covers;
     });
   }
@@ -182,7 +191,16 @@ function otherWriters(policy: string | undefined): string[] {
   for (const st of statements as { Effect?: string; Action?: string | string[]; Principal?: unknown }[]) {
     if (st.Effect !== 'Allow') continue;
     const actions = ([] as string[]).concat(st.Action ?? []);
-    if (!actions.some((a) => /^s3:(PutObject|\*)$|^\*$/.test(a))) continue;
+    // IAM actions are case-insensitive and may be wildcards: s3:Put*, s3:*Object, s3:*, *.
+    const grants = (a: string) =>
+      new RegExp(
+        `^${a
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      ).test('s3:PutObject');
+    if (!actions.some(grants)) continue;
     const p = st.Principal;
     const services =
       p && typeof p === 'object' && 'Service' in (p as object)
@@ -197,37 +215,69 @@ function otherWriters(policy: string | undefined): string[] {
   return out;
 }
 
-async function bucketChecks(o: PostureOptions, bucket: string): Promise<PostureFinding[]> {
+const SKIP = Symbol('not checked');
+
+/**
+ * The trail bucket's protection. Each read stands alone: one the bot may not make (the bucket is often in
+ * a log-archive account) is listed as not checked, naming the action, and the other checks still run.
+ */
+async function bucketChecks(
+  o: PostureOptions,
+  bucket: string,
+  notChecked: string[],
+): Promise<PostureFinding[]> {
   const out: PostureFinding[] = [];
   const a = o.account;
   const s3 = o.s3;
-  const pab = await s3
-    .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
-    .then((r) => r.PublicAccessBlockConfiguration)
-    .catch((err) =>
-      errName(err) === 'NoSuchPublicAccessBlockConfiguration' ? undefined : Promise.reject(err),
-    );
-  const status = await s3
-    .send(new GetBucketPolicyStatusCommand({ Bucket: bucket }))
-    .then((r) => r.PolicyStatus?.IsPublic ?? false)
-    .catch((err) => (errName(err) === 'NoSuchBucketPolicy' ? false : Promise.reject(err)));
+  const read = async <T>(action: string, fn: () => Promise<T>): Promise<T | typeof SKIP> => {
+    try {
+      return await fn();
+    } catch (err) {
+      notChecked.push(
+        `${bucket}: ${awsError(err, { service: 'S3', action, where: `bucket ${bucket}` }).message}`,
+      );
+      return SKIP;
+    }
+  };
+  const pab = await read('s3:GetBucketPublicAccessBlock', () =>
+    s3
+      .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
+      .then((r) => r.PublicAccessBlockConfiguration)
+      .catch((err) =>
+        errName(err) === 'NoSuchPublicAccessBlockConfiguration' ? undefined : Promise.reject(err),
+      ),
+  );
+  const status = await read('s3:GetBucketPolicyStatus', () =>
+    s3
+      .send(new GetBucketPolicyStatusCommand({ Bucket: bucket }))
+      .then((r) => r.PolicyStatus?.IsPublic ?? false)
+      .catch((err) => (errName(err) === 'NoSuchBucketPolicy' ? false : Promise.reject(err))),
+  );
   const blocked =
-    pab?.BlockPublicAcls && pab.IgnorePublicAcls && pab.BlockPublicPolicy && pab.RestrictPublicBuckets;
-  if (status || !blocked)
+    pab !== SKIP &&
+    pab?.BlockPublicAcls &&
+    pab.IgnorePublicAcls &&
+    pab.BlockPublicPolicy &&
+    pab.RestrictPublicBuckets;
+  if (status === true || (pab !== SKIP && !blocked))
     out.push(
       finding(
         'bucket-public',
         a,
         bucket,
-        status ? 'the trail’s bucket is public' : 'the trail’s bucket has no full public access block',
-        status
+        status === true
+          ? 'the trail’s bucket is public'
+          : 'the trail’s bucket has no full public access block',
+        status === true
           ? 'GetBucketPolicyStatus: IsPublic true'
-          : `public access block: ${pab ? JSON.stringify(pab) : 'none'}`,
+          : `public access block: ${pab && pab !== SKIP ? JSON.stringify(pab) : 'none'}`,
         `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
       ),
     );
-  const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-  if (versioning.Status !== 'Enabled')
+  const versioning = await read('s3:GetBucketVersioning', () =>
+    s3.send(new GetBucketVersioningCommand({ Bucket: bucket })),
+  );
+  if (versioning !== SKIP && versioning.Status !== 'Enabled')
     out.push(
       finding(
         'bucket-versioning',
@@ -239,13 +289,15 @@ async function bucketChecks(o: PostureOptions, bucket: string): Promise<PostureF
       ),
     );
   if (o.requireObjectLock) {
-    const lock = await s3
-      .send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))
-      .then((r) => r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled')
-      .catch((err) =>
-        errName(err) === 'ObjectLockConfigurationNotFoundError' ? false : Promise.reject(err),
-      );
-    if (!lock && versioning.MFADelete !== 'Enabled')
+    const lock = await read('s3:GetBucketObjectLockConfiguration', () =>
+      s3
+        .send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))
+        .then((r) => r.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled')
+        .catch((err) =>
+          errName(err) === 'ObjectLockConfigurationNotFoundError' ? false : Promise.reject(err),
+        ),
+    );
+    if (lock === false && versioning !== SKIP && versioning.MFADelete !== 'Enabled')
       out.push(
         finding(
           'bucket-object-lock',
@@ -257,8 +309,10 @@ async function bucketChecks(o: PostureOptions, bucket: string): Promise<PostureF
         ),
       );
   }
-  const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
-  if (!logging.LoggingEnabled)
+  const logging = await read('s3:GetBucketLogging', () =>
+    s3.send(new GetBucketLoggingCommand({ Bucket: bucket })),
+  );
+  if (logging !== SKIP && !logging.LoggingEnabled)
     out.push(
       finding(
         'bucket-access-logging',
@@ -269,11 +323,13 @@ async function bucketChecks(o: PostureOptions, bucket: string): Promise<PostureF
         `aws s3api put-bucket-logging --bucket ${bucket} --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"${bucket}/"}}'`,
       ),
     );
-  const policy = await s3
-    .send(new GetBucketPolicyCommand({ Bucket: bucket }))
-    .then((r) => r.Policy)
-    .catch((err) => (errName(err) === 'NoSuchBucketPolicy' ? undefined : Promise.reject(err)));
-  const writers = otherWriters(policy);
+  const policy = await read('s3:GetBucketPolicy', () =>
+    s3
+      .send(new GetBucketPolicyCommand({ Bucket: bucket }))
+      .then((r) => r.Policy)
+      .catch((err) => (errName(err) === 'NoSuchBucketPolicy' ? undefined : Promise.reject(err))),
+  );
+  const writers = policy === SKIP ? [] : otherWriters(policy);
   if (writers.length)
     out.push(
       finding(
@@ -317,12 +373,14 @@ export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
     const sel = await ct.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN }));
     const mgmt = managementReadWrite(sel.EventSelectors, sel.AdvancedEventSelectors);
     for (const b of o.sensitiveBuckets)
-      if (recordsDataEvents(b, sel.EventSelectors, sel.AdvancedEventSelectors)) dataCovered.add(b);
+      if (status.IsLogging && recordsDataEvents(b, sel.EventSelectors, sel.AdvancedEventSelectors))
+        dataCovered.add(b);
     const insights = await ct
       .send(new GetInsightSelectorsCommand({ TrailName: t.TrailARN }))
       .then((r) => (r.InsightSelectors ?? []).length > 0)
       .catch((err) => (errName(err) === 'InsightNotEnabledException' ? false : Promise.reject(err)));
-    insightsOn ||= insights;
+    // A trail that is not logging records nothing: its selectors cover no data events or Insights.
+    insightsOn ||= insights && status.IsLogging === true;
     delivery.push({
       trail: name,
       homeRegion: home,
@@ -467,8 +525,17 @@ export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
         ),
       );
   }
-  for (const b of buckets) out.push(...(await bucketChecks({ ...o, account: a }, b)));
+  const notChecked: string[] = [];
+  for (const b of buckets) out.push(...(await bucketChecks({ ...o, account: a }, b, notChecked)));
   const order: PostureSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
   out.sort((x, y) => order.indexOf(x.severity) - order.indexOf(y.severity) || x.id.localeCompare(y.id));
-  return { account: a, regions: o.regions, trails: trails.size, findings: out, delivery, checkedAt: o.now };
+  return {
+    account: a,
+    regions: o.regions,
+    trails: trails.size,
+    findings: out,
+    delivery,
+    notChecked,
+    checkedAt: o.now,
+  };
 }

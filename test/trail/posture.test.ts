@@ -146,12 +146,72 @@ describe('checkPosture', () => {
     ]);
   });
 
-  it('flags a trail that stopped logging: no multi-region logging, regions uncovered', async () => {
+  it('flags a trail that stopped logging: no multi-region logging, regions uncovered, its selectors count for nothing', async () => {
     ct.on(GetTrailStatusCommand).resolves({
       IsLogging: false,
       LatestDeliveryTime: new Date('2026-11-29T00:00:00Z'),
     });
-    expect(await checks()).toEqual(['multi-region-logging', 'region-not-covered', 'region-not-covered']);
+    expect(await checks()).toEqual([
+      'multi-region-logging',
+      'region-not-covered',
+      'region-not-covered',
+      's3-data-events',
+      'insights',
+    ]);
+  });
+
+  it('counts reads and writes split over two selectors, but not a data selector that names single objects', async () => {
+    ct.on(GetEventSelectorsCommand).resolves({
+      AdvancedEventSelectors: [
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'readOnly', Equals: ['true'] },
+          ],
+        },
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'readOnly', Equals: ['false'] },
+          ],
+        },
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Data'] },
+            { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+            { Field: 'resources.ARN', Equals: ['arn:aws:s3:::acme-payments/one-object.csv'] },
+          ],
+        },
+      ],
+    });
+    expect(await checks()).toEqual(['s3-data-events']);
+  });
+
+  it('catches wildcard and mixed-case actions that let others write to the bucket', async () => {
+    for (const Action of ['s3:Put*', 'S3:PUTOBJECT', 's3:*Object', '*']) {
+      s3.on(GetBucketPolicyCommand).resolves({
+        Policy: JSON.stringify({
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action, Resource: '*' },
+          ],
+        }),
+      });
+      expect(await checks(), Action).toEqual(['bucket-policy-writers']);
+    }
+  });
+
+  it('lists a bucket check it may not make (a bucket in another account) and still makes the others', async () => {
+    s3.on(GetBucketPolicyCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: s3:GetBucketPolicy'), {
+        name: 'AccessDenied',
+      }),
+    );
+    s3.on(GetBucketLoggingCommand).resolves({});
+    const r = await checkPosture(options());
+    expect(r.findings.map((f) => f.check)).toEqual(['bucket-access-logging']);
+    expect(r.notChecked).toEqual([
+      "acme-trail: The bot's AWS role may not call s3:GetBucketPolicy. Grant it with the policy in iam/trailbot-policy.json.",
+    ]);
   });
 
   it('flags stale delivery and delivery errors', async () => {
@@ -263,7 +323,7 @@ describe('/trail posture', () => {
     const deps = testDeps({ TRAIL_ACCOUNT_ID: ACCOUNT, TRAIL_REGIONS: 'us-east-1' }, { now: NOW });
     const o = await dispatch(['posture'], deps, { userId: 'U1', front: 'slack' });
     const lines = texts(toSlack(o.doc).blocks);
-    expect(lines[0]).toBe('*⚠ The trail has gaps: 1 critical, 1 high.*');
+    expect(lines[0]).toBe('*⚠ The trail has gaps: 1 critical, 1 high, 1 info.*');
     expect(lines.join('\n')).toContain('org-trail` (`us-east-1`): NOT logging, last delivery never');
     expect(lines.join('\n')).toContain('CIS AWS 3.1 / Security Hub CloudTrail.1');
     const ok = await dispatch(
