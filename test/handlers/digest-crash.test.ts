@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempStore } from '../helpers/alerts.js';
+import { IAM_DATA } from '../helpers/data.js';
+import { FakeAws } from '../helpers/fake-aws.js';
+import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function startBot(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/alert-server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream }))
+    if (line.startsWith('{"port"')) return child;
+  throw new Error('the bot exited before listening');
+}
+
+const snapshots = (path: string) => {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM hygiene_snapshots').get() as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
+};
+
+describe('crash safety of the weekly digest: kill -9 at random points of a run', () => {
+  const slack = new FakeSlack();
+  let ch: ReturnType<typeof fakeChannels>;
+  const aws = new FakeAws(readFileSync(join(IAM_DATA, 'credential-report.csv'), 'utf8'));
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    await slack.start();
+    await aws.start();
+    ch = fakeChannels(slack);
+    let uploads = 0;
+    slack.on('/api/users.lookupByEmail', () => ({ body: { ok: false, error: 'users_not_found' } }));
+    slack.on('/api/files.getUploadURLExternal', () => {
+      uploads++;
+      slack.on(`/upload/F${uploads}`, () => ({ body: 'OK' }));
+      return { body: { ok: true, upload_url: `${slack.url}/upload/F${uploads}`, file_id: `F${uploads}` } };
+    });
+    slack.on('/api/files.completeUploadExternal', () => ({ body: { ok: true, files: [{ id: 'F1' }] } }));
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await aws.stop();
+    await slack.stop();
+  });
+
+  it('posts the digest missed while down exactly once, however the runs before were cut', async () => {
+    for (let round = 0; round < 3; round++) {
+      const channel = `C0DGST00${round}`;
+      const store = tempStore();
+      store.store.close();
+      const env = {
+        SLACK_BOT_TOKEN: 'xoxb-crash',
+        SLACK_SIGNING_SECRET: 'crash-secret',
+        SLACK_API_URL: `${slack.url}/api/`,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TRAIL_STORE_PATH: store.path,
+        TRAIL_DIGEST_CRON: '0 8 * * 1',
+        TRAIL_DIGEST_CHANNEL: channel,
+        AWS_ENDPOINT_URL: aws.url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDCRASH',
+        AWS_SECRET_ACCESS_KEY: 'crash',
+      };
+      // The first start runs the missed digest; it is killed at a random moment of that run.
+      const first = await startBot(env);
+      child = first;
+      await new Promise((r) => setTimeout(r, Math.random() * 600));
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      const afterKill = ch.posts(channel).length;
+      // The restart finishes the work: one digest in the channel, and its snapshot kept.
+      const second = await startBot(env);
+      child = second;
+      const deadline = Date.now() + 30_000;
+      while (snapshots(store.path) === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      second.kill('SIGTERM');
+      await once(second, 'exit');
+      child = undefined;
+      const digests = ch.posts(channel).filter((m) => m.metadata?.event_type === 'trailbot_digest');
+      expect(digests, `round ${round}: ${afterKill} posted before the kill`).toHaveLength(1);
+      expect(snapshots(store.path)).toBe(1);
+    }
+  }, 120_000);
+});
