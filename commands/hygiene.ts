@@ -6,6 +6,7 @@ import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '
 import {
   applyMutes,
   buildDigest,
+  carryForward,
   type Digest,
   type Mute,
   postureSnapshot,
@@ -221,7 +222,10 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
       const posture = a.report
         ? undefined
         : await postureOf(deps).catch((err: Error) => ({ error: err.message }));
-      const snapshot = { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) };
+      const snapshot = carryForward(
+        { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) },
+        deps.store().snapshots(1)[0],
+      );
       const digest = buildDigest(snapshot, deps.store().snapshots(12), active);
       return { kind: 'digest', digest, findings: result.findings };
     }

@@ -6,6 +6,7 @@ import type { CommandDeps } from '../commands/spec.js';
 import { openFindingsChart } from '../src/hygiene/chart.js';
 import {
   buildDigest,
+  carryForward,
   type Digest,
   postureSnapshot,
   type SnapshotFinding,
@@ -82,7 +83,10 @@ export async function runDigest(
   const store = deps.store();
   const result = await checkAll(deps);
   const posture = await postureOf(deps).catch((err: Error) => ({ error: err.message }));
-  const snapshot = { ...snapshotOf(result), posture: postureSnapshot(posture) };
+  const snapshot = carryForward(
+    { ...snapshotOf(result), posture: postureSnapshot(posture) },
+    store.snapshots(1)[0],
+  );
   const digest = await resolveOwners(
     buildDigest(snapshot, store.snapshots(12), store.activeMutes(now)),
     client,

@@ -71,6 +71,19 @@ export function applyMutes<F extends Pick<Finding, 'id' | 'check' | 'user'>>(
   return { open, muted };
 }
 
+/**
+ * An account that could not be checked this time resolved nothing: the findings of the last digest for
+ * every account with no report now are carried into this snapshot as still open (and kept so, week
+ * after week, until the account answers again), rather than reported resolved and new again later.
+ */
+export function carryForward(current: Snapshot, previous: Snapshot | undefined): Snapshot {
+  if (!previous || !current.failed.length) return current;
+  const reported = new Set(current.reports.map((r) => r.account));
+  const have = new Set(current.findings.map((f) => f.id));
+  const carried = previous.findings.filter((f) => !reported.has(f.account) && !have.has(f.id));
+  return carried.length ? { ...current, findings: [...current.findings, ...carried] } : current;
+}
+
 /** A run as a snapshot. */
 export function snapshotOf(r: HygieneResult): Snapshot {
   return {
@@ -126,13 +139,6 @@ const DAY = 86_400_000;
  */
 export function buildDigest(current: Snapshot, earlier: Snapshot[], active: Mute[]): Digest {
   const previous = earlier[0];
-  // An account that could not be checked this time resolved nothing: its findings from the last digest
-  // are carried forward as still open, not reported resolved (and new again next week).
-  const failedNow = new Set(current.failed.map((f) => f.account));
-  const carried = (previous?.findings ?? []).filter(
-    (f) => failedNow.has(f.account) && !current.findings.some((c) => c.id === f.id),
-  );
-  current = { ...current, findings: [...current.findings, ...carried] };
   const open = applyMutes(current.findings, active).open;
   const before = new Map((previous ? applyMutes(previous.findings, active).open : []).map((f) => [f.id, f]));
   const now = new Set(current.findings.map((f) => f.id));

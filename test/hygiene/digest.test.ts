@@ -15,6 +15,7 @@ import { lastScheduled, runDigest, startDigestSchedule } from '../../handlers/di
 import {
   applyMutes,
   buildDigest,
+  carryForward,
   type Mute,
   type Snapshot,
   type SnapshotFinding,
@@ -87,14 +88,27 @@ describe('buildDigest across three snapshots', () => {
     expect(d.series.map((s) => s.open)).toEqual([2, 3, 3]);
   });
 
-  it('does not call an account’s findings resolved when the account could not be checked', () => {
-    const d = buildDigest(
-      snap('2026-11-23T09:00:00Z', [], [{ account: '111111111111', error: 'AccessDenied' }]),
-      [week2, week1],
-      [],
-    );
-    expect(d.resolved).toEqual([]);
-    expect(d.stillOpen.map((x) => x.id).sort()).toEqual(week2.findings.map((f) => f.id).sort());
+  it('does not call an account’s findings resolved when the account could not be checked, week after week', () => {
+    // The one account fails (recorded under its placeholder id, as with the bot's own credentials).
+    const failed = (at: string): Snapshot => ({
+      takenAt: new Date(at),
+      findings: [],
+      failed: [{ account: 'this-account', error: 'AccessDenied' }],
+      reports: [],
+    });
+    const w3 = carryForward(failed('2026-11-23T09:00:00Z'), week2);
+    const d3 = buildDigest(w3, [week2, week1], []);
+    expect(d3.resolved).toEqual([]);
+    expect(d3.stillOpen.map((x) => x.id).sort()).toEqual(week2.findings.map((f) => f.id).sort());
+    // A second failed week still carries them, from the kept (carried) snapshot.
+    const w4 = carryForward(failed('2026-11-30T09:00:00Z'), w3);
+    const d4 = buildDigest(w4, [w3, week2, week1], []);
+    expect(d4.resolved).toEqual([]);
+    expect(d4.totals.critical + d4.totals.high + d4.totals.medium + d4.totals.low).toBe(3);
+    expect(d4.series.at(-1)?.open).toBe(3);
+    // Recovered: nothing comes back as new.
+    const w5 = snap('2026-12-07T09:00:00Z', week2.findings);
+    expect(buildDigest(w5, [w4, w3, week2], []).added).toEqual([]);
   });
 
   it('leaves muted findings out while the mute lasts, and brings them back when it expires', () => {
