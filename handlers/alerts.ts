@@ -106,13 +106,18 @@ async function investigate(
     return outcome.status;
   }
   const rows = outcome.rows ?? [];
-  await postAnswer(
+  const posted = await postAnswer(
     client,
     deps,
     where,
     toSlack(outcome.doc),
     rows.length > FILE_ABOVE ? eventsFile(rows) : undefined,
   );
+  if (!posted) {
+    // The thread could not take it (the bot left the channel, the answer too long): the clicker gets it.
+    await ephemeral(outcome.doc);
+    return 'could not post in the thread; answered the clicker';
+  }
   return 'answered in the thread';
 }
 

@@ -162,7 +162,9 @@ export function startDigestSchedule(
   const cron: Cron = new Cron(
     opts.cron,
     { timezone: opts.timezone, protect: true, name: 'hygiene-digest' },
-    (self: Cron) => run(self.currentRun() ?? undefined),
+    // currentRun() is when the timer fired (it can be late); the slot it fired for is the last scheduled
+    // time at or before it — the same `due` a restart would compute.
+    (self: Cron) => run(lastScheduled(self, new Date((self.currentRun() ?? deps.now()).getTime() + 1))),
   );
   const due = lastScheduled(cron, deps.now());
   const newest = deps.store().snapshots(1)[0];

@@ -191,7 +191,8 @@ export async function liveUserRow(iam: IAMClient, user: string): Promise<Credent
     lastUsedService: undefined,
   });
   return {
-    user,
+    // IAM's own spelling of the name (names are case-insensitive), so the user's details are found.
+    user: u?.UserName ?? user,
     arn: u?.Arn ?? '',
     root: false,
     created: u?.CreateDate,

@@ -100,7 +100,7 @@ export async function recheckUser(o: HygieneOptions, user: string, account?: str
   const id = account ?? /arn:aws[a-z-]*:iam::(\d{12}):/.exec(row.arn)?.[1] ?? 'this-account';
   // The user's policies, groups and owner tag too, so direct-policy and admin-no-mfa are re-checked;
   // the account-wide password policy is not this user's finding.
-  const userDetails = { users: new Map([...details.users].filter(([name]) => name === user)) };
+  const userDetails = { users: new Map([...details.users].filter(([name]) => name === row.user)) };
   const findings = runChecks(
     { account: id, generatedAt: o.now, rows: [row] },
     o.now,
@@ -111,7 +111,7 @@ export async function recheckUser(o: HygieneOptions, user: string, account?: str
   return {
     accounts: [{ account: id, ok: true, generatedAt: o.now, findings, apiCalls: 0 }],
     findings,
-    liveUser: user,
+    liveUser: row.user,
     checkedAt: o.now,
   };
 }

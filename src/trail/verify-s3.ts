@@ -56,23 +56,34 @@ export function s3Archive(s3: S3Client, o: S3ArchiveOptions): ArchiveReader {
   };
 }
 
-/** CloudTrail's public keys for the span in every region given (ListPublicKeys, every page), by fingerprint. */
+/**
+ * CloudTrail's public keys for the span in every region given (ListPublicKeys, every page), by
+ * fingerprint. A region that cannot be read (opt-in, an SCP) costs only its own digests their check:
+ * they come out as having no public key; all regions failing means no signature can be checked.
+ */
 export async function cloudTrailKeys(
   clients: CloudTrailClient[],
   start: Date,
   end: Date,
 ): Promise<SigningKeys> {
   const keys = new Map();
+  const failures: string[] = [];
   for (const ct of clients) {
-    let token: string | undefined;
-    do {
-      const r = await ct.send(
-        new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken: token }),
-      );
-      for (const k of r.PublicKeyList ?? [])
-        if (k.Fingerprint && k.Value) keys.set(k.Fingerprint, publicKeyFromDer(k.Value));
-      token = r.NextToken;
-    } while (token);
+    try {
+      let token: string | undefined;
+      do {
+        const r = await ct.send(
+          new ListPublicKeysCommand({ StartTime: start, EndTime: end, NextToken: token }),
+        );
+        for (const k of r.PublicKeyList ?? [])
+          if (k.Fingerprint && k.Value) keys.set(k.Fingerprint, publicKeyFromDer(k.Value));
+        token = r.NextToken;
+      } while (token);
+    } catch (err) {
+      failures.push((err as Error).message);
+    }
   }
+  if (failures.length === clients.length && clients.length)
+    return { unavailable: `CloudTrail's public keys could not be read: ${failures[0]}` };
   return { keys };
 }
