@@ -98,17 +98,27 @@ export function slackSender(
       }),
     findReply: (channel, threadTs, itemId) =>
       call(channel, async () => {
-        const r = await client.conversations.replies({
-          channel,
-          ts: threadTs,
-          include_all_metadata: true,
-          limit: 1000,
-        });
-        return (r.messages ?? []).some(
-          (m) =>
-            m.metadata?.event_type === ALERT_NOTE_METADATA_TYPE &&
-            (m.metadata.event_payload as { item?: unknown } | undefined)?.item === itemId,
-        );
+        let cursor: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const r = await client.conversations.replies({
+            channel,
+            ts: threadTs,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          });
+          if (
+            (r.messages ?? []).some(
+              (m) =>
+                m.metadata?.event_type === ALERT_NOTE_METADATA_TYPE &&
+                (m.metadata.event_payload as { item?: unknown } | undefined)?.item === itemId,
+            )
+          )
+            return true;
+          cursor = r.response_metadata?.next_cursor || undefined;
+          if (!cursor) return false;
+        }
+        return false;
       }),
     findPosted: (channel, groupId, since) =>
       call(channel, async () => {

@@ -123,7 +123,9 @@ export class Outbox {
     }
     // A send tried before may have reached Slack with only its answer lost (a timeout, a reset, a stop):
     // look for it before sending again, so nothing is posted twice.
-    if (item.attempts > 0 && (await this.#alreadySent(item, group))) return;
+    // A 429 proves nothing went out: look only after a try whose answer was lost.
+    const maybeSent = item.attempts > 0 && !/^Slack answered (429|ratelimited)/.test(item.lastError ?? '');
+    if (maybeSent && (await this.#alreadySent(item, group))) return;
     store.markInflight(item.id);
     this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
     try {
@@ -187,10 +189,26 @@ export class Outbox {
         store.atomically(() => {
           store.setGroupTs(group.id, ts);
           store.markSent(item.id, this.#o.now());
+          // What reached Slack was the message as it was then: bring it up to date.
+          store.enqueue(
+            {
+              channel: item.channel,
+              groupId: group.id,
+              kind: 'update',
+              priority: item.priority,
+              notBefore: this.#o.now(),
+            },
+            true,
+          );
         });
       } else if ((item.kind === 'note' || item.kind === 'repeat') && group.ts) {
         if (!(await sender.findReply(item.channel, group.ts, item.id))) return false;
-        store.markSent(item.id, this.#o.now());
+        store.atomically(() => {
+          // The note that went out told of the repeats up to then; count them as told (the message's own
+          // count stays exact), rather than telling the thread of them twice.
+          if (item.kind === 'repeat') this.#noted(group.id, store.alertsOfGroup(group.id));
+          store.markSent(item.id, this.#o.now());
+        });
       } else return false;
       logger.info(
         { groupId: group.id, kind: item.kind },

@@ -144,6 +144,7 @@ interface OutboxRow {
   not_before: string;
   attempts: number;
   state: string;
+  last_error: string | null;
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
@@ -190,6 +191,7 @@ function itemOf(r: OutboxRow): OutboxItem {
     notBefore: new Date(r.not_before),
     attempts: r.attempts,
     state: r.state as OutboxItem['state'],
+    lastError: r.last_error ?? undefined,
   };
 }
 

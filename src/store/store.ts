@@ -68,6 +68,8 @@ export interface OutboxItem {
   notBefore: Date;
   attempts: number;
   state: 'pending' | 'inflight' | 'sent' | 'failed';
+  /** Why the last try did not go (a 429 proves nothing was sent). */
+  lastError?: string | undefined;
 }
 
 /** A button click or an automatic change, kept for the record. */
