@@ -32,6 +32,8 @@ export interface Snapshot {
 /** What a snapshot keeps of the trail posture: its findings, each trail's delivery, or why it failed. */
 export interface PostureSnapshot {
   findings: { id: string; severity: string; title: string }[];
+  /** Finding ids whose check could not be made this time: neither open nor resolved by this run. */
+  notChecked?: string[] | undefined;
   delivery: {
     trail: string;
     isLogging: boolean;
@@ -46,6 +48,7 @@ export function postureSnapshot(r: PostureResult | { error: string }): PostureSn
   if ('error' in r) return { findings: [], delivery: [], error: r.error };
   return {
     findings: r.findings.map((f) => ({ id: f.id, severity: f.severity, title: f.title })),
+    notChecked: r.notChecked.map((n) => n.id),
     delivery: r.delivery.map((d) => ({
       trail: d.trail,
       isLogging: d.isLogging,
@@ -177,10 +180,13 @@ export function buildDigest(current: Snapshot, earlier: Snapshot[], active: Mute
       added: current.posture.findings.filter(
         (f) => !(previous?.posture?.findings ?? []).some((p) => p.id === f.id),
       ),
+      // A check not made this time resolves nothing.
       resolved: current.posture.error
         ? []
         : (previous?.posture?.findings ?? []).filter(
-            (p) => !current.posture?.findings.some((f) => f.id === p.id),
+            (p) =>
+              !current.posture?.findings.some((f) => f.id === p.id) &&
+              !current.posture?.notChecked?.includes(p.id),
           ),
       open: current.posture.findings.length,
       delivery: current.posture.delivery,

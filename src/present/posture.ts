@@ -104,7 +104,7 @@ export function presentPosture(r: PostureResult): Doc {
     blocks.push({
       type: 'items',
       noun: 'checks not made',
-      items: r.notChecked.map((n) => [{ type: 'context', parts: ['⚠ Not checked: ', { lit: n }] }]),
+      items: r.notChecked.map((n) => [{ type: 'context', parts: ['⚠ Not checked: ', { lit: n.reason }] }]),
     });
   if (r.findings.length)
     blocks.push(

@@ -20,6 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { awsError } from '../aws-errors.js';
+import { UpstreamDeniedError } from '../errors.js';
 import { formatUtc } from '../time.js';
 
 /** How bad a posture finding is. */
@@ -72,6 +73,12 @@ export interface DeliveryHealth {
   latestDeliveryError?: string | undefined;
 }
 
+/** A check not made: the finding id it would decide, and why. */
+export interface NotChecked {
+  id: string;
+  reason: string;
+}
+
 /** The answer: the verdict's inputs, every finding, each trail's health. */
 export interface PostureResult {
   account: string;
@@ -80,7 +87,7 @@ export interface PostureResult {
   findings: PostureFinding[];
   delivery: DeliveryHealth[];
   /** Checks the bot could not make, and why (an action it may not call on a bucket in another account). */
-  notChecked: string[];
+  notChecked: NotChecked[];
   checkedAt: Date;
 }
 
@@ -224,18 +231,32 @@ const SKIP = Symbol('not checked');
 async function bucketChecks(
   o: PostureOptions,
   bucket: string,
-  notChecked: string[],
+  notChecked: NotChecked[],
 ): Promise<PostureFinding[]> {
   const out: PostureFinding[] = [];
   const a = o.account;
   const s3 = o.s3;
+  /** The finding each read decides, so a check not made keeps last week's finding open in the digest. */
+  const decides: Record<string, PostureCheckId> = {
+    's3:GetBucketPublicAccessBlock': 'bucket-public',
+    's3:GetBucketPolicyStatus': 'bucket-public',
+    's3:GetBucketVersioning': 'bucket-versioning',
+    's3:GetBucketObjectLockConfiguration': 'bucket-object-lock',
+    's3:GetBucketLogging': 'bucket-access-logging',
+    's3:GetBucketPolicy': 'bucket-policy-writers',
+  };
+  // Only a refusal is skipped (the bucket is often in a log-archive account); throttling, network and
+  // other failures fail the check as a whole, said plainly, rather than pass it quietly.
   const read = async <T>(action: string, fn: () => Promise<T>): Promise<T | typeof SKIP> => {
     try {
       return await fn();
     } catch (err) {
-      notChecked.push(
-        `${bucket}: ${awsError(err, { service: 'S3', action, where: `bucket ${bucket}` }).message}`,
-      );
+      const e = awsError(err, { service: 'S3', action, where: `bucket ${bucket}` });
+      if (!(e instanceof UpstreamDeniedError)) throw e;
+      notChecked.push({
+        id: `${decides[action] ?? 'bucket-public'}:${a}:${bucket}`,
+        reason: `${bucket}: ${e.message}`,
+      });
       return SKIP;
     }
   };
@@ -525,7 +546,7 @@ export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
         ),
       );
   }
-  const notChecked: string[] = [];
+  const notChecked: NotChecked[] = [];
   for (const b of buckets) out.push(...(await bucketChecks({ ...o, account: a }, b, notChecked)));
   const order: PostureSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
   out.sort((x, y) => order.indexOf(x.severity) - order.indexOf(y.severity) || x.id.localeCompare(y.id));

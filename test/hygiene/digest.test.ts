@@ -196,6 +196,16 @@ describe('the digest’s posture section', () => {
     expect(all).toContain('`org-trail`: logging, last delivery 2026-11-23 00:00:00 UTC');
     expect(all).toContain('*New posture findings (1)*');
     expect(all).toContain('*Resolved posture findings (1)*');
+    // A check that could not be made resolves nothing.
+    const unchecked = buildDigest(
+      {
+        ...now,
+        posture: { findings: [], delivery: [], notChecked: ['kms-encryption:111111111111:org-trail'] },
+      },
+      [lastWeek],
+      [],
+    );
+    expect(unchecked.posture?.resolved).toEqual([]);
     // A failed posture check resolves nothing and says why.
     const failed = buildDigest(
       { ...now, posture: { findings: [], delivery: [], error: 'AccessDenied' } },

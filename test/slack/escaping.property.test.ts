@@ -282,7 +282,7 @@ describe('every presenter keeps outside data inert and within Slack’s limits (
               delivery: [
                 { trail: h[7] ?? '', homeRegion: h[8] ?? '', isLogging: false, latestDeliveryError: h[9] },
               ],
-              notChecked: [h[10] ?? ''],
+              notChecked: [{ id: 'x', reason: h[10] ?? '' }],
               checkedAt: NOW,
             })
           : presentVerify({

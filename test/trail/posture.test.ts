@@ -210,8 +210,15 @@ describe('checkPosture', () => {
     const r = await checkPosture(options());
     expect(r.findings.map((f) => f.check)).toEqual(['bucket-access-logging']);
     expect(r.notChecked).toEqual([
-      "acme-trail: The bot's AWS role may not call s3:GetBucketPolicy. Grant it with the policy in iam/trailbot-policy.json.",
+      {
+        id: 'bucket-policy-writers:111122223333:acme-trail',
+        reason:
+          "acme-trail: The bot's AWS role may not call s3:GetBucketPolicy. Grant it with the policy in iam/trailbot-policy.json.",
+      },
     ]);
+    // Anything but a refusal fails the check as a whole, rather than passing it quietly.
+    s3.on(GetBucketPolicyCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'SlowDown' }));
+    await expect(checkPosture(options())).rejects.toThrow('S3 is throttling this account');
   });
 
   it('flags stale delivery and delivery errors', async () => {
