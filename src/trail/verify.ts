@@ -149,10 +149,22 @@ export async function verifyArchive(
           Date.parse(d.doc.digestStartTime) < w.end.getTime(),
       )
     : digests;
-  // Chains: each digest's predecessor must be here and hash to what it says.
+  // Chains: each digest's predecessor must be here and hash to what it says. With a window, the first
+  // digest after it is checked too, so the window's last digest cannot vanish unnoticed.
   const byKey = new Map(digests.map((d) => [d.key, d]));
   const chain: string[] = [];
-  for (const d of judged) {
+  const linked = [...judged];
+  if (w) {
+    const next = new Map<string, (typeof digests)[number]>();
+    for (const d of digests) {
+      if (Date.parse(d.doc.digestStartTime) < w.end.getTime()) continue;
+      const id = `${d.doc.awsAccountId}:${/CloudTrail-Digest\/([a-z0-9-]+)\//.exec(d.key)?.[1]}`;
+      const cur = next.get(id);
+      if (!cur || Date.parse(d.doc.digestStartTime) < Date.parse(cur.doc.digestStartTime)) next.set(id, d);
+    }
+    linked.push(...next.values());
+  }
+  for (const d of linked) {
     const prev = d.doc.previousDigestS3Object;
     if (!prev) continue;
     const p = byKey.get(archiveKey(prev) ?? prev);

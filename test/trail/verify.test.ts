@@ -112,7 +112,7 @@ describe('verifyArchive on real log files with a built digest chain', () => {
     buildDigestChain(
       across,
       names.map((n) => ({
-        name: `218007301253_CloudTrail_us-east-1_${n.replace('_', '_')}xxxxxxxxxxxx.json`,
+        name: `218007301253_CloudTrail_us-east-1_${n}xxxxxxxxxxxx.json`,
         content,
       })),
       KEY,
@@ -128,5 +128,17 @@ describe('verifyArchive on real log files with a built digest chain', () => {
       extra: [],
       intact: true,
     });
+    // The window's last digest removed: its successor, just outside, names the gap.
+    const early = { start: new Date('2023-07-10T00:00:00Z'), end: new Date('2023-07-10T00:30:00Z') };
+    const dir = join(across, 'AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10');
+    const last = readdirSync(dir).find((n) => n.endsWith('T003000Z.json.gz'));
+    if (!last) throw new Error('no digest ending 00:30');
+    expect((await verifyArchive(localArchive(across), keys(), { window: early })).chain).toEqual([]);
+    rmSync(join(dir, last));
+    const gap = await verifyArchive(localArchive(across), keys(), { window: early });
+    expect(gap.chain).toHaveLength(1);
+    expect(gap.chain[0]).toContain(
+      `its predecessor AWSLogs/218007301253/CloudTrail-Digest/us-east-1/2023/07/10/${last} is missing`,
+    );
   });
 });
