@@ -34,7 +34,10 @@ const snapshots = (path: string) => {
   }
 };
 
-describe('crash safety of the weekly digest: kill -9 at random points of a run', () => {
+let killAt: 'post' | 'upload' | undefined;
+let onKill: () => void = () => {};
+
+describe('crash safety of the weekly digest: kill -9 at points of a run', () => {
   const slack = new FakeSlack();
   let ch: ReturnType<typeof fakeChannels>;
   const aws = new FakeAws(readFileSync(join(IAM_DATA, 'credential-report.csv'), 'utf8'));
@@ -43,9 +46,22 @@ describe('crash safety of the weekly digest: kill -9 at random points of a run',
     await slack.start();
     await aws.start();
     ch = fakeChannels(slack);
+    // Kill the bot from inside Slack's answer: the post is taken, the bot never hears back.
+    const take = slack.replyFor('/api/chat.postMessage');
+    if (!take) throw new Error('no chat.postMessage on the fake');
+    slack.on('/api/chat.postMessage', (b) => {
+      const r = take(b);
+      if (
+        killAt === 'post' &&
+        (b.metadata as { event_type?: string } | undefined)?.event_type === 'trailbot_digest'
+      )
+        onKill();
+      return r;
+    });
     let uploads = 0;
     slack.on('/api/users.lookupByEmail', () => ({ body: { ok: false, error: 'users_not_found' } }));
     slack.on('/api/files.getUploadURLExternal', () => {
+      if (killAt === 'upload') onKill();
       uploads++;
       slack.on(`/upload/F${uploads}`, () => ({ body: 'OK' }));
       return { body: { ok: true, upload_url: `${slack.url}/upload/F${uploads}`, file_id: `F${uploads}` } };
@@ -58,8 +74,11 @@ describe('crash safety of the weekly digest: kill -9 at random points of a run',
     await slack.stop();
   });
 
-  it('posts the digest missed while down exactly once, however the runs before were cut', async () => {
-    for (let round = 0; round < 3; round++) {
+  it('posts the digest missed while down exactly once, wherever the run before was killed', async () => {
+    // Three kill points: before the post (at once), the moment Slack has taken the post (before the bot
+    // hears back or keeps its snapshot), and during the chart's upload.
+    const points = ['before-post', 'after-post', 'during-upload'] as const;
+    for (const [round, point] of points.entries()) {
       const channel = `C0DGST00${round}`;
       const store = tempStore();
       store.store.close();
@@ -77,13 +96,18 @@ describe('crash safety of the weekly digest: kill -9 at random points of a run',
         AWS_ACCESS_KEY_ID: 'AKIDCRASH',
         AWS_SECRET_ACCESS_KEY: 'crash',
       };
-      // The first start runs the missed digest; it is killed at a random moment of that run.
+      let victim: ChildProcess | undefined;
+      killAt = point === 'after-post' ? 'post' : point === 'during-upload' ? 'upload' : undefined;
+      onKill = () => victim?.kill('SIGKILL');
       const first = await startBot(env);
+      victim = first;
       child = first;
-      await new Promise((r) => setTimeout(r, Math.random() * 600));
-      first.kill('SIGKILL');
+      if (point === 'before-post') first.kill('SIGKILL');
       await once(first, 'exit');
-      const afterKill = ch.posts(channel).length;
+      killAt = undefined;
+      const before = ch.posts(channel).filter((m) => m.metadata?.event_type === 'trailbot_digest').length;
+      expect(before, point).toBe(point === 'before-post' ? 0 : 1);
+      expect(snapshots(store.path), point).toBe(0);
       // The restart finishes the work: one digest in the channel, and its snapshot kept.
       const second = await startBot(env);
       child = second;
@@ -94,8 +118,8 @@ describe('crash safety of the weekly digest: kill -9 at random points of a run',
       await once(second, 'exit');
       child = undefined;
       const digests = ch.posts(channel).filter((m) => m.metadata?.event_type === 'trailbot_digest');
-      expect(digests, `round ${round}: ${afterKill} posted before the kill`).toHaveLength(1);
-      expect(snapshots(store.path)).toBe(1);
+      expect(digests, point).toHaveLength(1);
+      expect(snapshots(store.path), point).toBe(1);
     }
   }, 120_000);
 });

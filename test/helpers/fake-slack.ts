@@ -60,6 +60,11 @@ export class FakeSlack {
     return this;
   }
 
+  /** The reply registered for `path`, to wrap it. */
+  replyFor(path: string): Reply | undefined {
+    return this.#routes.get(path);
+  }
+
   /** The calls made to `path`. */
   callsTo(path: string): RecordedCall[] {
     return this.calls.filter((c) => c.path === path);
