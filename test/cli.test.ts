@@ -7,12 +7,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { generateArchive } from '../src/demo/generate.js';
 import { DEMO_SPEC } from '../src/demo/spec.js';
+import { tempStorePath } from './helpers/alerts.js';
 import { INVICTUS_DIR } from './helpers/data.js';
 
 const run = async (argv: string[], env: Record<string, string> = {}) => {
   let out = '';
   let err = '';
-  const code = await runCli(argv, env, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await runCli(
+    argv,
+    { TRAIL_STORE_PATH: tempStorePath(), ...env },
+    { out: (s) => (out += s), err: (s) => (err += s) },
+  );
   return { code, out, err };
 };
 
@@ -89,7 +94,7 @@ describe('the trail bin on the demo archive', () => {
   it('runs as a process with exit codes and --json', async () => {
     const bin = resolve(import.meta.dirname, '../bin/trail.js');
     const exec = promisify(execFile);
-    const env = { ...process.env, TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn' };
+    const env = { ...process.env, TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn', TRAIL_STORE_PATH: tempStorePath() };
     const ok = await exec(
       process.execPath,
       [

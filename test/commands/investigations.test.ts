@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
+import { tempStorePath } from '../helpers/alerts.js';
 import { CLOUDTRAIL_DATA, INVICTUS_DIR, rawRecords, SNITCH_DIR, STRATUS_DIR } from '../helpers/data.js';
 
 type Raw = {
@@ -28,7 +29,7 @@ async function ask(words: string[], dir = CLOUDTRAIL_DATA) {
   let err = '';
   const code = await runCli(
     [...words, '--logs', dir, ...ALL_TIME, '--json'],
-    { TRAIL_MAX_RESULTS: '5000' },
+    { TRAIL_MAX_RESULTS: '5000', TRAIL_STORE_PATH: tempStorePath() },
     {
       out: (s) => (out += s),
       err: (s) => (err += s),

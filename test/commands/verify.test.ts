@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/dispatch.js';
 import { runCli } from '../../src/cli.js';
 import { toSlack } from '../../src/slack/blocks.js';
+import { tempStorePath } from '../helpers/alerts.js';
 import { INVICTUS_DIR } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
 import { buildDigestChain, digestKeyPair } from '../helpers/digests.js';
@@ -32,7 +33,11 @@ beforeAll(() => {
 const cli = async (argv: string[]) => {
   let out = '';
   let err = '';
-  const code = await runCli(argv, {}, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await runCli(
+    argv,
+    { TRAIL_STORE_PATH: tempStorePath() },
+    { out: (s) => (out += s), err: (s) => (err += s) },
+  );
   return { code, out, err };
 };
 

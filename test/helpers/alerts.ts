@@ -7,6 +7,11 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 export const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
 export const CHANNEL = 'C0ALERTS01';
 
+/** A path for a store in a fresh temporary directory (the terminal records its commands there). */
+export function tempStorePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
+}
+
 /** A fresh SQLite file in a temporary directory. */
 export function tempStore(): { store: SqliteStore; path: string } {
   const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
