@@ -3,7 +3,7 @@ import { addDays } from 'date-fns/addDays';
 import { awsError } from '../src/aws-errors.js';
 import { UsageError } from '../src/errors.js';
 import { presentVerify } from '../src/present/posture.js';
-import { resolveRange } from '../src/time.js';
+import { DAY_MS, resolveRange } from '../src/time.js';
 import {
   keysFromJson,
   localArchive,
@@ -107,24 +107,26 @@ export const verifyCommand: CommandSpec<Args, VerifyResult> = {
         'Set TRAIL_ACCOUNT_ID (or TRAIL_ACCOUNTS) so verify knows whose logs to read.',
         USAGE,
       );
+    // A day either side: the first digest's predecessor, and the files the digest ending at midnight lists.
+    const wide = {
+      start: new Date(a.range.start.getTime() - DAY_MS),
+      end: new Date(a.range.end.getTime() + DAY_MS),
+    };
     const reader = s3Archive(deps.posture.s3For(), {
       bucket: c.TRAIL_ARCHIVE_BUCKET as string,
       prefix: c.TRAIL_ARCHIVE_PREFIX,
       orgId: c.TRAIL_ORG_ID,
       accounts,
       regions: c.TRAIL_REGIONS,
-      // A day either side: the first digest's predecessor, and the files the digest ending at midnight lists.
-      days: days(
-        new Date(a.range.start.getTime() - 86_400_000),
-        new Date(a.range.end.getTime() + 86_400_000),
-      ),
+      days: days(wide.start, wide.end),
     });
-    // CloudTrail signs with a key per region: read the public keys of every region verified.
+    // CloudTrail signs with a key per region: the public keys of every region verified (a region that
+    // cannot be read costs only its own digests their check).
     const keys = await cloudTrailKeys(
       c.TRAIL_REGIONS.map((r) => deps.posture.cloudTrailFor(r)),
-      new Date(a.range.start.getTime() - 86_400_000),
-      new Date(a.range.end.getTime() + 86_400_000),
-    ).catch((err: Error) => ({ unavailable: `CloudTrail's public keys could not be read: ${err.message}` }));
+      wide.start,
+      wide.end,
+    );
     return verifyArchive(reader, keys, { window: a.range }).catch((err: unknown) => {
       throw awsError(err, {
         service: 'S3',

@@ -8,6 +8,11 @@ export interface AwsCall {
   where?: string | undefined;
 }
 
+/** The name of an AWS SDK error (NoSuchEntityException, AccessDenied …), or '' for anything else. */
+export function awsErrorName(err: unknown): string {
+  return (err as { name?: string } | undefined)?.name ?? '';
+}
+
 const NETWORK =
   /TimeoutError|RequestTimeout|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|NetworkingError|socket hang up/;
 

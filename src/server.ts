@@ -12,6 +12,7 @@ import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js
 import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
+import { DAY_MS } from './time.js';
 import { AWS_MAX_ATTEMPTS, buildDeps, groupDirectory, lazyStore } from './wiring.js';
 
 /** What a test may replace when it starts the whole bot. */
@@ -178,7 +179,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   // The audit trail keeps TRAIL_AUDIT_RETENTION_DAYS: pruned at start and daily.
   const prune = () => {
     try {
-      const before = new Date(deps.now().getTime() - config.TRAIL_AUDIT_RETENTION_DAYS * 86_400_000);
+      const before = new Date(deps.now().getTime() - config.TRAIL_AUDIT_RETENTION_DAYS * DAY_MS);
       const n = deps.store().pruneAudit(before);
       if (n) deps.logger.info({ pruned: n, before }, 'old audit entries pruned');
     } catch (err) {
@@ -186,7 +187,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     }
   };
   prune();
-  const pruning = setInterval(prune, 86_400_000);
+  const pruning = setInterval(prune, DAY_MS);
   pruning.unref();
   started = true;
   return {

@@ -39,7 +39,8 @@ function startOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-const DAY_MS = 86_400_000;
+/** A day in milliseconds. */
+export const DAY_MS = 86_400_000;
 
 /**
  * Read a time word: a duration back from now ("7d", "24h"), "now", "today", "yesterday", an ISO date

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Severity } from '../severity.js';
 import { IAM_CHANGES, TAMPERING } from '../trail/catalog.js';
 import { baseEventName, parseRecord } from '../trail/event.js';
 import { resourceCandidates } from '../trail/resources.js';
 
-/** How urgent an alert is, across every source's own scale. */
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+/** How urgent an alert is, across every source's own scale (the one scale of src/severity.ts). */
+export type { Severity };
 
 /** Where an alert came from. */
 export type AlertSource =

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { Alert, Severity } from './alert.js';
-
-/** Severities from least to most urgent. */
-const ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+import { atLeast } from '../severity.js';
+import type { Alert } from './alert.js';
 
 /** One routing rule: every condition it names must hold; `minSeverity` means that or worse. */
 export const routeSchema = z.strictObject({
@@ -32,7 +30,7 @@ export type Route = z.infer<typeof routeSchema>;
 /** Does the rule take the alert? */
 export function routeMatches(r: Route, a: Alert): boolean {
   if (r.source && r.source !== a.source) return false;
-  if (r.minSeverity && ORDER.indexOf(a.severity) < ORDER.indexOf(r.minSeverity)) return false;
+  if (r.minSeverity && !atLeast(a.severity, r.minSeverity)) return false;
   if (r.account && r.account !== a.account) return false;
   if (r.region && r.region !== a.region) return false;
   if (r.eventName && r.eventName !== a.eventName) return false;

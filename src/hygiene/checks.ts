@@ -1,7 +1,9 @@
+import { bySeverity, type Severity } from '../severity.js';
+import { DAY_MS } from '../time.js';
 import type { CredentialReport, CredentialRow, KeyState } from './report.js';
 
 /** How bad a finding is. */
-export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low';
+export type FindingSeverity = Exclude<Severity, 'info'>;
 
 /** The checks, each with the standard it cites. */
 export const CHECKS = {
@@ -91,8 +93,7 @@ export interface AccountDetails {
   users: Map<string, UserDetail>;
 }
 
-const DAY = 86_400_000;
-const days = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY);
+const days = (from: Date, now: Date) => Math.floor((now.getTime() - from.getTime()) / DAY_MS);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const ago = (d: Date, now: Date) => `${day(d)} (${days(d, now)} days ago)`;
 
@@ -307,13 +308,11 @@ function passwordPolicyCheck(account: string, d: AccountDetails): Finding[] {
   ];
 }
 
-const ORDER: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
-
 /** Worst first, then by check and user, so lists read the same every time. */
 export function sortFindings(fs: Finding[]): Finding[] {
   return [...fs].sort(
     (a, b) =>
-      ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity) ||
+      bySeverity(a.severity, b.severity) ||
       a.check.localeCompare(b.check) ||
       a.account.localeCompare(b.account) ||
       a.user.localeCompare(b.user) ||

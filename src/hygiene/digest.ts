@@ -1,3 +1,4 @@
+import { DAY_MS } from '../time.js';
 import type { PostureResult } from '../trail/posture.js';
 import type { Finding, FindingSeverity } from './checks.js';
 import type { HygieneResult } from './service.js';
@@ -133,8 +134,6 @@ export interface Digest {
     | undefined;
 }
 
-const DAY = 86_400_000;
-
 /**
  * The digest from this run's snapshot and the earlier ones (newest first), under the mutes live now:
  * new and resolved are against the last digest; a still-open finding's age runs from the first digest
@@ -166,7 +165,7 @@ export function buildDigest(current: Snapshot, earlier: Snapshot[], active: Mute
       .filter((f) => before.has(f.id))
       .map((f) => ({
         ...f,
-        ageDays: Math.floor((current.takenAt.getTime() - firstSeen(f.id).getTime()) / DAY),
+        ageDays: Math.floor((current.takenAt.getTime() - firstSeen(f.id).getTime()) / DAY_MS),
       }))
       .sort((a, b) => b.ageDays - a.ageDays),
     perAccount: [...accounts].sort().map((account) => ({

@@ -12,6 +12,7 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import pRetry, { AbortError } from 'p-retry';
+import { awsErrorName as errName } from '../aws-errors.js';
 import { UpstreamError } from '../errors.js';
 import type { AccountDetails, UserDetail } from './checks.js';
 import type { CredentialRow, KeyState } from './report.js';
@@ -26,8 +27,6 @@ export interface ReportTiming {
 
 /** A state the report is not in yet: wait and ask again. */
 class NotYet extends Error {}
-
-const errName = (err: unknown) => (err as { name?: string }).name ?? '';
 
 /**
  * The credential report: generate it (AWS reuses one younger than 4 hours), wait while it is STARTED or

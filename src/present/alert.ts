@@ -1,12 +1,13 @@
-import type { Alert, Severity } from '../alerts/alert.js';
+import type { Alert } from '../alerts/alert.js';
+import { bySeverity, SEVERITIES } from '../severity.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
 import type { StoredAlert } from '../store/store.js';
 import { formatUtc } from '../time.js';
 import type { Doc, DocBlock, Field, Inline } from './doc.js';
+import { SEVERITY_MARK } from './severity.js';
 
-const MARK: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
-const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const MARK = SEVERITY_MARK;
 /** Characters of a plain message's text shown in its alert. */
 const BODY_SHOWN = 2500;
 
@@ -97,7 +98,7 @@ function single(groupId: string, s: StoredAlert): Doc {
 
 /** Several alerts of one group key: the worst severity first, each alert an item with where it stands. */
 function grouped(groupId: string, alerts: StoredAlert[]): Doc {
-  const worst = ORDER.find((sev) => alerts.some((a) => a.alert.severity === sev)) ?? 'info';
+  const worst = SEVERITIES.find((sev) => alerts.some((a) => a.alert.severity === sev)) ?? 'info';
   const first = alerts[0]?.alert;
   const where = [first?.source, first?.account, first?.region].filter(Boolean).join(' · ');
   const counts = (['open', 'acknowledged', 'snoozed', 'resolved'] as const)
@@ -105,9 +106,7 @@ function grouped(groupId: string, alerts: StoredAlert[]): Doc {
     .filter(([, n]) => n > 0)
     .map(([st, n]) => `${n} ${st}`)
     .join(', ');
-  const sorted = [...alerts].sort(
-    (x, y) => ORDER.indexOf(x.alert.severity) - ORDER.indexOf(y.alert.severity),
-  );
+  const sorted = [...alerts].sort((x, y) => bySeverity(x.alert.severity, y.alert.severity));
   return {
     summary: [`${worst.toUpperCase()}: ${alerts.length} alerts from `, { lit: where }],
     blocks: [

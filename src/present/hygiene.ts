@@ -1,11 +1,14 @@
 import type { CheckId, Finding, FindingSeverity } from '../hygiene/checks.js';
 import type { Digest, Mute, SnapshotFinding } from '../hygiene/digest.js';
 import type { HygieneResult } from '../hygiene/service.js';
+import { SEVERITIES as ALL_SEVERITIES } from '../severity.js';
 import { ago, formatUtc } from '../time.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
+import { SEVERITY_MARK } from './severity.js';
 
-const MARK: Record<FindingSeverity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦' };
-const SEVERITIES: readonly FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
+const MARK = SEVERITY_MARK;
+/** Hygiene findings have no info level. */
+const SEVERITIES = ALL_SEVERITIES.filter((s): s is FindingSeverity => s !== 'info');
 /** Findings shown in full in a message; the rest are counted (and in the CSV file). */
 export const SHOWN_FINDINGS = 15;
 

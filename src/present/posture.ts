@@ -1,7 +1,9 @@
+import { SEVERITIES } from '../severity.js';
 import { formatUtc } from '../time.js';
-import type { PostureResult, PostureSeverity } from '../trail/posture.js';
+import type { PostureResult } from '../trail/posture.js';
 import type { VerifyResult } from '../trail/verify.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
+import { SEVERITY_MARK } from './severity.js';
 
 function list(title: string, keys: string[], noun: string): DocBlock[] {
   if (!keys.length) return [];
@@ -54,19 +56,12 @@ export function presentVerify(r: VerifyResult): Doc {
   };
 }
 
-const MARK: Record<PostureSeverity, string> = {
-  critical: '🟥',
-  high: '🟧',
-  medium: '🟨',
-  low: '🟦',
-  info: '⬜',
-};
+const MARK = SEVERITY_MARK;
 
 /** The posture answer: a one-line verdict first, each trail's delivery health, then the findings. */
 export function presentPosture(r: PostureResult): Doc {
   const serious = r.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
-  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const)
-    .map((s) => [s, r.findings.filter((f) => f.severity === s).length] as const)
+  const counts = SEVERITIES.map((s) => [s, r.findings.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');

@@ -19,12 +19,13 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { awsError } from '../aws-errors.js';
+import { awsError, awsErrorName as errName } from '../aws-errors.js';
 import { UpstreamDeniedError } from '../errors.js';
+import { bySeverity, type Severity } from '../severity.js';
 import { formatUtc } from '../time.js';
 
 /** How bad a posture finding is. */
-export type PostureSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type PostureSeverity = Severity;
 
 /** The checks, each with the standard it cites. */
 export const POSTURE_CHECKS = {
@@ -106,8 +107,6 @@ export interface PostureOptions {
   /** Require Object Lock (or MFA delete) on the trail's bucket. */
   requireObjectLock: boolean;
 }
-
-const errName = (err: unknown) => (err as { name?: string }).name ?? '';
 
 function finding(
   check: PostureCheckId,
@@ -548,8 +547,7 @@ export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
   }
   const notChecked: NotChecked[] = [];
   for (const b of buckets) out.push(...(await bucketChecks({ ...o, account: a }, b, notChecked)));
-  const order: PostureSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
-  out.sort((x, y) => order.indexOf(x.severity) - order.indexOf(y.severity) || x.id.localeCompare(y.id));
+  out.sort((x, y) => bySeverity(x.severity, y.severity) || x.id.localeCompare(y.id));
   return {
     account: a,
     regions: o.regions,
