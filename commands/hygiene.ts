@@ -18,6 +18,7 @@ import { type HygieneResult, organizationAccounts, recheckUser, runHygiene } fro
 import type { Doc } from '../src/present/doc.js';
 import { presentDigest, presentHygiene, presentMute, SHOWN_FINDINGS } from '../src/present/hygiene.js';
 import { durationMs } from '../src/time.js';
+import { fanOutAccounts } from '../src/wiring.js';
 import { parseWords } from './options.js';
 import { postureOf } from './posture.js';
 import type { CommandDeps, CommandSpec } from './spec.js';
@@ -48,12 +49,9 @@ export function thresholdsOf(c: Config): Thresholds {
 /** The accounts a hygiene run covers: the organization's, those with a role to assume, or the bot's own. */
 export async function hygieneAccounts(deps: CommandDeps, asked?: string[]): Promise<string[] | undefined> {
   if (asked?.length) return asked;
-  const c = deps.config;
-  if (c.TRAIL_HYGIENE_ORGANIZATION) return organizationAccounts(deps.hygiene.organizations());
-  const named = c.TRAIL_ASSUME_ROLE_NAME ? (c.TRAIL_ACCOUNTS ?? []) : [];
-  const explicit = (c.TRAIL_ASSUME_ROLE_ARNS ?? []).map((arn) => arn.split(':')[4] as string);
-  const all = [...new Set([...named, ...explicit])];
-  return all.length ? all : undefined;
+  if (deps.config.TRAIL_HYGIENE_ORGANIZATION) return organizationAccounts(deps.hygiene.organizations());
+  // The accounts with a role to assume, as the lookup source asks them.
+  return fanOutAccounts(deps.config);
 }
 
 /** Run the checks as the config says, over `accounts` (or the configured ones). */

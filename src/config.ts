@@ -55,6 +55,17 @@ const duration = (min: string) =>
     .transform((v) => durationMs(v) as number)
     .refine((ms) => ms >= (durationMs(min) as number), `must be at least ${min}`);
 
+/** A structured setting: JSON in the environment (TRAIL_CONFIG's YAML arrives as JSON too). */
+const json = (message: string) =>
+  z.string().transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+  });
+
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name');
 
 /** Every variable Trailbot reads, with its default. The README lists the same. */
@@ -138,16 +149,7 @@ export const configSchema = z.object({
     )
     .optional(),
   TRAIL_STORE_PATH: z.string().min(1).default('trailbot.db'),
-  TRAIL_ALERT_ROUTES: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules' });
-        return z.NEVER;
-      }
-    })
+  TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))
     .default([]),
   TRAIL_ALERT_DEFAULT_CHANNEL: z
@@ -172,19 +174,7 @@ export const configSchema = z.object({
     )
     .optional(),
   TRAIL_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(100).default(5),
-  TRAIL_ROLES: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return JSON.parse(v) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be JSON (or, in TRAIL_CONFIG, YAML): {admin: {users, groups, channels}, …}',
-        });
-        return z.NEVER;
-      }
-    })
+  TRAIL_ROLES: json('must be JSON (or, in TRAIL_CONFIG, YAML): {admin: {users, groups, channels}, …}')
     .pipe(rolesSchema)
     .optional(),
   TRAIL_INVESTIGATE_CHANNELS: list
