@@ -15,6 +15,7 @@ import {
 import { findingsToCsv } from '../src/hygiene/export.js';
 import { presentDigest } from '../src/present/hygiene.js';
 import { toSlack } from '../src/slack/blocks.js';
+import { findTagged } from './tagged.js';
 
 /** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
 export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users' | 'conversations'>;
@@ -24,16 +25,8 @@ export const DIGEST_METADATA_TYPE = 'trailbot_digest';
 
 /** Was the digest due at `due` already posted (a stop between the post and keeping its snapshot)? */
 async function alreadyPosted(client: DigestClient, channel: string, due: Date): Promise<boolean> {
-  const r = await client.conversations.history({
-    channel,
-    oldest: String(Math.floor(due.getTime() / 1000) - 1),
-    include_all_metadata: true,
-    limit: 200,
-  });
-  return (r.messages ?? []).some(
-    (m) =>
-      m.metadata?.event_type === DIGEST_METADATA_TYPE &&
-      (m.metadata.event_payload as { due?: unknown } | undefined)?.due === due.toISOString(),
+  return Boolean(
+    await findTagged(client, { channel, since: due }, DIGEST_METADATA_TYPE, 'due', due.toISOString()),
   );
 }
 

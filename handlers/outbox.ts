@@ -2,6 +2,7 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import { SendError, type Sender } from '../src/alerts/outbox.js';
 import type { Logger } from '../src/log.js';
 import { toSlack } from '../src/slack/blocks.js';
+import { findTagged } from './tagged.js';
 
 /** The event type the bot tags its alert posts with, so a restart can find a post left in flight. */
 export const ALERT_METADATA_TYPE = 'trailbot_alert';
@@ -97,50 +98,10 @@ export function slackSender(
         });
       }),
     findReply: (channel, threadTs, itemId) =>
-      call(channel, async () => {
-        let cursor: string | undefined;
-        for (let page = 0; page < 10; page++) {
-          const r = await client.conversations.replies({
-            channel,
-            ts: threadTs,
-            include_all_metadata: true,
-            limit: 200,
-            ...(cursor ? { cursor } : {}),
-          });
-          if (
-            (r.messages ?? []).some(
-              (m) =>
-                m.metadata?.event_type === ALERT_NOTE_METADATA_TYPE &&
-                (m.metadata.event_payload as { item?: unknown } | undefined)?.item === itemId,
-            )
-          )
-            return true;
-          cursor = r.response_metadata?.next_cursor || undefined;
-          if (!cursor) return false;
-        }
-        return false;
-      }),
+      call(channel, async () =>
+        Boolean(await findTagged(client, { channel, threadTs }, ALERT_NOTE_METADATA_TYPE, 'item', itemId)),
+      ),
     findPosted: (channel, groupId, since) =>
-      call(channel, async () => {
-        let cursor: string | undefined;
-        for (let page = 0; page < 10; page++) {
-          const r = await client.conversations.history({
-            channel,
-            oldest: String(Math.floor(since.getTime() / 1000) - 1),
-            include_all_metadata: true,
-            limit: 200,
-            ...(cursor ? { cursor } : {}),
-          });
-          const hit = r.messages?.find(
-            (m) =>
-              m.metadata?.event_type === ALERT_METADATA_TYPE &&
-              (m.metadata.event_payload as { group?: unknown } | undefined)?.group === groupId,
-          );
-          if (hit?.ts) return hit.ts;
-          cursor = r.response_metadata?.next_cursor || undefined;
-          if (!cursor) return undefined;
-        }
-        return undefined;
-      }),
+      call(channel, () => findTagged(client, { channel, since }, ALERT_METADATA_TYPE, 'group', groupId)),
   };
 }

@@ -71,7 +71,7 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
       log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
       return;
     }
-    store.updateAlert({
+    store.saveAlert({
       ...existing,
       alert: { ...existing.alert, state: a.state },
       status: 'resolved',
@@ -96,7 +96,7 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
   }
   if (existing) {
     const later = a.time.getTime() > existing.lastSeen.getTime();
-    store.updateAlert({
+    store.saveAlert({
       ...existing,
       alert: later
         ? { ...existing.alert, title: a.title, state: a.state ?? existing.alert.state }
@@ -129,7 +129,7 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
     firstSeen: a.time,
     lastSeen: a.time,
   };
-  store.insertAlert(stored);
+  store.saveAlert(stored);
   if (!joined) {
     store.enqueue({
       channel,
@@ -216,7 +216,7 @@ export function act(
     const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
     const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * 3_600_000) : undefined;
     for (const a of moving) {
-      store.updateAlert({
+      store.saveAlert({
         ...a,
         status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
         by: userId,
@@ -253,7 +253,7 @@ export function recordInvestigation(store: Store, groupId: string, userId: strin
 export function tick(store: Store, policy: AlertPolicy, now: Date): void {
   store.atomically(() => {
     for (const a of store.snoozesEndedBy(now)) {
-      store.updateAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
+      store.saveAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
       store.recordAction({ groupId: a.groupId, kind: 'snooze-ended', userId: 'trailbot', at: now });
       const item = { channel: a.channel, groupId: a.groupId, priority: PRIORITY.background, notBefore: now };
       store.enqueue({ ...item, kind: 'update' }, true);

@@ -226,7 +226,7 @@ export class Outbox {
     const counts = new Map(shown.map((a) => [a.id, a.count]));
     for (const a of this.#o.store.alertsOfGroup(groupId)) {
       const c = counts.get(a.id);
-      if (c !== undefined && c > a.notedCount) this.#o.store.updateAlert({ ...a, notedCount: c });
+      if (c !== undefined && c > a.notedCount) this.#o.store.saveAlert({ ...a, notedCount: c });
     }
   }
 

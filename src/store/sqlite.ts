@@ -285,10 +285,15 @@ export class SqliteStore implements Store {
     return r ? alertOf(r) : undefined;
   }
 
-  insertAlert(a: StoredAlert): void {
+  saveAlert(a: StoredAlert): void {
+    // One statement for a new alert and a changed one; an alert's id, group, fingerprint, channel and
+    // first sighting never change.
     this.#run(
       `INSERT INTO alerts (id, group_id, fingerprint, channel, alert, status, by_user, at, snoozed_until, count,
-         noted_count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         noted_count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET alert = excluded.alert, status = excluded.status, by_user = excluded.by_user,
+         at = excluded.at, snoozed_until = excluded.snoozed_until, count = excluded.count,
+         noted_count = excluded.noted_count, last_seen = excluded.last_seen`,
       a.id,
       a.groupId,
       a.fingerprint,
@@ -302,22 +307,6 @@ export class SqliteStore implements Store {
       a.notedCount,
       a.firstSeen.toISOString(),
       a.lastSeen.toISOString(),
-    );
-  }
-
-  updateAlert(a: StoredAlert): void {
-    this.#run(
-      `UPDATE alerts SET alert = ?, status = ?, by_user = ?, at = ?, snoozed_until = ?, count = ?, noted_count = ?,
-         last_seen = ? WHERE id = ?`,
-      JSON.stringify(a.alert),
-      a.status,
-      a.by ?? null,
-      iso(a.at),
-      iso(a.snoozedUntil),
-      a.count,
-      a.notedCount,
-      a.lastSeen.toISOString(),
-      a.id,
     );
   }
 

@@ -100,8 +100,8 @@ export interface Store {
 
   /** The unresolved alert with this fingerprint, if any. */
   openAlertByFingerprint(fingerprint: string): StoredAlert | undefined;
-  insertAlert(a: StoredAlert): void;
-  updateAlert(a: StoredAlert): void;
+  /** Keep an alert, new or changed. */
+  saveAlert(a: StoredAlert): void;
   alertsOfGroup(groupId: string): StoredAlert[];
   /** Snoozed alerts whose time is up. */
   snoozesEndedBy(now: Date): StoredAlert[];
