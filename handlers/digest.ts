@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
 import { checkAll } from '../commands/hygiene.js';
 import { postureOf } from '../commands/posture.js';
@@ -135,13 +135,11 @@ export function startDigestSchedule(
     cron: string;
     timezone: string;
     channel: string;
-    client?: DigestClient;
-    token?: string;
-    slackApiUrl?: string | undefined;
+    /** The app's Slack client (Bolt's), or a test's. */
+    client: DigestClient;
   },
 ): { cron: Cron; missed: Promise<void>; stop: () => void } {
-  const client =
-    opts.client ?? new WebClient(opts.token, opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {});
+  const client = opts.client;
   const log = deps.logger.child({ component: 'digest' });
   // A run is for the schedule time it answers: the latest one at or before now.
   const run = (due: Date = lastScheduled(cron, deps.now()) ?? deps.now()) =>

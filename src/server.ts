@@ -1,5 +1,4 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { WebClient } from '@slack/web-api';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
@@ -132,8 +131,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           cron: config.TRAIL_DIGEST_CRON,
           timezone: config.TRAIL_DIGEST_TZ,
           channel: config.TRAIL_DIGEST_CHANNEL,
-          token: slack.botToken.reveal(),
-          slackApiUrl: config.SLACK_API_URL,
+          client: trail.app.client,
         })
       : undefined;
   const jobs = alerts ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs }) : undefined;
@@ -170,12 +168,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       'TRAIL_ROLES names no viewer or responder: only the people it names may ask questions or act on alerts.',
     );
   const roleGroups = [...new Set(Object.values(config.TRAIL_ROLES ?? {}).flatMap((m) => m?.groups ?? []))];
-  const roles = startRoleRefresh(
-    new WebClient(slack.botToken.reveal(), config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-    roleGroups,
-    directory,
-    deps.logger,
-  );
+  const roles = startRoleRefresh(trail.app.client, roleGroups, directory, deps.logger);
   // The audit trail keeps TRAIL_AUDIT_RETENTION_DAYS: pruned at start and daily.
   const prune = () => {
     try {

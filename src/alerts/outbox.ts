@@ -42,6 +42,9 @@ export interface OutboxOptions {
   maxAttempts?: number;
 }
 
+/** How a retry reason starts when the try is known not to have reached Slack (a 429 refuses it). */
+const NOT_SENT = 'not sent: ';
+
 /** Slack's per-channel pace, with a margin so no one-second window ever holds two sends. */
 export const CHANNEL_INTERVAL_MS = 1050;
 
@@ -124,7 +127,7 @@ export class Outbox {
     // A send tried before may have reached Slack with only its answer lost (a timeout, a reset, a stop):
     // look for it before sending again, so nothing is posted twice.
     // A 429 proves nothing went out: look only after a try whose answer was lost.
-    const maybeSent = item.attempts > 0 && !/^Slack answered (429|ratelimited)/.test(item.lastError ?? '');
+    const maybeSent = item.attempts > 0 && !item.lastError?.startsWith(NOT_SENT);
     if (maybeSent && (await this.#alreadySent(item, group))) return;
     store.markInflight(item.id);
     this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
@@ -154,7 +157,7 @@ export class Outbox {
       if (e.kind === 'rate_limited') {
         const wait = e.retryAfterMs ?? 1000;
         this.#nextAt.set(item.channel, Date.now() + wait);
-        store.retryLater(item.id, new Date(now + wait), e.message);
+        store.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
         logger.warn(
           { channel: item.channel, retryAfterMs: wait },
           'Slack is rate limiting this channel; waiting',
