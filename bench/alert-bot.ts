@@ -1,9 +1,9 @@
 // Shared by the alert benchmarks: the whole bot, compiled as `npm start` runs it, in a child process
 // (test/fixtures/alert-server.ts) with a fake Slack in this one; its memory read from /proc.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { CHANNEL, TOPIC } from '../test/helpers/alerts.js';
+import { startBot } from '../test/helpers/bot-process.js';
 import { SNS_TEST_CERT_PEM } from '../test/helpers/sns-sign.js';
 
 export { CHANNEL, TOPIC };
@@ -19,10 +19,9 @@ export async function startAlertBot(
     ...(start.match(/--max-semi-space-size=\d+/) ?? []),
     ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
   ];
-  // The compiled build, as `npm start` runs the bot (npm run build first).
-  const child = spawn(process.execPath, [...flags, 'dist/test/fixtures/alert-server.js'], {
-    env: {
-      ...process.env,
+  // The compiled build (npm run build first), with info logs read and dropped.
+  return startBot(
+    {
       PORT: '0',
       HOST: '127.0.0.1',
       SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -33,17 +32,8 @@ export async function startAlertBot(
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Its log lines (stderr) are read and dropped, as a log shipper would.
-  child.stderr?.resume();
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream, terminal: false });
-  return await new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line.startsWith('{"port"')) resolve({ child, port: (JSON.parse(line) as { port: number }).port });
-    });
-    child.once('exit', () => reject(new Error('the bot exited before listening')));
-  });
+    { compiled: true, flags, logs: 'drop' },
+  );
 }
 
 /** Resident memory of a process now and at its peak, MB (Linux /proc). */

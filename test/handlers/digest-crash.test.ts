@@ -1,27 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempStore } from '../helpers/alerts.js';
+import { startBot } from '../helpers/bot-process.js';
 import { IAM_DATA } from '../helpers/data.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-async function startBot(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/alert-server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream }))
-    if (line.startsWith('{"port"')) return child;
-  throw new Error('the bot exited before listening');
-}
 
 const snapshots = (path: string) => {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -99,7 +86,7 @@ describe('crash safety of the weekly digest: kill -9 at points of a run', () => 
       let victim: ChildProcess | undefined;
       killAt = point === 'after-post' ? 'post' : point === 'during-upload' ? 'upload' : undefined;
       onKill = () => victim?.kill('SIGKILL');
-      const first = await startBot(env);
+      const { child: first } = await startBot(env);
       victim = first;
       child = first;
       if (point === 'before-post') first.kill('SIGKILL');
@@ -109,7 +96,7 @@ describe('crash safety of the weekly digest: kill -9 at points of a run', () => 
       expect(before, point).toBe(point === 'before-post' ? 0 : 1);
       expect(snapshots(store.path), point).toBe(0);
       // The restart finishes the work: one digest in the channel, and its snapshot kept.
-      const second = await startBot(env);
+      const { child: second } = await startBot(env);
       child = second;
       const deadline = Date.now() + 30_000;
       while (snapshots(store.path) === 0 && Date.now() < deadline)

@@ -1,28 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmMessage, CHANNEL, notification, TOPIC, tempStore } from '../helpers/alerts.js';
+import { startBot } from '../helpers/bot-process.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const N = 300;
 
 /** Start the bot in its own process; resolves with it and its port. */
-async function startBot(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/alert-server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    if (line.startsWith('{"port"')) return { child, port: (JSON.parse(line) as { port: number }).port };
-  }
-  throw new Error('the bot exited before listening');
-}
 
 describe('durability: kill -9 in the middle of a burst', () => {
   const slack = new FakeSlack();
