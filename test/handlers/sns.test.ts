@@ -113,3 +113,67 @@ describe('the SNS intake on the real HTTP server', () => {
     expect(confirmed).toEqual([SUBSCRIBE]);
   });
 });
+
+describe('the SNS intake when it cannot take a message now', () => {
+  it('answers 5xx — so SNS delivers it again — when the store fails or the certificate cannot be had', async () => {
+    const deps = testDeps();
+    const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
+    let storeDown = true;
+    let certDown = false;
+    const flaky = new Proxy(store, {
+      get(t, k) {
+        if (k === 'acceptMessages' && storeDown)
+          return () => {
+            throw new Error('SQLITE_IOERR: disk I/O error');
+          };
+        const v = Reflect.get(t, k);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    const trail = buildApp(deps, {
+      botToken: new Secret('xoxb-test'),
+      signingSecret: new Secret('s'),
+      port: 0,
+      host: '127.0.0.1',
+      intake: {
+        verifier: new SnsVerifier({
+          allowedTopics: [TOPIC],
+          fetchCert: async () => {
+            if (certDown) throw new Error('getaddrinfo EAI_AGAIN');
+            return SNS_TEST_CERT_PEM;
+          },
+        }),
+        store: flaky,
+        confirm: async () => {},
+        logger: deps.logger,
+        now: () => new Date('2026-11-25T12:00:00Z'),
+      },
+    });
+    const { port } = await trail.start();
+    const post = (id: string, certUrl?: string) =>
+      fetch(`http://127.0.0.1:${port}/sns`, {
+        method: 'POST',
+        body: signSns({
+          Type: 'Notification',
+          MessageId: id,
+          TopicArn: TOPIC,
+          Message: '{"AlarmName":"x","NewStateValue":"ALARM"}',
+          Timestamp: '2026-11-25T12:00:00.000Z',
+          ...(certUrl ? { SigningCertURL: certUrl } : {}),
+        }),
+      });
+    try {
+      expect((await post('down-1')).status).toBe(500);
+      storeDown = false;
+      expect((await post('down-1')).status).toBe(200);
+      certDown = true;
+      const fresh =
+        'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-ffffffffffffffffffffffffffffffff.pem';
+      expect((await post('down-2', fresh)).status).toBe(503);
+      expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['down-1']);
+    } finally {
+      await trail.stop();
+      store.close();
+    }
+  });
+});
