@@ -18,7 +18,6 @@ import { AWS_MAX_ATTEMPTS, buildDeps, groupDirectory, lazyStore } from './wiring
 export interface ServerOverrides {
   fetchCert?: CertFetcher;
   logger?: Logger;
-  sqsClient?: SQSClient;
   /** How often the alert jobs look for work (ms). */
   pollMs?: number;
   /** Least time between sends to one channel (ms); Slack's pace by default. */
@@ -138,13 +137,11 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const sqs =
     store && queueUrl
       ? startSqsPoller({
-          client:
-            overrides.sqsClient ??
-            new SQSClient({
-              region: sqsRegion(queueUrl),
-              retryMode: 'adaptive',
-              maxAttempts: AWS_MAX_ATTEMPTS,
-            }),
+          client: new SQSClient({
+            region: sqsRegion(queueUrl),
+            retryMode: 'adaptive',
+            maxAttempts: AWS_MAX_ATTEMPTS,
+          }),
           queueUrl,
           verifier,
           store,

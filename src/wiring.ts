@@ -94,19 +94,26 @@ export function iamClients(
   },
 ): (account?: string) => IAMClient {
   const { assume, ...config } = opts;
-  const clients = new Map<string, IAMClient>();
+  return perAccount((account) => {
+    const credentials = credentialsFor({ region: 'us-east-1', ...config, assume }, account);
+    return new IAMClient({
+      region: 'us-east-1',
+      retryMode: 'adaptive',
+      maxAttempts: AWS_MAX_ATTEMPTS,
+      ...config,
+      ...(credentials ? { credentials } : {}),
+    });
+  });
+}
+
+/** One client per account (undefined: the bot's own), built on first use and reused. */
+export function perAccount<C>(make: (account?: string) => C): (account?: string) => C {
+  const clients = new Map<string, C>();
   return (account) => {
     const key = account ?? 'default';
     let c = clients.get(key);
     if (!c) {
-      const credentials = credentialsFor({ region: 'us-east-1', ...config, assume }, account);
-      c = new IAMClient({
-        region: 'us-east-1',
-        retryMode: 'adaptive',
-        maxAttempts: AWS_MAX_ATTEMPTS,
-        ...config,
-        ...(credentials ? { credentials } : {}),
-      });
+      c = make(account);
       clients.set(key, c);
     }
     return c;
@@ -197,7 +204,6 @@ export function buildDeps(
     accountId: config.TRAIL_ACCOUNT_ID,
     assume,
   });
-  const s3Clients = new Map<string, S3Client>();
   // One Athena client, built on first use, shared by the source and the Cancel button.
   let athenaClient: AthenaClient | undefined;
   const athena = () => {
@@ -228,24 +234,18 @@ export function buildDeps(
     audit: auditor(store, logger),
     posture: {
       cloudTrailFor,
-      s3For: (account) => {
-        const key = account ?? 'default';
-        let c = s3Clients.get(key);
-        if (!c) {
-          const region = config.TRAIL_REGIONS[0] as string;
-          const credentials = credentialsFor({ region, assume }, account);
-          c = new S3Client({
-            region,
-            retryMode: 'adaptive',
-            maxAttempts: AWS_MAX_ATTEMPTS,
-            // Buckets in other regions answer with a redirect the client follows.
-            followRegionRedirects: true,
-            ...(credentials ? { credentials } : {}),
-          });
-          s3Clients.set(key, c);
-        }
-        return c;
-      },
+      s3For: perAccount((account) => {
+        const region = config.TRAIL_REGIONS[0] as string;
+        const credentials = credentialsFor({ region, assume }, account);
+        return new S3Client({
+          region,
+          retryMode: 'adaptive',
+          maxAttempts: AWS_MAX_ATTEMPTS,
+          // Buckets in other regions answer with a redirect the client follows.
+          followRegionRedirects: true,
+          ...(credentials ? { credentials } : {}),
+        });
+      }),
     },
     hygiene: {
       iamFor: iamClients({ assume }),

@@ -76,8 +76,6 @@ export class Outbox {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
-  /** Messages sent since start, for logs and benchmarks. */
-  sent = 0;
 
   constructor(opts: OutboxOptions) {
     this.#o = { intervalMs: CHANNEL_INTERVAL_MS, maxAttempts: 8, ...opts };
@@ -150,7 +148,6 @@ export class Outbox {
           store.markSent(item.id, this.#o.now());
         });
       }
-      this.sent++;
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError((err as Error).message, 'transient');
       const now = this.#o.now().getTime();
