@@ -7,7 +7,12 @@ import {
   GetUserCommand,
   type IAMClient,
   ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
   ListMFADevicesCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
   paginateGetAccountAuthorizationDetails,
   type User,
 } from '@aws-sdk/client-iam';
@@ -200,5 +205,32 @@ export async function liveUserRow(iam: IAMClient, user: string): Promise<Credent
     passwordLastChanged: undefined,
     mfaActive: mfa.length > 0,
     keys: [states[0] ?? empty(1), states[1] ?? empty(2)],
+  };
+}
+
+/**
+ * One user's policies, groups' policies and tags, read for that user alone (not the whole account's
+ * authorization details), for the live re-check.
+ */
+export async function liveUserDetail(iam: IAMClient, user: string): Promise<UserDetail> {
+  const [attached, inline, groups, tags] = await Promise.all([
+    iam.send(new ListAttachedUserPoliciesCommand({ UserName: user, MaxItems: 1000 })),
+    iam.send(new ListUserPoliciesCommand({ UserName: user, MaxItems: 1000 })),
+    iam.send(new ListGroupsForUserCommand({ UserName: user, MaxItems: 1000 })),
+    iam.send(new ListUserTagsCommand({ UserName: user, MaxItems: 1000 })),
+  ]);
+  const groupPolicies = await Promise.all(
+    (groups.Groups ?? []).map((g) =>
+      iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: g.GroupName, MaxItems: 1000 })),
+    ),
+  );
+  return {
+    attachedPolicies: (attached.AttachedPolicies ?? []).map((p) => ({
+      name: p.PolicyName ?? '',
+      arn: p.PolicyArn ?? '',
+    })),
+    inlinePolicies: inline.PolicyNames ?? [],
+    groupPolicyArns: groupPolicies.flatMap((g) => (g.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '')),
+    tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   };
 }

@@ -3,7 +3,13 @@ import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-
 import pLimit from 'p-limit';
 import { awsError } from '../aws-errors.js';
 import { type Finding, runChecks, sortFindings, type Thresholds } from './checks.js';
-import { fetchAccountDetails, fetchCredentialReport, liveUserRow, type ReportTiming } from './iam.js';
+import {
+  fetchAccountDetails,
+  fetchCredentialReport,
+  liveUserDetail,
+  liveUserRow,
+  type ReportTiming,
+} from './iam.js';
 import { parseCredentialReport } from './report.js';
 
 /** One account's outcome: its findings and report time, or why it failed (listed, never skipped). */
@@ -96,11 +102,11 @@ export async function runHygiene(o: HygieneOptions): Promise<HygieneResult> {
 /** One user checked live in one account: the same checks over a row built from IAM's answers now. */
 export async function recheckUser(o: HygieneOptions, user: string, account?: string): Promise<HygieneResult> {
   const iam = o.iamFor(account);
-  const [row, details] = await Promise.all([liveUserRow(iam, user), fetchAccountDetails(iam)]);
+  const row = await liveUserRow(iam, user);
   const id = account ?? /arn:aws[a-z-]*:iam::(\d{12}):/.exec(row.arn)?.[1] ?? 'this-account';
   // The user's policies, groups and owner tag too, so direct-policy and admin-no-mfa are re-checked;
   // the account-wide password policy is not this user's finding.
-  const userDetails = { users: new Map([...details.users].filter(([name]) => name === row.user)) };
+  const userDetails = { users: new Map([[row.user, await liveUserDetail(iam, row.user)]]) };
   const findings = runChecks(
     { account: id, generatedAt: o.now, rows: [row] },
     o.now,

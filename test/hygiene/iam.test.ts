@@ -14,7 +14,11 @@ import {
   IAMClient,
   LimitExceededException,
   ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
   ListMFADevicesCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -219,18 +223,15 @@ describe('recheckUser', () => {
         Region: 'eu-central-1',
       },
     });
-    iam.on(GetAccountPasswordPolicyCommand).resolves({});
-    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
-      UserDetailList: [
-        {
-          UserName: 'jake',
-          AttachedManagedPolicies: [
-            { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
-          ],
-          Tags: [{ Key: 'owner', Value: 'U0JAKE' }],
-        },
+    // The user's own policies and tags, read for that user alone.
+    iam.on(ListAttachedUserPoliciesCommand).resolves({
+      AttachedPolicies: [
+        { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
       ],
     });
+    iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
+    iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
+    iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'owner', Value: 'U0JAKE' }] });
     const opts = {
       iamFor: () => client(),
       now: new Date('2023-01-05T00:00:00Z'),
@@ -245,6 +246,7 @@ describe('recheckUser', () => {
       'direct-policy:123456789012:jake',
     ]);
     expect(before.findings.every((f) => f.owner === 'U0JAKE')).toBe(true);
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(0);
     expect(before.liveUser).toBe('jake');
     // Jake enables MFA and rotates: the re-check is clean.
     iam.on(ListMFADevicesCommand).resolves({
