@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { alarmMessage, notification } from '../test/helpers/alerts.js';
 import { FakeSlack, fakeChannels } from '../test/helpers/fake-slack.js';
 import { signSns } from '../test/helpers/sns-sign.js';
@@ -77,7 +77,7 @@ for (let i = 0, j = 0; i < times.length; i++) {
   if (i > 0) minGapMs = Math.min(minGapMs, (times[i] as number) - (times[i - 1] as number));
 }
 
-const db = new Database(store, { readonly: true });
+const db = new DatabaseSync(store, { readOnly: true });
 const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
 const counted = one('SELECT coalesce(sum(count), 0) AS n FROM alerts');
 const unposted = one(

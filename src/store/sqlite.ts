@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Alert } from '../alerts/alert.js';
 import type { AuditEntry } from '../audit.js';
 import type { Mute, Snapshot } from '../hygiene/digest.js';
@@ -195,28 +195,28 @@ function itemOf(r: OutboxRow): OutboxItem {
   };
 }
 
-/** The SQLite store: one file, WAL journal, migrations on open. */
+/** The SQLite store (Node's own node:sqlite): one file, WAL journal, migrations on open. */
 export class SqliteStore implements Store {
-  readonly #db: Database.Database;
+  readonly #db: DatabaseSync;
   constructor(path: string) {
-    this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
+    this.#db = new DatabaseSync(path);
+    this.#db.exec('PRAGMA journal_mode = WAL');
     // Durable once a write returns: a message acknowledged to SNS must survive a crash.
-    this.#db.pragma('synchronous = FULL');
-    this.#db.pragma('foreign_keys = ON');
+    this.#db.exec('PRAGMA synchronous = FULL');
+    this.#db.exec('PRAGMA foreign_keys = ON');
     // Another process (a second replica by mistake, a backup) holding the lock is waited for briefly.
-    this.#db.pragma('busy_timeout = 5000');
-    const version = this.#db.pragma('user_version', { simple: true }) as number;
+    this.#db.exec('PRAGMA busy_timeout = 5000');
+    const version = (this.#get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0) as number;
     for (let i = version; i < MIGRATIONS.length; i++) {
-      this.#db.transaction(() => {
+      this.atomically(() => {
         this.#db.exec(MIGRATIONS[i] as string);
-        this.#db.pragma(`user_version = ${i + 1}`);
-      })();
+        this.#db.exec(`PRAGMA user_version = ${i + 1}`);
+      });
     }
   }
 
-  readonly #statements = new Map<string, Database.Statement>();
-  #st(sql: string): Database.Statement {
+  readonly #statements = new Map<string, StatementSync>();
+  #st(sql: string): StatementSync {
     let st = this.#statements.get(sql);
     if (!st) {
       st = this.#db.prepare(sql);
@@ -225,14 +225,17 @@ export class SqliteStore implements Store {
     return st;
   }
   #run(sql: string, ...params: unknown[]) {
-    return this.#st(sql).run(...params);
+    return this.#st(sql).run(...(params as never[]));
   }
   #all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.#st(sql).all(...params) as T[];
+    return this.#st(sql).all(...(params as never[])) as T[];
   }
   #get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.#st(sql).get(...params) as T | undefined;
+    return this.#st(sql).get(...(params as never[])) as T | undefined;
   }
+
+  /** Savepoints name the depth, so a nested call rolls back only its own part. */
+  #depth = 0;
 
   acceptMessage(m: AcceptedMessage): 'new' | 'duplicate' {
     const r = this.#run(
@@ -243,7 +246,7 @@ export class SqliteStore implements Store {
       m.body,
       m.receivedAt.toISOString(),
     );
-    return r.changes === 1 ? 'new' : 'duplicate';
+    return Number(r.changes) === 1 ? 'new' : 'duplicate';
   }
 
   acceptMessages(ms: AcceptedMessage[]): ('new' | 'duplicate')[] {
@@ -274,7 +277,21 @@ export class SqliteStore implements Store {
   }
 
   atomically<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    const outer = this.#depth === 0;
+    const name = `sp${this.#depth}`;
+    this.#db.exec(outer ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
+    this.#depth++;
+    try {
+      const out = fn();
+      this.#depth--;
+      this.#db.exec(outer ? 'COMMIT' : `RELEASE ${name}`);
+      return out;
+    } catch (err) {
+      this.#depth--;
+      if (outer) this.#db.exec('ROLLBACK');
+      else this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw err;
+    }
   }
 
   openAlertByFingerprint(fingerprint: string): StoredAlert | undefined {
@@ -581,7 +598,7 @@ export class SqliteStore implements Store {
   }
 
   pruneAudit(before: Date): number {
-    return this.#run('DELETE FROM audit WHERE at < ?', before.toISOString()).changes;
+    return Number(this.#run('DELETE FROM audit WHERE at < ?', before.toISOString()).changes);
   }
 
   close(): void {

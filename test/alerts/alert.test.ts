@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../../src/alerts/alert.js';
-import { SHARED_DATA } from '../helpers/data.js';
+import { SNS_DATA } from '../helpers/data.js';
 
-const SNS = join(SHARED_DATA, 'sns');
+const SNS = SNS_DATA;
 const read = (f: string) => readFileSync(join(SNS, f), 'utf8');
 const env = { receivedAt: new Date('2026-11-25T12:00:00Z') };
 /** The Message of a Lambda-style SNS record (CloudWatch alarm samples). */
 const snsMessage = (f: string) =>
   (JSON.parse(read(f)) as { Records: { Sns: { Message: string } }[] }).Records[0]?.Sns.Message as string;
 
-describe('every format in shared/data/sns becomes the expected alert', () => {
+describe('every SNS sample in test/fixtures/sns becomes the expected alert', () => {
   it('a CloudWatch alarm from its SNS alarm action', () => {
     const [a] = normalizeMessage(snsMessage('sns-cloudwatch-alarm.json'), env);
     expect(a).toMatchObject({

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isSnsCertUrl, SnsRefusal, SnsUnavailable, SnsVerifier } from '../../src/alerts/sns.js';
-import { SHARED_DATA } from '../helpers/data.js';
+import { SNS_DATA } from '../helpers/data.js';
 import { SNS_TEST_CERT_PEM, SNS_TEST_CERT_URL, SNS_TEST_KEY, signSnsMessage } from '../helpers/sns-sign.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
@@ -135,7 +135,7 @@ describe('SNS signature verification', () => {
     'sns-http-subscription-confirmation.json',
     'sns-http-unsubscribe-confirmation.json',
   ])('refuses the real sample %s cleanly: its certificate cannot be had here', async (file) => {
-    const body = readFileSync(join(SHARED_DATA, 'sns', file), 'utf8');
+    const body = readFileSync(join(SNS_DATA, file), 'utf8');
     const topic = (JSON.parse(body) as { TopicArn: string }).TopicArn;
     // AWS's certificate cannot be fetched here: offline, the message waits ("try again"); with any other
     // certificate, its signature does not verify and it is refused.

@@ -6,7 +6,7 @@ import { startServer } from '../../src/server.js';
 import { readAlertAction } from '../../src/slack/buttons.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { alarmMessage, CHANNEL, notification, TOPIC, tempStore } from '../helpers/alerts.js';
-import { INVICTUS_DIR, SHARED_DATA } from '../helpers/data.js';
+import { INVICTUS_DIR, SNS_DATA } from '../helpers/data.js';
 import { captureLogger } from '../helpers/deps.js';
 import { type FakeMessage, FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 import { buttonClickBody, postSigned } from '../helpers/signed.js';
@@ -185,7 +185,7 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
   });
 
   it('Investigate runs the activity question for the alert’s actor and answers in the thread', async () => {
-    const event = readFileSync(join(SHARED_DATA, 'sns/eventbridge-cloudtrail-api-call.json'), 'utf8');
+    const event = readFileSync(join(SNS_DATA, 'eventbridge-cloudtrail-api-call.json'), 'utf8');
     await b.sns(notification('ct-1', event, 'CloudTrail'));
     const post = await until('the post', () => ch.posts().find((m) => m.text.includes('CreateBucket')));
     const investigate = buttonsOf(post.blocks).find((x) => x.action_id === ACTION_IDS.alertInvestigate);

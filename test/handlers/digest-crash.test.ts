@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempStore } from '../helpers/alerts.js';
 import { startBot } from '../helpers/bot-process.js';
@@ -11,7 +11,7 @@ import { FakeAws } from '../helpers/fake-aws.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 
 const snapshots = (path: string) => {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = new DatabaseSync(path, { readOnly: true });
   try {
     return (db.prepare('SELECT count(*) AS n FROM hygiene_snapshots').get() as { n: number }).n;
   } catch {

@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-/** The shared data beside the project root; read in place, never copied. */
-export const SHARED_DATA = resolve(import.meta.dirname, '../../../shared/data');
-export const CLOUDTRAIL_DATA = join(SHARED_DATA, 'cloudtrail');
-export const IAM_DATA = join(SHARED_DATA, 'iam');
+/** The real data the tests read: copied into the repository with its licences (test/fixtures/README.md). */
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+export const CLOUDTRAIL_DATA = join(FIXTURES, 'cloudtrail');
+export const IAM_DATA = join(FIXTURES, 'iam');
+export const SNS_DATA = join(FIXTURES, 'sns');
 export const INVICTUS_DIR = join(CLOUDTRAIL_DATA, 'invictus-aws_dataset');
 export const STRATUS_DIR = join(CLOUDTRAIL_DATA, 'stratus-red-team-detonation-logs');
 export const SNITCH_DIR = join(CLOUDTRAIL_DATA, 'cloud-snitch-s3-layout');

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { groupCommit } from '../../src/store/group-commit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -33,7 +33,7 @@ describe('the SQLite store', () => {
 
   it('upgrades a database made by the first schema, keeping what it holds', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
-    const old = new Database(path);
+    const old = new DatabaseSync(path);
     old.exec(`CREATE TABLE sns_messages (message_id TEXT PRIMARY KEY, topic_arn TEXT NOT NULL, type TEXT NOT NULL,
       body TEXT NOT NULL, received_at TEXT NOT NULL, processed_at TEXT);
       INSERT INTO sns_messages VALUES ('m-old', 'arn:aws:sns:us-east-1:111122223333:a', 'Notification', '{}', '2026-11-01T00:00:00.000Z', NULL);
@@ -44,8 +44,8 @@ describe('the SQLite store', () => {
     expect(store.outboxBacklog()).toBe(0);
     expect(store.deadLetters()).toEqual([]);
     store.close();
-    const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(4);
+    const check = new DatabaseSync(path, { readOnly: true });
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(4);
     check.close();
   });
 
@@ -76,6 +76,29 @@ describe('the SQLite store', () => {
       broken(msg('d', '2026-11-25T12:00:00Z')),
     ]);
     expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected']);
+    store.close();
+  });
+
+  it('rolls a failed nested part back to its savepoint and keeps the rest of the transaction', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
+    const store = new SqliteStore(path);
+    store.atomically(() => {
+      store.acceptMessage(msg('kept-1', '2026-11-25T12:00:01Z'));
+      expect(() =>
+        store.atomically(() => {
+          store.acceptMessage(msg('undone', '2026-11-25T12:00:02Z'));
+          throw new Error('this message fails');
+        }),
+      ).toThrow('this message fails');
+      store.acceptMessage(msg('kept-2', '2026-11-25T12:00:03Z'));
+    });
+    expect(() =>
+      store.atomically(() => {
+        store.acceptMessage(msg('outer-undone', '2026-11-25T12:00:04Z'));
+        throw new Error('the batch fails');
+      }),
+    ).toThrow('the batch fails');
+    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['kept-1', 'kept-2']);
     store.close();
   });
 });
