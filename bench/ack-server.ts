@@ -19,7 +19,7 @@ if (mode === 'bare') {
   console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
 } else {
   const config = loadConfig({ ...process.env, TRAIL_LOGS_DIR: dir, LOG_LEVEL: 'warn' });
-  const trail = buildApp(buildDeps(config), {
+  const trail = buildApp(await buildDeps(config), {
     botToken: new Secret('xoxb-bench'),
     signingSecret: new Secret(BENCH_SECRET),
     slackApiUrl,

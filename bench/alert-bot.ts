@@ -19,7 +19,7 @@ export async function startAlertBot(
     ...(start.match(/--max-semi-space-size=\d+/) ?? []),
     ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
   ];
-  // The compiled build (npm run build first), with info logs read and dropped.
+  // The bundled build (node bin/build.mjs --bench first), with info logs read and dropped.
   return startBot(
     {
       PORT: '0',

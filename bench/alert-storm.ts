@@ -3,7 +3,7 @@
 // (compiled, in its own process, default grouping and Slack's pace) into a fake Slack that timestamps
 // every call. Reports messages posted, updates and thread notes, the highest number of sends to the
 // channel in any one-second window, and alerts lost (every notification must be counted on an alert
-// whose message was posted). Usage: npm run build && npx tsx bench/alert-storm.ts
+// whose message was posted). Usage: node bin/build.mjs --bench && npx tsx bench/alert-storm.ts
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

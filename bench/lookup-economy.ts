@@ -9,11 +9,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { cloudTrailClients } from '../src/aws/clients.js';
 import { DELETION_EVENT_NAMES } from '../src/trail/deletions.js';
 import { lookupLimiters } from '../src/trail/limiter.js';
 import type { TrailQuery } from '../src/trail/query.js';
 import { LookupSource } from '../src/trail/sources/lookup.js';
-import { cloudTrailClients } from '../src/wiring.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'];
 const NOW = new Date();

@@ -1,12 +1,14 @@
 import { parseArgsStringToArgv } from 'string-argv';
 import { type Actor, authorize } from '../src/auth.js';
+import type { BaseDeps, CommandDeps } from '../src/deps.js';
 import { type ExplainedError, explainError, UsageError } from '../src/errors.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import { presentError } from '../src/present/error.js';
+import { didYouMeanText } from '../src/suggest.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import type { SearchProgress, SearchResult } from '../src/trail/sources/types.js';
 import { COMMANDS, findCommand } from './registry.js';
-import { type AnyCommand, type CommandDeps, commandPrefix } from './spec.js';
+import { type AnyCommand, commandPrefix } from './spec.js';
 
 /** Split a slash command's text into words, honouring quotes: who-deleted "my bucket". */
 export function splitWords(text: string): string[] {
@@ -34,7 +36,7 @@ export interface Outcome {
 /** An error as an outcome: a message for the user, and a log line (with a reference when unknown). */
 export function failure(
   err: unknown,
-  deps: CommandDeps,
+  deps: BaseDeps,
   actor: Actor,
   command?: string,
   words?: string[],
@@ -57,18 +59,35 @@ export function failure(
   return { status, doc: presentError(e, commandPrefix(actor.front)), error: e };
 }
 
+/** The words that ask for help: `--help` and `-h` anywhere, or `help` alone after a subcommand. */
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/**
+ * `trail who-deleted --help`, `-h` or (in Slack) `/trail who-deleted help` → `help who-deleted`; a bare
+ * `--help` → `help`. Everything else as it came.
+ */
+export function helpWords(words: string[]): string[] {
+  const [name, ...rest] = words;
+  if (name === undefined || HELP_FLAGS.has(name)) return ['help'];
+  if (name !== 'help' && (rest.some((w) => HELP_FLAGS.has(w)) || (rest.length === 1 && rest[0] === 'help')))
+    return ['help', name];
+  return words;
+}
+
 /**
  * Parse and authorise — all of it fast and free of I/O, so Slack can be acked with the result. Help
  * and usage errors are answered here.
  */
-export function prepare(words: string[], deps: CommandDeps, actor: Actor): Prepared {
+export function prepare(given: string[], deps: BaseDeps, actor: Actor): Prepared {
+  const words = helpWords(given);
   const [name = 'help', ...rest] = words;
   const command = findCommand(name);
   try {
     if (!command) {
+      const names = COMMANDS.map((c) => c.name);
       throw new UsageError(
-        `There is no subcommand "${name}".`,
-        `<${COMMANDS.map((c) => c.name).join('|')}> …`,
+        `There is no subcommand "${name}".${didYouMeanText(name, names)}`,
+        `<${names.join('|')}> …`,
       );
     }
     let args: unknown;

@@ -1,5 +1,6 @@
 import { UsageError } from '../src/errors.js';
 import { presentHelp } from '../src/present/help.js';
+import { didYouMeanText } from '../src/suggest.js';
 import { type CommandSpec, commandPrefix } from './spec.js';
 
 /** What help shows, filled in by the registry so help lists every command including itself. */
@@ -23,7 +24,11 @@ export function helpCommand(
         throw new UsageError('help takes at most one subcommand name.', 'help [subcommand]');
       const topic = words[0];
       if (topic !== undefined && !table().some((c) => c.name === topic)) {
-        throw new UsageError(`There is no subcommand "${topic}".`, 'help [subcommand]');
+        const hint = didYouMeanText(
+          topic,
+          table().map((c) => c.name),
+        );
+        throw new UsageError(`There is no subcommand "${topic}".${hint}`, 'help [subcommand]');
       }
       return { topic, prefix: commandPrefix(front) };
     },

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { fanOutAccounts } from '../src/accounts.js';
 import { awsError } from '../src/aws-errors.js';
 import type { Config } from '../src/config.js';
+import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '../src/hygiene/checks.js';
 import {
@@ -14,14 +16,13 @@ import {
 } from '../src/hygiene/digest.js';
 import { findingsToCsv } from '../src/hygiene/export.js';
 import { parseCredentialReport } from '../src/hygiene/report.js';
-import { type HygieneResult, organizationAccounts, recheckUser, runHygiene } from '../src/hygiene/service.js';
+import type { HygieneResult } from '../src/hygiene/service.js';
 import type { Doc } from '../src/present/doc.js';
 import { presentDigest, presentHygiene, presentMute, SHOWN_FINDINGS } from '../src/present/hygiene.js';
 import { durationMs } from '../src/time.js';
-import { fanOutAccounts } from '../src/wiring.js';
 import { parseWords } from './options.js';
 import { postureOf } from './posture.js';
-import type { CommandDeps, CommandSpec } from './spec.js';
+import type { CommandSpec } from './spec.js';
 
 const USAGE =
   'hygiene [--account id] [--user name] [--check id] [--digest] [--report file] | hygiene mute <finding id | check:user> --for 30d --reason "…"';
@@ -49,13 +50,17 @@ export function thresholdsOf(c: Config): Thresholds {
 /** The accounts a hygiene run covers: the organization's, those with a role to assume, or the bot's own. */
 export async function hygieneAccounts(deps: CommandDeps, asked?: string[]): Promise<string[] | undefined> {
   if (asked?.length) return asked;
-  if (deps.config.TRAIL_HYGIENE_ORGANIZATION) return organizationAccounts(deps.hygiene.organizations());
+  if (deps.config.TRAIL_HYGIENE_ORGANIZATION) {
+    const { organizationAccounts } = await import('../src/hygiene/service.js');
+    return organizationAccounts(deps.hygiene.organizations());
+  }
   // The accounts with a role to assume, as the lookup source asks them.
   return fanOutAccounts(deps.config);
 }
 
 /** Run the checks as the config says, over `accounts` (or the configured ones). */
 export async function checkAll(deps: CommandDeps, accounts?: string[]): Promise<HygieneResult> {
+  const { runHygiene } = await import('../src/hygiene/service.js');
   return runHygiene({
     iamFor: deps.hygiene.iamFor,
     accounts: await hygieneAccounts(deps, accounts),
@@ -205,6 +210,7 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
       thresholds: thresholdsOf(deps.config),
       ownerTag: deps.config.TRAIL_HYGIENE_OWNER_TAG,
     };
+    const { recheckUser } = await import('../src/hygiene/service.js');
     let result = a.report
       ? await fromReportFile(a.report, deps)
       : a.user

@@ -1,6 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../src/auth.js';
+import type { CommandDeps } from '../src/deps.js';
 import { presentProgress } from '../src/present/progress.js';
 import { BusyError } from '../src/queue.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
@@ -9,7 +10,6 @@ import type { TrailEvent } from '../src/trail/event.js';
 import { eventsToCsv } from '../src/trail/export.js';
 import type { SearchProgress } from '../src/trail/sources/types.js';
 import { execute, failure, type Outcome, prepare, splitWords } from './dispatch.js';
-import type { CommandDeps } from './spec.js';
 
 /** The part of Bolt's App the router uses, so a test can record what gets registered. */
 export type CommandRegistrar = Pick<App, 'command'>;

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Actor } from '../src/auth.js';
 import { UsageError } from '../src/errors.js';
+import { didYouMeanText } from '../src/suggest.js';
 import type { SourceName } from '../src/trail/sources/types.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -25,8 +26,14 @@ export function parseWords<O extends Options>(words: string[], options: O, usage
   try {
     return parseArgs({ args: words, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '.').split('\n')[0];
-    throw new UsageError(msg ?? 'Bad arguments.', usage);
+    const e = err as Error & { code?: string };
+    const msg = e.message.replace(/\. To specify a positional argument.*$/s, '.').split('\n')[0];
+    // An unknown flag: name the closest known one (`--sinse` → `--since`).
+    const flag = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(e.message)?.[1] : undefined;
+    const hint = flag
+      ? didYouMeanText(flag.replace(/^-+/, ''), Object.keys(options)).replace(/"([^"]+)"/, '"--$1"')
+      : '';
+    throw new UsageError(`${msg ?? 'Bad arguments.'}${hint}`, usage);
   }
 }
 

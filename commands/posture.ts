@@ -1,9 +1,10 @@
 import { awsError } from '../src/aws-errors.js';
+import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { presentPosture } from '../src/present/posture.js';
-import { checkPosture, type PostureResult } from '../src/trail/posture.js';
+import type { PostureResult } from '../src/trail/posture.js';
 import { parseWords } from './options.js';
-import type { CommandDeps, CommandSpec } from './spec.js';
+import type { CommandSpec } from './spec.js';
 
 const USAGE = 'posture [--account id] [--region r]';
 
@@ -13,8 +14,9 @@ interface Args {
 }
 
 /** Run the posture checks as config says, for one account (or the bot's own). */
-export function postureOf(deps: CommandDeps, a: Args = {}): Promise<PostureResult> {
+export async function postureOf(deps: CommandDeps, a: Args = {}): Promise<PostureResult> {
   const c = deps.config;
+  const { checkPosture } = await import('../src/trail/posture.js');
   return checkPosture({
     account: a.account ?? c.TRAIL_ACCOUNT_ID ?? '',
     regions: a.regions ?? c.TRAIL_REGIONS,

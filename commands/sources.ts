@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
+import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import type { Doc, DocBlock } from '../src/present/doc.js';
-import { chooseSource } from '../src/trail/sources/auto.js';
 import { findLogFiles } from '../src/trail/sources/local.js';
-import type { CommandDeps, CommandSpec } from './spec.js';
+import type { CommandSpec } from './spec.js';
 
 /** One source as `sources` reports it. */
 export interface SourceReport {
@@ -112,6 +112,7 @@ export const sourcesCommand: CommandSpec<Record<string, never>, { sources: Sourc
         range: { start: new Date(now.getTime() - 7 * 86_400_000), end: now, defaulted: true },
         limit: 1,
       };
+      const { chooseSource } = await import('../src/trail/sources/auto.js');
       const choice = await chooseSource(week, {
         local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => deps.sources.get({ source: 'local' }) },
         lookup: () => deps.sources.get({ source: 'lookup' }),

@@ -1,52 +1,8 @@
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { AuditEntry } from '../src/audit.js';
-import type { AccessPolicy, Actor, Permission } from '../src/auth.js';
+import type { Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
-import type { Logger } from '../src/log.js';
+import type { BaseDeps, CommandDeps, RunContext } from '../src/deps.js';
 import type { Doc, Inline } from '../src/present/doc.js';
-import type { QuestionQueue } from '../src/queue.js';
-import type { Store } from '../src/store/store.js';
 import type { TrailEvent } from '../src/trail/event.js';
-import type { SourceProvider } from '../src/trail/sources/index.js';
-import type { SearchProgress } from '../src/trail/sources/types.js';
-
-/** Everything a subcommand may use; every outside client is in here, passed in. */
-export interface CommandDeps {
-  config: Config;
-  now: () => Date;
-  logger: Logger;
-  sources: SourceProvider;
-  /** Where slow questions from Slack wait their turn. */
-  questions: QuestionQueue;
-  /** Stop a running Athena query (the Cancel button). */
-  stopQuery: (queryId: string) => Promise<void>;
-  /** The store (alerts, mutes, digests, audit), opened on first use. */
-  store: () => Store;
-  /** Who may do what: roles, channel limits, user group membership. */
-  access: AccessPolicy;
-  /** Record an action in the audit trail (store and log). */
-  audit: (e: AuditEntry) => void;
-  /** IAM hygiene's clients: IAM per account (its role assumed), and Organizations to list accounts. */
-  hygiene: {
-    iamFor: (account?: string) => IAMClient;
-    organizations: () => OrganizationsClient;
-  };
-  /** Trail posture's clients: CloudTrail per region and account, S3 per account (roles assumed). */
-  posture: {
-    cloudTrailFor: (region: string, account?: string) => CloudTrailClient;
-    s3For: (account?: string) => S3Client;
-  };
-}
-
-/** Where a subcommand runs: the front and the person. */
-export interface RunContext {
-  actor: Actor;
-  /** Report progress of slow work (and a query that can be stopped); the front decides how to show it. */
-  progress: (p: SearchProgress) => void;
-}
 
 /**
  * One `/trail` subcommand: parse its words, run against the services in src/, present the result. The

@@ -11,7 +11,6 @@ import {
   type VerifyResult,
   verifyArchive,
 } from '../src/trail/verify.js';
-import { cloudTrailKeys, s3Archive } from '../src/trail/verify-s3.js';
 import { parseWords } from './options.js';
 import type { CommandSpec } from './spec.js';
 
@@ -112,6 +111,8 @@ export const verifyCommand: CommandSpec<Args, VerifyResult> = {
       start: new Date(a.range.start.getTime() - DAY_MS),
       end: new Date(a.range.end.getTime() + DAY_MS),
     };
+    // The S3 reader loads the AWS SDK: only when verify reads S3.
+    const { cloudTrailKeys, s3Archive } = await import('../src/trail/verify-s3.js');
     const reader = s3Archive(deps.posture.s3For(), {
       bucket: c.TRAIL_ARCHIVE_BUCKET as string,
       prefix: c.TRAIL_ARCHIVE_PREFIX,

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import { execute, prepare } from '../commands/dispatch.js';
 import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/index.js';
-import type { CommandDeps } from '../commands/spec.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
 import type { Actor } from '../src/auth.js';
+import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
 import { toSlack } from '../src/slack/blocks.js';

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
-import type { CommandDeps } from '../commands/spec.js';
 import type { Secret } from '../src/config.js';
+import type { CommandDeps } from '../src/deps.js';
 import type { Logger } from '../src/log.js';
 import { EVENTS_PATH } from '../src/slack/ids.js';
 import type { AlertRuntime } from './alerts.js';

@@ -1,7 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { CommandDeps } from '../commands/spec.js';
 import { type Actor, authorize, type Permission } from '../src/auth.js';
+import type { CommandDeps } from '../src/deps.js';
 import { explainError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
 import { presentError } from '../src/present/error.js';

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { CommandDeps } from '../commands/spec.js';
+import type { CommandDeps } from '../src/deps.js';
 import { presentCancel } from '../src/present/progress.js';
 import { toSlack } from '../src/slack/blocks.js';
 import { readCancelValue } from '../src/slack/buttons.js';

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
 import { checkAll } from '../commands/hygiene.js';
 import { postureOf } from '../commands/posture.js';
-import type { CommandDeps } from '../commands/spec.js';
+import type { CommandDeps } from '../src/deps.js';
 import { openFindingsChart } from '../src/hygiene/chart.js';
 import {
   buildDigest,

@@ -1,5 +1,5 @@
 import type { App, CustomRoute } from '@slack/bolt';
-import type { CommandDeps } from '../commands/spec.js';
+import type { CommandDeps } from '../src/deps.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerCancel } from './cancel.js';
 import { healthRoutes, type Readiness } from './health.js';

@@ -1,11 +1,8 @@
-import { pathToFileURL } from 'node:url';
-import { dispatch } from '../commands/dispatch.js';
-import type { CommandDeps } from '../commands/spec.js';
-import { loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
-import { toText } from './terminal/text.js';
-import { eventsToCsv } from './trail/export.js';
-import { buildDeps } from './wiring.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Actor } from './auth.js';
+import type { BaseDeps, CommandDeps } from './deps.js';
 
 /** Where the terminal front writes. */
 export interface CliIo {
@@ -18,9 +15,29 @@ const stdio: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.
 /** Exit codes: 0 an answer (found or not), 1 a failure, 2 a usage error. */
 export const EXIT = { answer: 0, failed: 1, usage: 2 } as const;
 
+/** The version in package.json, found from here upwards (src/ under tsx, dist/src/ when built). */
+export function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'trailbot' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one folder up
+    }
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
+
 /**
  * The terminal front: `trail <subcommand> [words] [--json | --csv]`, the same command table as Slack.
  * Text by default; `--json` prints the whole result for machines, `--csv` its events for spreadsheets.
+ * Only what the subcommand needs is loaded: `--version` and help read no AWS SDK, DuckDB or Bolt.
  */
 export async function runCli(
   argv: string[],
@@ -28,6 +45,10 @@ export async function runCli(
   io: CliIo = stdio,
   makeDeps?: (env: Record<string, string | undefined>) => CommandDeps,
 ): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`trail ${version()}\n`);
+    return EXIT.answer;
+  }
   // The terminal shows answers; logs stay quiet unless LOG_LEVEL asks for them.
   env = { LOG_LEVEL: 'warn', ...env };
   const json = argv.includes('--json');
@@ -36,12 +57,22 @@ export async function runCli(
     io.err('--json and --csv both choose the output: pick one.\n');
     return EXIT.usage;
   }
-  const words = argv
-    .filter((w) => w !== '--json' && w !== '--csv')
-    .map((w) => (w === '--help' || w === '-h' ? 'help' : w));
-  let deps: CommandDeps;
+  const words = argv.filter((w) => w !== '--json' && w !== '--csv');
+  const [{ prepare, execute }, { loadConfig }, { ConfigError }, { toText }, wiring] = await Promise.all([
+    import('../commands/dispatch.js'),
+    import('./config.js'),
+    import('./errors.js'),
+    import('./terminal/text.js'),
+    import('./wiring.js'),
+  ]);
+  let base: BaseDeps;
+  let config: ReturnType<typeof loadConfig> | undefined;
   try {
-    deps = makeDeps ? makeDeps(env) : buildDeps(loadConfig(env), { logger: undefined });
+    if (makeDeps) base = makeDeps(env);
+    else {
+      config = loadConfig(env);
+      base = wiring.baseDeps(config);
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(`${err.message}\n`);
@@ -49,16 +80,29 @@ export async function runCli(
     }
     throw err;
   }
-  const outcome = await dispatch(words, deps, { userId: process.env.USER ?? 'terminal', front: 'terminal' });
+  const actor: Actor = { userId: env.USER ?? 'terminal', front: 'terminal' };
+  const prepared = prepare(words, base, actor);
+  let outcome: Awaited<ReturnType<typeof execute>>;
+  if (prepared.kind === 'done') outcome = prepared.outcome;
+  else {
+    // The AWS side (and the SDK with it) only for a subcommand that may need it.
+    const deps: CommandDeps = makeDeps
+      ? (base as CommandDeps)
+      : prepared.command.immediate || !config
+        ? wiring.withoutAws(base)
+        : { ...base, ...(await wiring.awsDeps(config, base.now)) };
+    outcome = await execute(prepared, deps, actor);
+  }
   if (csv && outcome.status === 'answer') {
     if (outcome.file) {
       io.out(String(outcome.file.content));
-      return 0;
+      return EXIT.answer;
     }
     if (!outcome.rows) {
       io.err('--csv is for answers made of events or findings; this one is not.\n');
       return EXIT.usage;
     }
+    const { eventsToCsv } = await import('./trail/export.js');
     io.out(eventsToCsv(outcome.rows));
   } else if (json) {
     const body = outcome.status === 'answer' ? outcome.result : { error: outcome.error };

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -148,7 +150,7 @@ export const configSchema = z.object({
       ),
     )
     .optional(),
-  TRAIL_STORE_PATH: z.string().min(1).default('trailbot.db'),
+  TRAIL_STORE_PATH: z.string().min(1),
   TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))
     .default([]),
@@ -276,6 +278,7 @@ export function loadConfig(
     const v = env[key];
     if (v !== undefined && v !== '') input[key] = v;
   }
+  input.TRAIL_STORE_PATH ??= join(stateDir(env), 'trailbot.db');
   if (opts.slack) {
     for (const key of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) {
       if (input[key] === undefined) problems.push(`${key}: required to run the Slack app`);
@@ -292,6 +295,11 @@ export function loadConfig(
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/** Where state and caches live by default: `$XDG_STATE_HOME/trailbot`, else `~/.local/state/trailbot`. */
+export function stateDir(env: Record<string, string | undefined>): string {
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'trailbot');
 }
 
 /** What the Slack front needs, or every missing variable named. */

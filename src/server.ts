@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
@@ -8,11 +7,12 @@ import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
 import { alertPolicy } from './alerts/lifecycle.js';
 import { Outbox } from './alerts/outbox.js';
 import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js';
+import { sqsClient } from './aws/clients.js';
 import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
 import { DAY_MS } from './time.js';
-import { AWS_MAX_ATTEMPTS, buildDeps, groupDirectory, lazyStore } from './wiring.js';
+import { buildDeps, groupDirectory, lazyStore } from './wiring.js';
 
 /** What a test may replace when it starts the whole bot. */
 export interface ServerOverrides {
@@ -47,7 +47,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const slack = requireSlack(config);
   const holder = lazyStore(config.TRAIL_STORE_PATH);
   const directory = groupDirectory();
-  const deps = buildDeps(config, {
+  const deps = await buildDeps(config, {
     directory,
     ...(overrides.logger ? { logger: overrides.logger } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
@@ -137,11 +137,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const sqs =
     store && queueUrl
       ? startSqsPoller({
-          client: new SQSClient({
-            region: sqsRegion(queueUrl),
-            retryMode: 'adaptive',
-            maxAttempts: AWS_MAX_ATTEMPTS,
-          }),
+          client: sqsClient(sqsRegion(queueUrl)),
           queueUrl,
           verifier,
           store,

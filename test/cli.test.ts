@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,21 @@ describe('the terminal front', () => {
     expect(r.err).toContain('The CloudTrail log directory /nonexistent/logs cannot be read');
   });
 
+  it('prints its version for --version and -V, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = await run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`trail ${version}\n`);
+    }
+  });
+
+  it('exits 2 on an unknown subcommand, naming the closest one', async () => {
+    const r = await run(['logns', '--failed']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('There is no subcommand "logns". Did you mean "logins"?');
+  });
+
   it('exits 1 on bad configuration, naming the variable', async () => {
     const r = await run(['help'], { TRAIL_SOURCE: 'nope' });
     expect(r.code).toBe(1);
@@ -89,6 +104,18 @@ describe('the trail bin on the demo archive', () => {
   beforeAll(async () => {
     dir = join(mkdtempSync(join(tmpdir(), 'trailbot-demo-')), 'cloudtrail');
     await generateArchive({ ...DEMO_SPEC, dir });
+  });
+
+  it('keeps its state in the XDG state folder and writes nothing into the current folder', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/trail.js');
+    const cwd = mkdtempSync(join(tmpdir(), 'trailbot-cwd-'));
+    const state = mkdtempSync(join(tmpdir(), 'trailbot-xdg-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: cwd, XDG_STATE_HOME: state, LOG_LEVEL: 'warn' };
+    const exec = promisify(execFile);
+    const help = await exec(process.execPath, [bin, 'who-deleted', '--help'], { env, cwd });
+    expect(help.stdout).toContain('trail who-deleted <name or ARN>');
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(join(state, 'trailbot'))).toContain('trailbot.db');
   });
 
   it('runs as a process with exit codes and --json', async () => {

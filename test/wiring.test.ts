@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { externalIdFor, fanOutAccounts, roleArnFor } from '../src/accounts.js';
+import { cloudTrailClients } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
 import { LimiterRegistry } from '../src/trail/limiter.js';
 import { LookupSource } from '../src/trail/sources/lookup.js';
-import { cloudTrailClients, externalIdFor, fanOutAccounts, roleArnFor } from '../src/wiring.js';
 
 /** STS (query protocol) and CloudTrail (JSON protocol) on one local endpoint, recording what they got. */
 describe('clients acting in another account', () => {

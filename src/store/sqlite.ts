@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Alert } from '../alerts/alert.js';
 import type { AuditEntry } from '../audit.js';
@@ -199,6 +201,7 @@ function itemOf(r: OutboxRow): OutboxItem {
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL');
     // Durable once a write returns: a message acknowledged to SNS must survive a crash.

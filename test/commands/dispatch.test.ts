@@ -37,6 +37,37 @@ describe('dispatch', () => {
     expect(toText(p.outcome.doc)).toContain('who-deleted|activity|key|ip|logins');
   });
 
+  it('shows one subcommand’s help for --help, -h, and (in Slack) a lone "help" after it', async () => {
+    const forms = [
+      ['who-deleted', '--help'],
+      ['who-deleted', '-h'],
+      ['who-deleted', 'my-bucket', '--since', '7d', '--help'],
+      ['who-deleted', 'help'],
+      ['help', 'who-deleted'],
+    ];
+    for (const words of forms) {
+      const o = await dispatch(words, testDeps(), slack);
+      expect(o.status, words.join(' ')).toBe('answer');
+      const text = toText(o.doc);
+      expect(text).toContain('/trail who-deleted <name or ARN>');
+      expect(text).not.toContain('/trail activity');
+    }
+  });
+
+  it('names the closest subcommand or flag when one is mistyped', () => {
+    const sub = prepare(['who-deletd', 'x'], testDeps(), slack);
+    expect(sub.kind === 'done' && toText(sub.outcome.doc)).toContain(
+      'There is no subcommand "who-deletd". Did you mean "who-deleted"?',
+    );
+    const flag = prepare(['activity', 'alice', '--sinse', '7d'], testDeps(), slack);
+    expect(flag.kind === 'done' && flag.outcome.status).toBe('usage');
+    expect(flag.kind === 'done' && toText(flag.outcome.doc)).toContain('Did you mean "--since"?');
+    const far = prepare(['zzzzzz'], testDeps(), slack);
+    expect(far.kind === 'done' && toText(far.outcome.doc)).not.toContain('Did you mean');
+    const topic = prepare(['help', 'postur'], testDeps(), slack);
+    expect(topic.kind === 'done' && toText(topic.outcome.doc)).toContain('Did you mean "posture"?');
+  });
+
   it('gives usage errors from shared helpers the subcommand’s usage line', () => {
     const p = prepare(['who-deleted', 'x', '--since', 'soon'], testDeps(), slack);
     expect(p.kind === 'done' && toText(p.outcome.doc)).toContain('Usage: /trail who-deleted <name or ARN>');

@@ -7,12 +7,12 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cloudTrailClients } from '../../../src/aws/clients.js';
 import { SourceCannotAnswerError, UpstreamDeniedError, UpstreamThrottledError } from '../../../src/errors.js';
 import { DELETION_EVENT_NAMES } from '../../../src/trail/deletions.js';
 import { LimiterRegistry } from '../../../src/trail/limiter.js';
 import type { TrailQuery } from '../../../src/trail/query.js';
 import { LookupSource, lookupAttributesFor } from '../../../src/trail/sources/lookup.js';
-import { cloudTrailClients } from '../../../src/wiring.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const range = { start: new Date('2026-11-18T12:00:00Z'), end: NOW, defaulted: false };
