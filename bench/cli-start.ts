@@ -9,7 +9,11 @@ import { join, resolve } from 'node:path';
 
 const bin = resolve(process.argv[2] ?? 'bin/trail.js');
 const RUNS = 10;
-const env = { ...process.env, XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'trail-start-')), LOG_LEVEL: 'warn' };
+const env = {
+  ...process.env,
+  XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'trail-start-')),
+  LOG_LEVEL: 'warn',
+};
 
 function time(args: string[]): { median: number; max: number } {
   const run = () => {

@@ -159,10 +159,9 @@ export function startDigestSchedule(
   );
   const due = lastScheduled(cron, deps.now());
   const newest = deps.store().snapshots(1)[0];
-  const missed =
-    due && (!newest || newest.takenAt.getTime() < due.getTime())
-      ? (log.info({ due }, 'running the digest the bot missed'), run(due))
-      : Promise.resolve();
+  const isMissed = due !== undefined && (!newest || newest.takenAt.getTime() < due.getTime());
+  if (isMissed) log.info({ due }, 'running the digest the bot missed');
+  const missed = isMissed ? run(due) : Promise.resolve();
   log.info({ next: cron.nextRun(), timezone: opts.timezone }, 'hygiene digest scheduled');
   return { cron, missed, stop: () => cron.stop() };
 }

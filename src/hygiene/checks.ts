@@ -260,15 +260,14 @@ function userChecks(
       finding('direct-policy', account, u, {
         title: `${names.length} polic${names.length === 1 ? 'y' : 'ies'} attached directly to the user`,
         evidence: names.join(', '),
-        remediation:
-          [
-            ...detail.attachedPolicies.map(
-              (p) => `aws iam detach-user-policy --user-name ${u} --policy-arn ${p.arn}`,
-            ),
-            ...detail.inlinePolicies.map(
-              (p) => `aws iam delete-user-policy --user-name ${u} --policy-name ${p}`,
-            ),
-          ].join('; ') + '  # grant them through a group instead',
+        remediation: `${[
+          ...detail.attachedPolicies.map(
+            (p) => `aws iam detach-user-policy --user-name ${u} --policy-arn ${p.arn}`,
+          ),
+          ...detail.inlinePolicies.map(
+            (p) => `aws iam delete-user-policy --user-name ${u} --policy-name ${p}`,
+          ),
+        ].join('; ')}  # grant them through a group instead`,
       }),
     );
   }
