@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { AuditEntry } from '../src/audit.js';
+import type { AuditEntry } from '../src/audit/log.js';
 import { UsageError } from '../src/errors.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import { formatUtc, resolveRange } from '../src/time.js';
@@ -37,7 +37,10 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
   },
   immediate: true,
   async run(args, deps) {
-    return { entries: deps.store().auditEntries({ user: args.user, since: args.since, limit: MAX }), args };
+    return {
+      entries: deps.store().audit.auditEntries({ user: args.user, since: args.since, limit: MAX }),
+      args,
+    };
   },
   present({ entries, args }): Doc {
     const head = `Audit: ${entries.length}${entries.length === MAX ? '+' : ''} entr${entries.length === 1 ? 'y' : 'ies'} since ${formatUtc(args.since)}${args.user ? ` for ${args.user}` : ''}`;

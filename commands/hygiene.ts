@@ -187,7 +187,7 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         at: now,
         until: new Date(now.getTime() + a.forMs),
       };
-      deps.store().addMute(mute);
+      deps.store().mutes.addMute(mute);
       deps.audit({
         at: now,
         user: ctx.actor.userId,
@@ -220,7 +220,7 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         : await checkAll(deps, a.accounts).catch((err: unknown) => {
             throw awsError(err, { service: 'Organizations', action: 'organizations:ListAccounts' });
           });
-    const active = deps.store().activeMutes(now);
+    const active = deps.store().mutes.activeMutes(now);
     if (a.digest) {
       // The trail's posture joins the digest, except offline (a report file).
       const posture = a.report
@@ -228,9 +228,9 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         : await postureOf(deps).catch((err: Error) => ({ error: err.message }));
       const snapshot = carryForward(
         { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) },
-        deps.store().snapshots(1)[0],
+        deps.store().hygieneRuns.snapshots(1)[0],
       );
-      const digest = buildDigest(snapshot, deps.store().snapshots(12), active);
+      const digest = buildDigest(snapshot, deps.store().hygieneRuns.snapshots(12), active);
       return { kind: 'digest', digest, findings: result.findings };
     }
     const keep = (f: Finding) =>

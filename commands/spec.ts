@@ -1,6 +1,6 @@
 import type { Actor, Permission } from '../src/auth.js';
 import type { Config } from '../src/config.js';
-import type { BaseDeps, CommandDeps, RunContext } from '../src/deps.js';
+import type { CommandDeps, RunContext } from '../src/deps.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import type { TrailEvent } from '../src/trail/event.js';
 

@@ -3,6 +3,7 @@ import { execute, prepare } from '../commands/dispatch.js';
 import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/index.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
+import type { AlertStorage } from '../src/alerts/storage.js';
 import type { Actor } from '../src/auth.js';
 import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
@@ -10,12 +11,11 @@ import type { Doc } from '../src/present/doc.js';
 import { toSlack } from '../src/slack/blocks.js';
 import { readAlertAction } from '../src/slack/buttons.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
-import type { Store } from '../src/store/store.js';
 import { onButton } from './buttons.js';
 
 /** What the alert buttons and jobs work on, when alerts are configured. */
 export interface AlertRuntime {
-  store: Store;
+  store: AlertStorage;
   policy: AlertPolicy;
   outbox: Outbox;
 }
@@ -76,8 +76,8 @@ async function investigate(
   client: Parameters<typeof postAnswer>[0],
   ephemeral: (d: Doc) => Promise<unknown>,
 ): Promise<string> {
-  const group = alerts.store.group(groupId);
-  const subject = alerts.store.alertsOfGroup(groupId).find((a) => a.alert.actor);
+  const group = alerts.store.alerts.group(groupId);
+  const subject = alerts.store.alerts.alertsOfGroup(groupId).find((a) => a.alert.actor);
   if (!group?.ts || !subject?.alert.actor) {
     await ephemeral(say('There is no actor on this alert to investigate.'));
     return 'no actor';

@@ -78,16 +78,16 @@ export async function runDigest(
   const posture = await postureOf(deps).catch((err: Error) => ({ error: err.message }));
   const snapshot = carryForward(
     { ...snapshotOf(result), posture: postureSnapshot(posture) },
-    store.snapshots(1)[0],
+    store.hygieneRuns.snapshots(1)[0],
   );
   const digest = await resolveOwners(
-    buildDigest(snapshot, store.snapshots(12), store.activeMutes(now)),
+    buildDigest(snapshot, store.hygieneRuns.snapshots(12), store.mutes.activeMutes(now)),
     client,
     deps,
   );
   // Exactly once: a digest posted just before a stop (its snapshot not yet kept) is not posted again.
   if (await alreadyPosted(client, channel, due).catch(() => false)) {
-    store.saveSnapshot(snapshot);
+    store.hygieneRuns.saveSnapshot(snapshot);
     deps.logger.info(
       { channel, due },
       'the digest had been posted before a stop; keeping its snapshot, not posting it twice',
@@ -116,7 +116,7 @@ export async function runDigest(
       file: Buffer.from(findingsToCsv(result.findings)),
       initial_comment: `All ${result.findings.length} findings, worst first, as CSV.`,
     });
-  store.saveSnapshot(snapshot);
+  store.hygieneRuns.saveSnapshot(snapshot);
   deps.logger.info(
     { channel, open: result.findings.length, failed: snapshot.failed.length },
     'hygiene digest posted',
@@ -158,7 +158,7 @@ export function startDigestSchedule(
     (self: Cron) => run(lastScheduled(self, new Date((self.currentRun() ?? deps.now()).getTime() + 1))),
   );
   const due = lastScheduled(cron, deps.now());
-  const newest = deps.store().snapshots(1)[0];
+  const newest = deps.store().hygieneRuns.snapshots(1)[0];
   const isMissed = due !== undefined && (!newest || newest.takenAt.getTime() < due.getTime());
   if (isMissed) log.info({ due }, 'running the digest the bot missed');
   const missed = isMissed ? run(due) : Promise.resolve();

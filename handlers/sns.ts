@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { groupCommit } from '../src/alerts/group-commit.js';
+import type { MessageInbox } from '../src/alerts/inbox.js';
 import { MAX_SNS_BODY, SnsRefusal, SnsUnavailable, type SnsVerifier } from '../src/alerts/sns.js';
 import type { Logger } from '../src/log.js';
-import { groupCommit } from '../src/store/group-commit.js';
-import type { Store } from '../src/store/store.js';
 
 /** What the SNS intake is built from; every outside thing passed in. */
 export interface SnsIntake {
   verifier: SnsVerifier;
-  store: Store;
+  store: { inbox: MessageInbox };
   /** Visit a verified SubscriptionConfirmation's SubscribeURL. */
   confirm: (subscribeUrl: string) => Promise<void>;
   logger: Logger;
@@ -46,7 +46,7 @@ function answer(res: ServerResponse, status: number, text: string) {
  */
 export function snsRoute(intake: SnsIntake): CustomRoute {
   const log = intake.logger.child({ component: 'sns' });
-  const accept = groupCommit(intake.store);
+  const accept = groupCommit(intake.store.inbox);
   return {
     path: '/sns',
     method: ['POST'],

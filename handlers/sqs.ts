@@ -4,16 +4,16 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { MessageInbox } from '../src/alerts/inbox.js';
 import { SnsRefusal, SnsUnavailable, type SnsVerifier } from '../src/alerts/sns.js';
 import type { Logger } from '../src/log.js';
-import type { Store } from '../src/store/store.js';
 
 /** What the SQS intake is built from; every outside thing passed in. */
 export interface SqsIntake {
   client: SQSClient;
   queueUrl: string;
   verifier: SnsVerifier;
-  store: Store;
+  store: { inbox: MessageInbox };
   logger: Logger;
   now: () => Date;
   /** Receives after which a message that still fails goes to the dead letters. */
@@ -54,7 +54,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
         log.info({ type: env.Type, topic: env.TopicArn }, 'SNS control message on the queue; nothing to do');
         return 'duplicate';
       }
-      const r = intake.store.acceptMessage({
+      const r = intake.store.inbox.acceptMessage({
         messageId: env.MessageId,
         topicArn: env.TopicArn,
         type: 'Notification',
@@ -65,7 +65,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
       return r;
     }
     if (!m.MessageId || !body) throw new SnsRefusal(400, 'empty SQS message');
-    const r = intake.store.acceptMessage({
+    const r = intake.store.inbox.acceptMessage({
       messageId: `sqs:${m.MessageId}`,
       topicArn: intake.queueUrl,
       type: 'Raw',
@@ -87,7 +87,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
     if (poison || receives >= intake.maxReceives) {
       const reason = poison ? err.message : `failed ${receives} times: ${(err as Error).message}`;
       try {
-        intake.store.deadLetter(`sqs ${m.MessageId ?? '?'}`, body, reason, intake.now());
+        intake.store.inbox.deadLetter(`sqs ${m.MessageId ?? '?'}`, body, reason, intake.now());
         log.warn({ reason, receives }, 'SQS message moved to the dead letters');
         return 'dead-letter';
       } catch (storeErr) {

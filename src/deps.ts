@@ -2,12 +2,12 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AuditEntry } from './audit.js';
+import type { AuditEntry } from './audit/log.js';
 import type { AccessPolicy, Actor } from './auth.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { QuestionQueue } from './queue.js';
-import type { Store } from './store/store.js';
+import type { Stores } from './store/stores.js';
 import type { SourceProvider } from './trail/sources/index.js';
 import type { SearchProgress } from './trail/sources/types.js';
 
@@ -22,7 +22,7 @@ export interface BaseDeps {
   /** Where slow questions from Slack wait their turn. */
   questions: QuestionQueue;
   /** The store (alerts, mutes, digests, audit), opened on first use. */
-  store: () => Store;
+  store: () => Stores;
   /** Who may do what: roles, channel limits, user group membership. */
   access: AccessPolicy;
   /** Record an action in the audit trail (store and log). */

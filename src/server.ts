@@ -105,7 +105,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     };
     if (store) {
       try {
-        checks.outbox = `${store.outboxBacklog()} waiting`;
+        checks.outbox = `${store.outbox.outboxBacklog()} waiting`;
       } catch (err) {
         checks.store = `not answering: ${(err as Error).message}`;
       }
@@ -166,7 +166,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const prune = () => {
     try {
       const before = new Date(deps.now().getTime() - config.TRAIL_AUDIT_RETENTION_DAYS * DAY_MS);
-      const n = deps.store().pruneAudit(before);
+      const n = deps.store().audit.pruneAudit(before);
       if (n) deps.logger.info({ pruned: n, before }, 'old audit entries pruned');
     } catch (err) {
       deps.logger.error({ err }, 'could not prune the audit trail');

@@ -1,18 +1,18 @@
-import { auditor } from './audit.js';
+import { auditor } from './audit/auditor.js';
 import type { AccessPolicy } from './auth.js';
 import type { Config } from './config.js';
 import type { AwsDeps, BaseDeps, CommandDeps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import { questionQueue } from './queue.js';
-import { SqliteStore } from './store/sqlite.js';
-import type { Store } from './store/store.js';
+import { openSqliteStores } from './store/sqlite/index.js';
+import type { Stores } from './store/stores.js';
 
 /** The SQLite store at `path`, opened on first use; `close` closes it if it was opened. */
-export function lazyStore(path: string): { get: () => Store; close: () => void } {
-  let store: SqliteStore | undefined;
+export function lazyStore(path: string): { get: () => Stores; close: () => void } {
+  let store: Stores | undefined;
   return {
     get: () => {
-      store ??= new SqliteStore(path);
+      store ??= openSqliteStores(path);
       return store;
     },
     close: () => store?.close(),
@@ -41,7 +41,7 @@ export function accessPolicy(config: Config, directory: ReturnType<typeof groupD
 export interface DepsOptions {
   logger?: Logger;
   now?: () => Date;
-  store?: () => Store;
+  store?: () => Stores;
   directory?: ReturnType<typeof groupDirectory>;
 }
 
@@ -56,7 +56,7 @@ export function baseDeps(config: Config, opts: DepsOptions = {}): BaseDeps {
     questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     store,
     access: accessPolicy(config, opts.directory ?? groupDirectory()),
-    audit: auditor(store, logger),
+    audit: auditor(() => store().audit, logger),
   };
 }
 

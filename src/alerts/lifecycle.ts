@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
-import type { AcceptedMessage, Store, StoredAlert } from '../store/store.js';
 import { formatUtc } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
+import type { AcceptedMessage } from './inbox.js';
+import type { StoredAlert } from './repository.js';
 import { type Route, routeAlert } from './routing.js';
+import type { AlertStorage } from './storage.js';
 
 /** What decides where alerts go and how they group, read from config. */
 export interface AlertPolicy {
@@ -64,14 +66,14 @@ function groupKey(a: Alert, fields: readonly GroupField[]): string {
  * fingerprint counts on the original message; anything else opens a new alert, joining an open group
  * with its key or starting one whose message waits `groupWaitMs` for company.
  */
-export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Date, log: Logger): void {
-  const existing = store.openAlertByFingerprint(a.fingerprint);
+export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, now: Date, log: Logger): void {
+  const existing = store.alerts.openAlertByFingerprint(a.fingerprint);
   if (a.closes) {
     if (!existing) {
       log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
       return;
     }
-    store.saveAlert({
+    store.alerts.saveAlert({
       ...existing,
       alert: { ...existing.alert, state: a.state },
       status: 'resolved',
@@ -79,10 +81,10 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
       at: now,
       snoozedUntil: undefined,
     });
-    store.recordAction({ groupId: existing.groupId, kind: 'auto-resolve', userId: 'aws', at: now });
+    store.alerts.recordAction({ groupId: existing.groupId, kind: 'auto-resolve', userId: 'aws', at: now });
     const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
-    store.enqueue({ ...item, kind: 'update', notBefore: now }, true);
-    store.enqueue({
+    store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    store.outbox.enqueue({
       ...item,
       kind: 'note',
       notBefore: now,
@@ -96,7 +98,7 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
   }
   if (existing) {
     const later = a.time.getTime() > existing.lastSeen.getTime();
-    store.saveAlert({
+    store.alerts.saveAlert({
       ...existing,
       alert: later
         ? { ...existing.alert, title: a.title, state: a.state ?? existing.alert.state }
@@ -105,18 +107,19 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
       lastSeen: later ? a.time : existing.lastSeen,
     });
     const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
-    store.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     // A snoozed alert counts its repeats quietly.
-    if (existing.status !== 'snoozed') store.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
+    if (existing.status !== 'snoozed')
+      store.outbox.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
     return;
   }
   const channel = routeAlert(a, policy.routes, policy.defaultChannel) ?? policy.defaultChannel;
   const key = groupKey(a, policy.groupBy);
   const joined = policy.groupBy.length
-    ? store.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
+    ? store.alerts.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
     : undefined;
   const groupId = joined?.id ?? randomUUID();
-  if (!joined) store.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
+  if (!joined) store.alerts.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
   const stored: StoredAlert = {
     id: randomUUID(),
     groupId,
@@ -129,9 +132,9 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
     firstSeen: a.time,
     lastSeen: a.time,
   };
-  store.saveAlert(stored);
+  store.alerts.saveAlert(stored);
   if (!joined) {
-    store.enqueue({
+    store.outbox.enqueue({
       channel,
       groupId,
       kind: 'post',
@@ -141,10 +144,10 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
     return;
   }
   const item = { channel, groupId, priority: PRIORITY.background, notBefore: now };
-  store.enqueue({ ...item, kind: 'update' }, true);
+  store.outbox.enqueue({ ...item, kind: 'update' }, true);
   // Once the message is out, the thread hears of each newcomer (before, the post lists it anyway).
   if (joined.ts)
-    store.enqueue({
+    store.outbox.enqueue({
       ...item,
       kind: 'note',
       doc: note([`Another alert joined: ${a.severity.toUpperCase()} `, { lit: a.title }]),
@@ -157,20 +160,20 @@ export function applyAlert(store: Store, policy: AlertPolicy, a: Alert, now: Dat
  * twice; one that fails is rolled back to its savepoint and kept as a dead letter.
  */
 export function processPending(
-  store: Store,
+  store: AlertStorage,
   policy: AlertPolicy,
   now: Date,
   log: Logger,
   limit = 500,
 ): number {
-  const pending = store.pendingMessages(limit);
+  const pending = store.inbox.pendingMessages(limit);
   // One commit (one fsync) for the batch; each message in its own savepoint inside it.
   store.atomically(() => {
     for (const m of pending) {
       try {
         store.atomically(() => {
           for (const a of alertsOf(m)) applyAlert(store, policy, a, now, log);
-          store.markProcessed(m.messageId, now);
+          store.inbox.markProcessed(m.messageId, now);
         });
       } catch (err) {
         // Stored bodies were verified or read on intake; one that still cannot be turned into alerts
@@ -179,8 +182,8 @@ export function processPending(
           { err, messageId: m.messageId },
           'stored message could not be processed; moved to dead letters',
         );
-        store.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
-        store.markProcessed(m.messageId, now);
+        store.inbox.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
+        store.inbox.markProcessed(m.messageId, now);
       }
     }
   });
@@ -202,7 +205,7 @@ export interface ClickResult {
  * it, and queue the message's update and a thread note ahead of background work.
  */
 export function act(
-  store: Store,
+  store: AlertStorage,
   groupId: string,
   kind: ClickKind,
   userId: string,
@@ -210,13 +213,13 @@ export function act(
   hours?: number,
 ): ClickResult {
   return store.atomically(() => {
-    const group = store.group(groupId);
+    const group = store.alerts.group(groupId);
     if (!group) return { changed: 0 };
-    const live = store.alertsOfGroup(groupId).filter((a) => a.status !== 'resolved');
+    const live = store.alerts.alertsOfGroup(groupId).filter((a) => a.status !== 'resolved');
     const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
     const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * 3_600_000) : undefined;
     for (const a of moving) {
-      store.saveAlert({
+      store.alerts.saveAlert({
         ...a,
         status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
         by: userId,
@@ -227,7 +230,7 @@ export function act(
     if (!moving.length) return { changed: 0, channel: group.channel, ts: group.ts };
     const detail =
       kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
-    store.recordAction({ groupId, kind, userId, at: now, detail });
+    store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
     const words =
       kind === 'ack'
         ? 'Acknowledged'
@@ -235,41 +238,45 @@ export function act(
           ? 'Resolved'
           : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
     const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
-    store.enqueue({ ...item, kind: 'update' }, true);
-    store.enqueue({ ...item, kind: 'note', doc: note([`${words} by `, { mention: { user: userId } }, '.']) });
+    store.outbox.enqueue({ ...item, kind: 'update' }, true);
+    store.outbox.enqueue({
+      ...item,
+      kind: 'note',
+      doc: note([`${words} by `, { mention: { user: userId } }, '.']),
+    });
     return { changed: moving.length, channel: group.channel, ts: group.ts };
   });
 }
 
 /** Record an investigation asked from a message, for the audit trail. */
-export function recordInvestigation(store: Store, groupId: string, userId: string, now: Date): void {
-  store.recordAction({ groupId, kind: 'investigate', userId, at: now });
+export function recordInvestigation(store: AlertStorage, groupId: string, userId: string, now: Date): void {
+  store.alerts.recordAction({ groupId, kind: 'investigate', userId, at: now });
 }
 
 /**
  * Timed changes: snoozes that ran out reopen their alerts, and messages left unacknowledged past
  * `escalateAfterMs` get one reminder in their thread mentioning the on-call group.
  */
-export function tick(store: Store, policy: AlertPolicy, now: Date): void {
+export function tick(store: AlertStorage, policy: AlertPolicy, now: Date): void {
   store.atomically(() => {
-    for (const a of store.snoozesEndedBy(now)) {
-      store.saveAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
-      store.recordAction({ groupId: a.groupId, kind: 'snooze-ended', userId: 'trailbot', at: now });
+    for (const a of store.alerts.snoozesEndedBy(now)) {
+      store.alerts.saveAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
+      store.alerts.recordAction({ groupId: a.groupId, kind: 'snooze-ended', userId: 'trailbot', at: now });
       const item = { channel: a.channel, groupId: a.groupId, priority: PRIORITY.background, notBefore: now };
-      store.enqueue({ ...item, kind: 'update' }, true);
-      store.enqueue({
+      store.outbox.enqueue({ ...item, kind: 'update' }, true);
+      store.outbox.enqueue({
         ...item,
         kind: 'note',
         doc: note(['⏰ The snooze is over: ', { lit: a.alert.title }, ' is open again.']),
       });
     }
     if (policy.escalateAfterMs === undefined) return;
-    for (const g of store.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
+    for (const g of store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
       const minutes = Math.round(policy.escalateAfterMs / 60_000);
-      const open = store.alertsOfGroup(g.id).filter((a) => a.status === 'open').length;
-      store.setGroupReminded(g.id, now);
-      store.recordAction({ groupId: g.id, kind: 'escalate', userId: 'trailbot', at: now });
-      store.enqueue({
+      const open = store.alerts.alertsOfGroup(g.id).filter((a) => a.status === 'open').length;
+      store.alerts.setGroupReminded(g.id, now);
+      store.alerts.recordAction({ groupId: g.id, kind: 'escalate', userId: 'trailbot', at: now });
+      store.outbox.enqueue({
         channel: g.channel,
         groupId: g.id,
         kind: 'note',

@@ -1,8 +1,10 @@
 import type { Logger } from '../log.js';
 import { presentAlertMessage } from '../present/alert.js';
 import type { Doc } from '../present/doc.js';
-import type { OutboxItem, Store, StoredAlert } from '../store/store.js';
 import { formatUtc } from '../time.js';
+import type { OutboxItem } from './outbox-queue.js';
+import type { StoredAlert } from './repository.js';
+import type { AlertStorage } from './storage.js';
 
 /** Why a send failed, as the outbox needs to know it. */
 export class SendError extends Error {
@@ -32,7 +34,7 @@ export interface Sender {
 
 /** What the outbox is built from. */
 export interface OutboxOptions {
-  store: Store;
+  store: AlertStorage;
   sender: Sender;
   now: () => Date;
   logger: Logger;
@@ -84,14 +86,14 @@ export class Outbox {
   /** After a restart: settle what was in flight when the process stopped. */
   async recover(): Promise<void> {
     // What was in flight may have reached Slack: it waits again, and its next try looks for it first.
-    for (const item of this.#o.store.inflightItems())
-      this.#o.store.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
+    for (const item of this.#o.store.outbox.inflightItems())
+      this.#o.store.outbox.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
   }
 
   /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
   async runOnce(): Promise<number> {
     const now = this.#o.now().getTime();
-    const due = this.#o.store
+    const due = this.#o.store.outbox
       .dueItems(new Date(now))
       .filter((i) => (this.#nextAt.get(i.channel) ?? 0) <= Date.now());
     await Promise.all(due.map((i) => this.#send(i)));
@@ -100,22 +102,22 @@ export class Outbox {
 
   async #send(item: OutboxItem): Promise<void> {
     const { store, sender, logger } = this.#o;
-    const group = store.group(item.groupId);
+    const group = store.alerts.group(item.groupId);
     if (!group) {
-      store.markFailed(item.id, 'its alert group is gone');
+      store.outbox.markFailed(item.id, 'its alert group is gone');
       return;
     }
-    const alerts = store.alertsOfGroup(item.groupId);
+    const alerts = store.alerts.alertsOfGroup(item.groupId);
     let doc: Doc | undefined;
     if (item.kind === 'post' || item.kind === 'update') doc = presentAlertMessage(group.id, alerts);
     else if (item.kind === 'repeat') doc = repeatNote(alerts);
     else doc = item.doc;
     if (!doc) {
-      store.markSent(item.id, this.#o.now());
+      store.outbox.markSent(item.id, this.#o.now());
       return;
     }
     if (item.kind !== 'post' && !group.ts) {
-      store.markFailed(item.id, 'the message it belongs to was never posted');
+      store.outbox.markFailed(item.id, 'the message it belongs to was never posted');
       logger.error(
         { groupId: group.id, kind: item.kind },
         'outbox item dropped: its message was never posted',
@@ -127,25 +129,25 @@ export class Outbox {
     // A 429 proves nothing went out: look only after a try whose answer was lost.
     const maybeSent = item.attempts > 0 && !item.lastError?.startsWith(NOT_SENT);
     if (maybeSent && (await this.#alreadySent(item, group))) return;
-    store.markInflight(item.id);
+    store.outbox.markInflight(item.id);
     this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
     try {
       if (item.kind === 'post') {
         const ts = await sender.post(item.channel, doc, group.id);
         store.atomically(() => {
-          store.setGroupTs(group.id, ts);
+          store.alerts.setGroupTs(group.id, ts);
           // The post showed the counts as they were: the thread need not hear of those repeats again.
           this.#noted(group.id, alerts);
-          store.markSent(item.id, this.#o.now());
+          store.outbox.markSent(item.id, this.#o.now());
         });
       } else if (item.kind === 'update') {
         await sender.update(item.channel, group.ts as string, doc);
-        store.markSent(item.id, this.#o.now());
+        store.outbox.markSent(item.id, this.#o.now());
       } else {
         await sender.reply(item.channel, group.ts as string, doc, item.id);
         store.atomically(() => {
           if (item.kind === 'repeat') this.#noted(group.id, alerts);
-          store.markSent(item.id, this.#o.now());
+          store.outbox.markSent(item.id, this.#o.now());
         });
       }
     } catch (err) {
@@ -154,20 +156,20 @@ export class Outbox {
       if (e.kind === 'rate_limited') {
         const wait = e.retryAfterMs ?? 1000;
         this.#nextAt.set(item.channel, Date.now() + wait);
-        store.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
+        store.outbox.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
         logger.warn(
           { channel: item.channel, retryAfterMs: wait },
           'Slack is rate limiting this channel; waiting',
         );
       } else if (e.kind === 'transient' && item.attempts + 1 < this.#o.maxAttempts) {
         const backoff = Math.min(60_000, 1000 * 2 ** item.attempts);
-        store.retryLater(item.id, new Date(now + backoff), e.message);
+        store.outbox.retryLater(item.id, new Date(now + backoff), e.message);
         logger.warn(
           { err: e, channel: item.channel, kind: item.kind, backoff },
           'Slack send failed; will retry',
         );
       } else {
-        store.markFailed(item.id, e.message);
+        store.outbox.markFailed(item.id, e.message);
         logger.error(
           { err: e, channel: item.channel, kind: item.kind, groupId: group.id },
           'Slack send failed for good; the alert stays in the store',
@@ -187,10 +189,10 @@ export class Outbox {
         const ts = await sender.findPosted(item.channel, group.id, group.createdAt);
         if (!ts) return false;
         store.atomically(() => {
-          store.setGroupTs(group.id, ts);
-          store.markSent(item.id, this.#o.now());
+          store.alerts.setGroupTs(group.id, ts);
+          store.outbox.markSent(item.id, this.#o.now());
           // What reached Slack was the message as it was then: bring it up to date.
-          store.enqueue(
+          store.outbox.enqueue(
             {
               channel: item.channel,
               groupId: group.id,
@@ -206,8 +208,8 @@ export class Outbox {
         store.atomically(() => {
           // The note that went out told of the repeats up to then; count them as told (the message's own
           // count stays exact), rather than telling the thread of them twice.
-          if (item.kind === 'repeat') this.#noted(group.id, store.alertsOfGroup(group.id));
-          store.markSent(item.id, this.#o.now());
+          if (item.kind === 'repeat') this.#noted(group.id, store.alerts.alertsOfGroup(group.id));
+          store.outbox.markSent(item.id, this.#o.now());
         });
       } else return false;
       logger.info(
@@ -224,9 +226,9 @@ export class Outbox {
   /** The thread has been told the counts of `shown` (as rendered; later repeats are still to tell). */
   #noted(groupId: string, shown: StoredAlert[]): void {
     const counts = new Map(shown.map((a) => [a.id, a.count]));
-    for (const a of this.#o.store.alertsOfGroup(groupId)) {
+    for (const a of this.#o.store.alerts.alertsOfGroup(groupId)) {
       const c = counts.get(a.id);
-      if (c !== undefined && c > a.notedCount) this.#o.store.saveAlert({ ...a, notedCount: c });
+      if (c !== undefined && c > a.notedCount) this.#o.store.alerts.saveAlert({ ...a, notedCount: c });
     }
   }
 
@@ -249,7 +251,7 @@ export class Outbox {
   /** Stop after the sends in progress; with `drainMs`, first keep sending until empty or out of time. */
   async stop(drainMs = 0): Promise<void> {
     const until = Date.now() + drainMs;
-    while (drainMs > 0 && Date.now() < until && this.#o.store.outboxBacklog() > 0) {
+    while (drainMs > 0 && Date.now() < until && this.#o.store.outbox.outboxBacklog() > 0) {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.#stopped = true;

@@ -1,8 +1,8 @@
 import type { Alert } from '../alerts/alert.js';
+import type { StoredAlert } from '../alerts/repository.js';
 import { bySeverity, SEVERITIES } from '../severity.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
-import type { StoredAlert } from '../store/store.js';
 import { formatUtc } from '../time.js';
 import type { Doc, DocBlock, Field, Inline } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../../src/alerts/alert.js';
 import { act, applyAlert, processPending, tick } from '../../src/alerts/lifecycle.js';
-import type { SqliteStore } from '../../src/store/sqlite.js';
+import type { Stores } from '../../src/store/stores.js';
 import { alarmMessage, CHANNEL, notification, PLAIN_POLICY, TOPIC, tempStore } from '../helpers/alerts.js';
 import { captureLogger } from '../helpers/deps.js';
 
@@ -9,8 +9,8 @@ const T0 = new Date('2026-11-25T12:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 const { logger } = captureLogger();
 
-function accept(store: SqliteStore, id: string, message: string, when = T0) {
-  store.acceptMessage({
+function accept(store: Stores, id: string, message: string, when = T0) {
+  store.inbox.acceptMessage({
     messageId: id,
     topicArn: TOPIC,
     type: 'Notification',
@@ -19,7 +19,7 @@ function accept(store: SqliteStore, id: string, message: string, when = T0) {
   });
 }
 
-const waiting = (store: SqliteStore, now = at(3600)) => store.dueItems(now);
+const waiting = (store: Stores, now = at(3600)) => store.outbox.dueItems(now);
 
 describe('processPending', () => {
   it('opens an alert and queues its post; the message is done once', () => {
@@ -27,7 +27,7 @@ describe('processPending', () => {
     accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
     expect(processPending(store, PLAIN_POLICY, T0, logger)).toBe(1);
     expect(processPending(store, PLAIN_POLICY, T0, logger)).toBe(0);
-    const a = store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(a).toMatchObject({ status: 'open', count: 1, channel: CHANNEL });
     expect(waiting(store).map((i) => i.kind)).toEqual(['post']);
   });
@@ -37,14 +37,14 @@ describe('processPending', () => {
     accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
     processPending(store, PLAIN_POLICY, T0, logger);
     const post = waiting(store)[0];
-    store.setGroupTs(post?.groupId ?? '', '1.0');
-    store.markSent(post?.id ?? 0, T0);
+    store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
+    store.outbox.markSent(post?.id ?? 0, T0);
     for (let i = 2; i <= 5; i++) accept(store, `m${i}`, alarmMessage('HighErrors', 'ALARM'), at(i));
     processPending(store, PLAIN_POLICY, at(10), logger);
-    const a = store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(a).toMatchObject({ count: 5, notedCount: 1, lastSeen: at(5) });
     // One update and one repeat note waiting, however many repeats came.
-    const kinds = store.outboxBacklog();
+    const kinds = store.outbox.outboxBacklog();
     expect(kinds).toBe(2);
   });
 
@@ -53,13 +53,15 @@ describe('processPending', () => {
     accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
     accept(store, 'm2', alarmMessage('HighErrors', 'OK'), at(60));
     processPending(store, PLAIN_POLICY, at(61), logger);
-    expect(store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors')).toBeUndefined();
+    expect(
+      store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors'),
+    ).toBeUndefined();
     const group = waiting(store)[0]?.groupId ?? '';
-    expect(store.alertsOfGroup(group)[0]).toMatchObject({ status: 'resolved', by: 'aws' });
-    expect(store.actionsOf(group).map((a) => a.kind)).toEqual(['auto-resolve']);
+    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({ status: 'resolved', by: 'aws' });
+    expect(store.alerts.actionsOf(group).map((a) => a.kind)).toEqual(['auto-resolve']);
     accept(store, 'm3', alarmMessage('HighErrors', 'ALARM'), at(120));
     processPending(store, PLAIN_POLICY, at(121), logger);
-    const again = store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    const again = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(again?.groupId).not.toBe(group);
     expect(again?.count).toBe(1);
   });
@@ -68,12 +70,12 @@ describe('processPending', () => {
     const { store } = tempStore();
     accept(store, 'm1', alarmMessage('Quiet', 'OK'));
     processPending(store, PLAIN_POLICY, T0, logger);
-    expect(store.outboxBacklog()).toBe(0);
+    expect(store.outbox.outboxBacklog()).toBe(0);
   });
 
   it('keeps an unreadable stored message as a dead letter instead of blocking the rest', () => {
     const { store } = tempStore();
-    store.acceptMessage({
+    store.inbox.acceptMessage({
       messageId: 'bad',
       topicArn: TOPIC,
       type: 'Notification',
@@ -82,8 +84,8 @@ describe('processPending', () => {
     });
     accept(store, 'good', alarmMessage('HighErrors', 'ALARM'), at(1));
     expect(processPending(store, PLAIN_POLICY, at(2), logger)).toBe(2);
-    expect(store.deadLetters()).toMatchObject([{ source: 'message bad', body: '{not json' }]);
-    expect(store.outboxBacklog()).toBe(1);
+    expect(store.inbox.deadLetters()).toMatchObject([{ source: 'message bad', body: '{not json' }]);
+    expect(store.outbox.outboxBacklog()).toBe(1);
   });
 });
 
@@ -100,12 +102,12 @@ describe('grouping', () => {
     for (let i = 0; i < 5; i++) accept(store, `m${i}`, alarmMessage(`Alarm${i}`, 'ALARM'), at(i));
     accept(store, 'other', alarmMessage('Alarm0', 'ALARM', '444455556666'), at(1));
     processPending(store, { ...policy, groupBy: [...policy.groupBy] }, at(5), logger);
-    expect(store.dueItems(at(5))).toEqual([]);
-    const due = store.dueItems(at(16));
+    expect(store.outbox.dueItems(at(5))).toEqual([]);
+    const due = store.outbox.dueItems(at(16));
     // One channel, one item at a time: the first group's post.
     expect(due).toHaveLength(1);
-    expect(store.alertsOfGroup(due[0]?.groupId ?? '')).toHaveLength(5);
-    expect(store.outboxBacklog()).toBe(2);
+    expect(store.alerts.alertsOfGroup(due[0]?.groupId ?? '')).toHaveLength(5);
+    expect(store.outbox.outboxBacklog()).toBe(2);
   });
 
   it('starts a new group once the window has passed', () => {
@@ -115,8 +117,8 @@ describe('grouping', () => {
     processPending(store, p, T0, logger);
     accept(store, 'm2', alarmMessage('B', 'ALARM'), at(400));
     processPending(store, p, at(400), logger);
-    const a = store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A');
-    const b = store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:B');
+    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A');
+    const b = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:B');
     expect(a?.groupId).not.toBe(b?.groupId);
   });
 });
@@ -126,9 +128,9 @@ describe('clicks, snoozes and escalation', () => {
     const { store } = tempStore();
     accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
     processPending(store, PLAIN_POLICY, T0, logger);
-    const post = store.dueItems(T0)[0];
-    store.setGroupTs(post?.groupId ?? '', '1.0');
-    store.markSent(post?.id ?? 0, T0);
+    const post = store.outbox.dueItems(T0)[0];
+    store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
+    store.outbox.markSent(post?.id ?? 0, T0);
     return { store, group: post?.groupId ?? '' };
   }
 
@@ -137,51 +139,58 @@ describe('clicks, snoozes and escalation', () => {
     accept(store, 'm2', alarmMessage('Other', 'ALARM'), at(1));
     processPending(store, PLAIN_POLICY, at(1), logger);
     expect(act(store, group, 'ack', 'U0ALICE', at(2))).toMatchObject({ changed: 1, ts: '1.0' });
-    expect(store.alertsOfGroup(group)[0]).toMatchObject({ status: 'acknowledged', by: 'U0ALICE', at: at(2) });
-    expect(store.dueItems(at(2))[0]).toMatchObject({ groupId: group, kind: 'update', priority: 0 });
+    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({
+      status: 'acknowledged',
+      by: 'U0ALICE',
+      at: at(2),
+    });
+    expect(store.outbox.dueItems(at(2))[0]).toMatchObject({ groupId: group, kind: 'update', priority: 0 });
     expect(act(store, group, 'ack', 'U0BOB', at(3)).changed).toBe(0);
-    expect(store.actionsOf(group).map((a) => [a.kind, a.userId])).toEqual([['ack', 'U0ALICE']]);
+    expect(store.alerts.actionsOf(group).map((a) => [a.kind, a.userId])).toEqual([['ack', 'U0ALICE']]);
   });
 
   it('snoozes until a time, reopens when it ends, and quietly counts repeats meanwhile', () => {
     const { store, group } = posted();
     act(store, group, 'snooze', 'U0ALICE', at(10), 1);
-    const a = store.alertsOfGroup(group)[0];
+    const a = store.alerts.alertsOfGroup(group)[0];
     expect(a).toMatchObject({ status: 'snoozed', snoozedUntil: at(10 + 3600) });
     accept(store, 'm2', alarmMessage('HighErrors', 'ALARM'), at(20));
     processPending(store, PLAIN_POLICY, at(20), logger);
     // The click's update and note wait; the repeat joins the update and adds no thread note.
-    expect(store.outboxBacklog()).toBe(2);
+    expect(store.outbox.outboxBacklog()).toBe(2);
     tick(store, PLAIN_POLICY, at(3000));
-    expect(store.alertsOfGroup(group)[0]?.status).toBe('snoozed');
+    expect(store.alerts.alertsOfGroup(group)[0]?.status).toBe('snoozed');
     tick(store, PLAIN_POLICY, at(3700));
-    expect(store.alertsOfGroup(group)[0]).toMatchObject({ status: 'open', count: 2 });
-    expect(store.actionsOf(group).map((x) => x.kind)).toEqual(['snooze', 'snooze-ended']);
+    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({ status: 'open', count: 2 });
+    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['snooze', 'snooze-ended']);
   });
 
   it('snoozed until resolved stays snoozed', () => {
     const { store, group } = posted();
     act(store, group, 'snooze', 'U0ALICE', at(10), 0);
     tick(store, PLAIN_POLICY, at(999_999));
-    expect(store.alertsOfGroup(group)[0]).toMatchObject({ status: 'snoozed', snoozedUntil: undefined });
+    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({
+      status: 'snoozed',
+      snoozedUntil: undefined,
+    });
   });
 
   it('reminds the thread once, mentioning the on-call group, when nobody acknowledges in time', () => {
     const { store, group } = posted();
     const p = { ...PLAIN_POLICY, escalateAfterMs: 1_800_000, oncallGroup: 'S0ONCALL' };
     tick(store, p, at(1000));
-    expect(store.actionsOf(group)).toEqual([]);
+    expect(store.alerts.actionsOf(group)).toEqual([]);
     tick(store, p, at(1801));
     tick(store, p, at(4000));
-    expect(store.actionsOf(group).map((x) => x.kind)).toEqual(['escalate']);
-    expect(store.group(group)?.remindedAt).toEqual(at(1801));
+    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['escalate']);
+    expect(store.alerts.group(group)?.remindedAt).toEqual(at(1801));
   });
 
   it('does not remind about an acknowledged alert', () => {
     const { store, group } = posted();
     act(store, group, 'ack', 'U0ALICE', at(5));
     tick(store, { ...PLAIN_POLICY, escalateAfterMs: 60_000 }, at(4000));
-    expect(store.actionsOf(group).map((x) => x.kind)).toEqual(['ack']);
+    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['ack']);
   });
 });
 
@@ -197,7 +206,7 @@ describe('applyAlert routing', () => {
       T0,
       logger,
     );
-    expect(store.openAlertByFingerprint(a.fingerprint)?.channel).toBe('C0BILLING1');
+    expect(store.alerts.openAlertByFingerprint(a.fingerprint)?.channel).toBe('C0BILLING1');
   });
 });
 
@@ -222,9 +231,9 @@ describe('CloudTrail Insights in the lifecycle', () => {
     accept(store, 'i1', event('Start'));
     processPending(store, PLAIN_POLICY, T0, logger);
     const fp = 'insight:111122223333:us-east-1:iam.amazonaws.com:CreateUser:ApiCallRateInsight:-';
-    expect(store.openAlertByFingerprint(fp)).toMatchObject({ status: 'open' });
+    expect(store.alerts.openAlertByFingerprint(fp)).toMatchObject({ status: 'open' });
     accept(store, 'i2', event('End'), at(600));
     processPending(store, PLAIN_POLICY, at(600), logger);
-    expect(store.openAlertByFingerprint(fp)).toBeUndefined();
+    expect(store.alerts.openAlertByFingerprint(fp)).toBeUndefined();
   });
 });

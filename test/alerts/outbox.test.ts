@@ -3,14 +3,14 @@ import { act, processPending } from '../../src/alerts/lifecycle.js';
 import { Outbox, SendError, type Sender } from '../../src/alerts/outbox.js';
 import type { Doc } from '../../src/present/doc.js';
 import { plain } from '../../src/present/doc.js';
-import type { SqliteStore } from '../../src/store/sqlite.js';
+import type { Stores } from '../../src/store/stores.js';
 import { alarmMessage, CHANNEL, notification, PLAIN_POLICY, TOPIC, tempStore } from '../helpers/alerts.js';
 import { captureLogger } from '../helpers/deps.js';
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 
-function accept(store: SqliteStore, id: string, message: string) {
-  store.acceptMessage({
+function accept(store: Stores, id: string, message: string) {
+  store.inbox.acceptMessage({
     messageId: id,
     topicArn: TOPIC,
     type: 'Notification',
@@ -54,9 +54,9 @@ function recordingSender(fail: (kind: string, n: number) => SendError | undefine
   return { sender, sent };
 }
 
-async function drain(outbox: Outbox, store: SqliteStore, limitMs = 5000) {
+async function drain(outbox: Outbox, store: Stores, limitMs = 5000) {
   const until = Date.now() + limitMs;
-  while (store.outboxBacklog() > 0 && Date.now() < until) {
+  while (store.outbox.outboxBacklog() > 0 && Date.now() < until) {
     await outbox.runOnce();
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -75,7 +75,9 @@ describe('Outbox', () => {
     await drain(outbox, store);
     // The repeats came before the post went: it shows them, and the thread hears nothing more.
     expect(sent.map((s) => s.kind)).toEqual(['post', 'post', 'post']);
-    expect(store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')?.notedCount).toBe(6);
+    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')?.notedCount).toBe(
+      6,
+    );
     // Repeats after the post update it and get one thread note between them.
     for (let i = 8; i < 11; i++) accept(store, `m${i}`, alarmMessage('Alarm0', 'ALARM'));
     processPending(store, PLAIN_POLICY, T0, logger);
@@ -84,7 +86,7 @@ describe('Outbox', () => {
     expect(sent[4]?.text).toContain('Alarm0');
     for (let i = 1; i < sent.length; i++)
       expect((sent[i]?.at ?? 0) - (sent[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(39);
-    expect(store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')).toMatchObject({
+    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')).toMatchObject({
       count: 9,
       notedCount: 9,
     });
@@ -120,9 +122,9 @@ describe('Outbox', () => {
     );
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await outbox.runOnce();
-    expect(store.outboxBacklog()).toBe(0);
+    expect(store.outbox.outboxBacklog()).toBe(0);
     expect(lines.find((l) => l.level === 50)).toMatchObject({ channel: CHANNEL });
-    expect(store.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A')).toBeDefined();
+    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A')).toBeDefined();
   });
 
   it('retries a transient error with backoff, then gives up after the attempts allowed', async () => {
@@ -149,7 +151,7 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(tries).toBe(3);
-    expect(store.outboxBacklog()).toBe(0);
+    expect(store.outbox.outboxBacklog()).toBe(0);
   });
 
   it('after a crash, finds a post that went out before it was marked sent, and does not send it again', async () => {
@@ -160,14 +162,14 @@ describe('Outbox', () => {
     processPending(store, PLAIN_POLICY, T0, logger);
     const { sender, sent } = recordingSender();
     // The first post went out, then the process died before marking it: it is still in flight.
-    const [first] = store.dueItems(T0);
+    const [first] = store.outbox.dueItems(T0);
     if (!first) throw new Error('nothing due');
-    store.markInflight(first.id);
+    store.outbox.markInflight(first.id);
     sender.posted.set(first.groupId, '999.000100');
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await outbox.recover();
     await drain(outbox, store);
-    expect(store.group(first.groupId)?.ts).toBe('999.000100');
+    expect(store.alerts.group(first.groupId)?.ts).toBe('999.000100');
     expect(sent.filter((s) => s.kind === 'post')).toHaveLength(1);
   });
 
@@ -212,7 +214,7 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(sent.filter((x) => x.kind === 'post')).toHaveLength(1);
-    expect(store.outboxBacklog()).toBe(0);
+    expect(store.outbox.outboxBacklog()).toBe(0);
     // The same for a thread note.
     const group = [...sender.posted.keys()][0] ?? '';
     act(store, group, 'ack', 'U0ALICE', new Date(clock));
@@ -230,6 +232,6 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(sent.filter((x) => x.kind === 'reply')).toHaveLength(1);
-    expect(store.outboxBacklog()).toBe(0);
+    expect(store.outbox.outboxBacklog()).toBe(0);
   });
 });

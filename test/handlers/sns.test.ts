@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type TrailApp } from '../../handlers/app.js';
 import { SnsVerifier } from '../../src/alerts/sns.js';
 import { Secret } from '../../src/config.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStores } from '../../src/store/sqlite/index.js';
+import type { Stores } from '../../src/store/stores.js';
 import { testDeps } from '../helpers/deps.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
@@ -18,12 +19,12 @@ describe('the SNS intake on the real HTTP server', () => {
   const slack = new FakeSlack();
   let trail: TrailApp;
   let url = '';
-  let store: SqliteStore;
+  let store: Stores;
   const confirmed: string[] = [];
   beforeAll(async () => {
     await slack.start();
     const deps = testDeps();
-    store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
+    store = openSqliteStores(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
     trail = buildApp(deps, {
       botToken: new Secret('xoxb-test'),
       signingSecret: new Secret('s'),
@@ -68,7 +69,7 @@ describe('the SNS intake on the real HTTP server', () => {
   it('stores a verified notification before answering 200, and knows it when SNS sends it again', async () => {
     expect(await post(note('m-1'))).toEqual({ status: 200, text: 'new' });
     expect(await post(note('m-1'))).toEqual({ status: 200, text: 'duplicate' });
-    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
   });
 
   it('refuses forged, malformed and oversized bodies with a 4xx, storing nothing', async () => {
@@ -77,7 +78,7 @@ describe('the SNS intake on the real HTTP server', () => {
     expect((await post(JSON.stringify(forged))).status).toBe(403);
     expect((await post('{"Type":')).status).toBe(400);
     expect((await post('x'.repeat(400 * 1024))).status).toBe(413);
-    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
   });
 
   it('answers 300 random and truncated bodies with a 4xx each, and keeps serving', async () => {
@@ -91,7 +92,7 @@ describe('the SNS intake on the real HTTP server', () => {
       300,
     );
     for (const b of bodies) expect([400, 403, 413]).toContain((await post(b)).status);
-    expect(store.pendingMessages(1000).some((m) => m.messageId === 'fuzz-1')).toBe(false);
+    expect(store.inbox.pendingMessages(1000).some((m) => m.messageId === 'fuzz-1')).toBe(false);
     expect((await post(note('after-fuzz'))).status).toBe(200);
   });
 
@@ -117,19 +118,22 @@ describe('the SNS intake on the real HTTP server', () => {
 describe('the SNS intake when it cannot take a message now', () => {
   it('answers 5xx — so SNS delivers it again — when the store fails or the certificate cannot be had', async () => {
     const deps = testDeps();
-    const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
+    const store = openSqliteStores(join(mkdtempSync(join(tmpdir(), 'trailbot-sns-')), 'trailbot.db'));
     let storeDown = true;
     let certDown = false;
-    const flaky = new Proxy(store, {
-      get(t, k) {
-        if (k === 'acceptMessages' && storeDown)
-          return () => {
-            throw new Error('SQLITE_IOERR: disk I/O error');
-          };
-        const v = Reflect.get(t, k);
-        return typeof v === 'function' ? v.bind(t) : v;
-      },
-    });
+    const flaky = {
+      ...store,
+      inbox: new Proxy(store.inbox, {
+        get(t, k) {
+          if (k === 'acceptMessages' && storeDown)
+            return () => {
+              throw new Error('SQLITE_IOERR: disk I/O error');
+            };
+          const v = Reflect.get(t, k);
+          return typeof v === 'function' ? v.bind(t) : v;
+        },
+      }),
+    };
     const trail = buildApp(deps, {
       botToken: new Secret('xoxb-test'),
       signingSecret: new Secret('s'),
@@ -170,7 +174,7 @@ describe('the SNS intake when it cannot take a message now', () => {
       const fresh =
         'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-ffffffffffffffffffffffffffffffff.pem';
       expect((await post('down-2', fresh)).status).toBe(503);
-      expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['down-1']);
+      expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['down-1']);
     } finally {
       await trail.stop();
       store.close();

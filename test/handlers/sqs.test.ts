@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleSqsMessage, type SqsIntake, startSqsPoller } from '../../handlers/sqs.js';
 import { SnsVerifier } from '../../src/alerts/sns.js';
-import type { Store } from '../../src/store/store.js';
+import type { Stores } from '../../src/store/stores.js';
 import { alarmMessage, notification, TOPIC, tempStore } from '../helpers/alerts.js';
 import { captureLogger } from '../helpers/deps.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
@@ -12,7 +12,7 @@ const QUEUE = 'https://sqs.us-east-1.amazonaws.com/111122223333/trailbot-alerts'
 const sqs = mockClient(SQSClient);
 afterEach(() => sqs.reset());
 
-function intake(store: Store = tempStore().store): SqsIntake & { lines: Record<string, unknown>[] } {
+function intake(store: Stores = tempStore().store): SqsIntake & { lines: Record<string, unknown>[] } {
   const { logger, lines } = captureLogger();
   return {
     client: new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
@@ -33,13 +33,13 @@ describe('handleSqsMessage', () => {
     const body = signSns(notification('sns-1', alarmMessage('A', 'ALARM')));
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: body })).toBe('new');
     expect(await handleSqsMessage(i, { MessageId: 'q2', Body: body })).toBe('duplicate');
-    expect(i.store.pendingMessages(10)).toMatchObject([{ messageId: 'sns-1', type: 'Notification' }]);
+    expect(i.store.inbox.pendingMessages(10)).toMatchObject([{ messageId: 'sns-1', type: 'Notification' }]);
   });
 
   it('takes a raw-delivery body as it is, keyed by the SQS MessageId', async () => {
     const i = intake();
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: alarmMessage('A', 'ALARM') })).toBe('new');
-    expect(i.store.pendingMessages(10)).toMatchObject([
+    expect(i.store.inbox.pendingMessages(10)).toMatchObject([
       { messageId: 'sqs:q1', type: 'Raw', topicArn: QUEUE },
     ]);
   });
@@ -49,24 +49,27 @@ describe('handleSqsMessage', () => {
     const forged = JSON.parse(signSns(notification('sns-1', alarmMessage('A', 'ALARM'))));
     forged.Message = alarmMessage('B', 'ALARM');
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: JSON.stringify(forged) })).toBe('dead-letter');
-    expect(i.store.deadLetters()[0]?.reason).toMatch(/signature/);
-    expect(i.store.pendingMessages(10)).toEqual([]);
+    expect(i.store.inbox.deadLetters()[0]?.reason).toMatch(/signature/);
+    expect(i.store.inbox.pendingMessages(10)).toEqual([]);
     expect(i.lines.some((l) => l.msg === 'SQS message moved to the dead letters')).toBe(true);
   });
 
   it('leaves a message the store could not take on the queue, until it has failed too often', async () => {
     const broken = tempStore().store;
     let fail = true;
-    const store = new Proxy(broken, {
-      get(t, k) {
-        if (k === 'acceptMessage' && fail)
-          return () => {
-            throw new Error('SQLITE_FULL');
-          };
-        const v = Reflect.get(t, k);
-        return typeof v === 'function' ? v.bind(t) : v;
-      },
-    });
+    const store = {
+      ...broken,
+      inbox: new Proxy(broken.inbox, {
+        get(t, k) {
+          if (k === 'acceptMessage' && fail)
+            return () => {
+              throw new Error('SQLITE_FULL');
+            };
+          const v = Reflect.get(t, k);
+          return typeof v === 'function' ? v.bind(t) : v;
+        },
+      }),
+    };
     const i = intake(store);
     const m = (n: number) => ({
       MessageId: 'q1',
@@ -75,7 +78,7 @@ describe('handleSqsMessage', () => {
     });
     expect(await handleSqsMessage(i, m(1))).toBe('retry');
     expect(await handleSqsMessage(i, m(3))).toBe('dead-letter');
-    expect(broken.deadLetters()[0]).toMatchObject({
+    expect(broken.inbox.deadLetters()[0]).toMatchObject({
       body: 'plain text',
       reason: 'failed 3 times: SQLITE_FULL',
     });
@@ -111,8 +114,8 @@ describe('startSqsPoller', () => {
     expect(
       sqs.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries?.map((e) => e.ReceiptHandle),
     ).toEqual(['r1', 'r2']);
-    expect(i.store.pendingMessages(10).map((m) => m.messageId)).toEqual(['sns-1']);
-    expect(i.store.deadLetters()).toHaveLength(1);
+    expect(i.store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['sns-1']);
+    expect(i.store.inbox.deadLetters()).toHaveLength(1);
   });
 
   it('backs off when SQS fails, and keeps going', async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertPolicy } from '../../src/alerts/lifecycle.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { openSqliteStores } from '../../src/store/sqlite/index.js';
+import type { Stores } from '../../src/store/stores.js';
 
 export const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts';
 export const CHANNEL = 'C0ALERTS01';
@@ -13,9 +14,9 @@ export function tempStorePath(): string {
 }
 
 /** A fresh SQLite file in a temporary directory. */
-export function tempStore(): { store: SqliteStore; path: string } {
+export function tempStore(): { store: Stores; path: string } {
   const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
-  return { store: new SqliteStore(path), path };
+  return { store: openSqliteStores(path), path };
 }
 
 /** A CloudWatch alarm action message, as CloudWatch publishes it to SNS. */

@@ -3,12 +3,12 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
-import { auditor } from '../../src/audit.js';
+import { auditor } from '../../src/audit/auditor.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { CommandDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/queue.js';
-import type { Store } from '../../src/store/store.js';
+import type { Stores } from '../../src/store/stores.js';
 import type { SourceProvider } from '../../src/trail/sources/index.js';
 import { createSourceProvider } from '../../src/trail/sources/index.js';
 import { tempStore } from './alerts.js';
@@ -34,7 +34,7 @@ export function testDeps(
   opts: {
     now?: Date;
     sources?: SourceProvider;
-    store?: Store;
+    store?: Stores;
     iamFor?: (account?: string) => IAMClient;
     cloudTrailFor?: (region: string, account?: string) => CloudTrailClient;
     s3For?: (account?: string) => S3Client;
@@ -62,8 +62,8 @@ export function testDeps(
   const stopQuery = async (id: string) => {
     stopped.push(id);
   };
-  let store: Store | undefined;
-  const getStore = () => {
+  let store: Stores | undefined;
+  const getStore = (): Stores => {
     store ??= opts.store ?? tempStore().store;
     return store;
   };
@@ -82,7 +82,7 @@ export function testDeps(
       investigateChannels: config.TRAIL_INVESTIGATE_CHANNELS,
       groupMembers: (g: string) => opts.groups?.[g],
     },
-    audit: auditor(getStore, logger),
+    audit: auditor(() => getStore().audit, logger),
     posture: {
       cloudTrailFor:
         opts.cloudTrailFor ??

@@ -132,9 +132,9 @@ describe('buildDigest across three snapshots', () => {
 
   it('keeps mutes in the store until they expire', () => {
     const { store } = tempStore();
-    store.addMute(mute('console-no-mfa:bob', '2026-12-01T00:00:00Z'));
-    expect(store.activeMutes(new Date('2026-11-30T23:59:59Z'))).toHaveLength(1);
-    expect(store.activeMutes(new Date('2026-12-01T00:00:00Z'))).toEqual([]);
+    store.mutes.addMute(mute('console-no-mfa:bob', '2026-12-01T00:00:00Z'));
+    expect(store.mutes.activeMutes(new Date('2026-11-30T23:59:59Z'))).toHaveLength(1);
+    expect(store.mutes.activeMutes(new Date('2026-12-01T00:00:00Z'))).toEqual([]);
   });
 
   it('presents the digest: sections, owners mentioned, suppressions with who and until, nothing from data live', () => {
@@ -218,14 +218,14 @@ describe('the digest’s posture section', () => {
 
   it('keeps the posture in the stored snapshot, dates included', () => {
     const { store } = tempStore();
-    store.saveSnapshot({
+    store.hygieneRuns.saveSnapshot({
       ...snap('2026-11-23T09:00:00Z', []),
       posture: {
         findings: [],
         delivery: [{ trail: 't', isLogging: true, latestDelivery: new Date('2026-11-23T08:00:00Z') }],
       },
     });
-    expect(store.snapshots(1)[0]?.posture?.delivery[0]?.latestDelivery).toEqual(
+    expect(store.hygieneRuns.snapshots(1)[0]?.posture?.delivery[0]?.latestDelivery).toEqual(
       new Date('2026-11-23T08:00:00Z'),
     );
   });
@@ -296,7 +296,7 @@ describe('the digest posted through the fake Slack API', () => {
     expect(slack.callsTo('/api/files.completeUploadExternal')[0]?.body.thread_ts).toBe(
       post?.body.ts ?? channels.posts()[0]?.ts,
     );
-    expect(deps.store().snapshots(5)).toHaveLength(1);
+    expect(deps.store().hygieneRuns.snapshots(5)).toHaveLength(1);
     expect(d.added.length).toBeGreaterThan(0);
   });
 
@@ -355,7 +355,7 @@ describe('the digest posted through the fake Slack API', () => {
       const first = startDigestSchedule(deps, { ...opts, client: crashing });
       await first.missed;
       first.stop();
-      expect(deps.store().snapshots(1), crashAt).toEqual([]);
+      expect(deps.store().hygieneRuns.snapshots(1), crashAt).toEqual([]);
       const restart = startDigestSchedule(deps, { ...opts, client: real });
       await restart.missed;
       restart.stop();
@@ -366,7 +366,7 @@ describe('the digest posted through the fake Slack API', () => {
             (m.metadata?.event_payload as { due?: string } | undefined)?.due === '2023-01-02T08:00:00.000Z',
         );
       expect(posts, crashAt).toHaveLength(1);
-      expect(deps.store().snapshots(5), crashAt).toHaveLength(1);
+      expect(deps.store().hygieneRuns.snapshots(5), crashAt).toHaveLength(1);
     }
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
+import type { StoredAlert } from '../../src/alerts/repository.js';
 import { presentAlertMessage } from '../../src/present/alert.js';
 import { toSlack } from '../../src/slack/blocks.js';
 import { readAlertAction } from '../../src/slack/buttons.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { SLACK_LIMITS } from '../../src/slack/limits.js';
-import type { StoredAlert } from '../../src/store/store.js';
 import { assertInert, outsideCode, texts } from '../helpers/slack.js';
 
 const alert: Alert = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
+import type { StoredAlert } from '../../src/alerts/repository.js';
 import type { Finding } from '../../src/hygiene/checks.js';
 import { buildDigest, type Snapshot } from '../../src/hygiene/digest.js';
 import { presentAlertMessage } from '../../src/present/alert.js';
@@ -12,7 +13,6 @@ import { presentPosture, presentVerify } from '../../src/present/posture.js';
 import { presentWhoDeleted } from '../../src/present/who-deleted.js';
 import { type SlackMessage, toSlack } from '../../src/slack/blocks.js';
 import { SLACK_LIMITS as L } from '../../src/slack/limits.js';
-import type { StoredAlert } from '../../src/store/store.js';
 import { parseRecord } from '../../src/trail/event.js';
 import { BY, groupBy } from '../../src/trail/investigate.js';
 import { texts } from '../helpers/slack.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { groupCommit } from '../../src/store/group-commit.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { groupCommit } from '../../src/alerts/group-commit.js';
+import { openSqliteStores } from '../../src/store/sqlite/index.js';
 
 const msg = (id: string, at: string) => ({
   messageId: id,
@@ -17,14 +17,14 @@ const msg = (id: string, at: string) => ({
 describe('the SQLite store', () => {
   it('keeps accepted messages in a real file across a reopen, and knows a repeated MessageId', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
-    const first = new SqliteStore(path);
-    expect(first.acceptMessage(msg('m-2', '2026-11-25T12:00:02Z'))).toBe('new');
-    expect(first.acceptMessage(msg('m-1', '2026-11-25T12:00:01Z'))).toBe('new');
-    expect(first.acceptMessage(msg('m-1', '2026-11-25T12:00:09Z'))).toBe('duplicate');
+    const first = openSqliteStores(path);
+    expect(first.inbox.acceptMessage(msg('m-2', '2026-11-25T12:00:02Z'))).toBe('new');
+    expect(first.inbox.acceptMessage(msg('m-1', '2026-11-25T12:00:01Z'))).toBe('new');
+    expect(first.inbox.acceptMessage(msg('m-1', '2026-11-25T12:00:09Z'))).toBe('duplicate');
     first.close();
-    const again = new SqliteStore(path);
-    expect(again.acceptMessage(msg('m-2', '2026-11-25T12:00:10Z'))).toBe('duplicate');
-    expect(again.pendingMessages(10).map((m) => [m.messageId, m.receivedAt.toISOString()])).toEqual([
+    const again = openSqliteStores(path);
+    expect(again.inbox.acceptMessage(msg('m-2', '2026-11-25T12:00:10Z'))).toBe('duplicate');
+    expect(again.inbox.pendingMessages(10).map((m) => [m.messageId, m.receivedAt.toISOString()])).toEqual([
       ['m-1', '2026-11-25T12:00:01.000Z'],
       ['m-2', '2026-11-25T12:00:02.000Z'],
     ]);
@@ -39,24 +39,24 @@ describe('the SQLite store', () => {
       INSERT INTO sns_messages VALUES ('m-old', 'arn:aws:sns:us-east-1:111122223333:a', 'Notification', '{}', '2026-11-01T00:00:00.000Z', NULL);
       PRAGMA user_version = 1;`);
     old.close();
-    const store = new SqliteStore(path);
-    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-old']);
-    expect(store.outboxBacklog()).toBe(0);
-    expect(store.deadLetters()).toEqual([]);
+    const store = openSqliteStores(path);
+    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-old']);
+    expect(store.outbox.outboxBacklog()).toBe(0);
+    expect(store.inbox.deadLetters()).toEqual([]);
     store.close();
     const check = new DatabaseSync(path, { readOnly: true });
-    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(4);
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(5);
     check.close();
   });
 
   it('commits messages that arrive together once, answering each, and fails them together', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
-    const store = new SqliteStore(path);
+    const store = openSqliteStores(path);
     const batches: number[] = [];
     const accept = groupCommit({
       acceptMessages: (ms) => {
         batches.push(ms.length);
-        return store.acceptMessages(ms);
+        return store.inbox.acceptMessages(ms);
       },
     });
     const r = await Promise.all([
@@ -81,24 +81,24 @@ describe('the SQLite store', () => {
 
   it('rolls a failed nested part back to its savepoint and keeps the rest of the transaction', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'trailbot-store-')), 'trailbot.db');
-    const store = new SqliteStore(path);
+    const store = openSqliteStores(path);
     store.atomically(() => {
-      store.acceptMessage(msg('kept-1', '2026-11-25T12:00:01Z'));
+      store.inbox.acceptMessage(msg('kept-1', '2026-11-25T12:00:01Z'));
       expect(() =>
         store.atomically(() => {
-          store.acceptMessage(msg('undone', '2026-11-25T12:00:02Z'));
+          store.inbox.acceptMessage(msg('undone', '2026-11-25T12:00:02Z'));
           throw new Error('this message fails');
         }),
       ).toThrow('this message fails');
-      store.acceptMessage(msg('kept-2', '2026-11-25T12:00:03Z'));
+      store.inbox.acceptMessage(msg('kept-2', '2026-11-25T12:00:03Z'));
     });
     expect(() =>
       store.atomically(() => {
-        store.acceptMessage(msg('outer-undone', '2026-11-25T12:00:04Z'));
+        store.inbox.acceptMessage(msg('outer-undone', '2026-11-25T12:00:04Z'));
         throw new Error('the batch fails');
       }),
     ).toThrow('the batch fails');
-    expect(store.pendingMessages(10).map((m) => m.messageId)).toEqual(['kept-1', 'kept-2']);
+    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['kept-1', 'kept-2']);
     store.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { AcceptedMessage, Store } from './store.js';
+import type { AcceptedMessage, MessageInbox } from './inbox.js';
 
 /**
  * Group commit for the intake: messages that arrive in the same turn of the event loop are written in
@@ -6,7 +6,7 @@ import type { AcceptedMessage, Store } from './store.js';
  * answers, so nothing is acknowledged before it is durable.
  */
 export function groupCommit(
-  store: Pick<Store, 'acceptMessages'>,
+  inbox: Pick<MessageInbox, 'acceptMessages'>,
 ): (m: AcceptedMessage) => Promise<'new' | 'duplicate'> {
   let batch: {
     m: AcceptedMessage;
@@ -17,7 +17,7 @@ export function groupCommit(
     const now = batch;
     batch = [];
     try {
-      const results = store.acceptMessages(now.map((b) => b.m));
+      const results = inbox.acceptMessages(now.map((b) => b.m));
       for (const [i, b] of now.entries()) b.resolve(results[i] as 'new' | 'duplicate');
     } catch (err) {
       for (const b of now) b.reject(err);

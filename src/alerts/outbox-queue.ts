@@ -1,0 +1,48 @@
+import type { Doc } from '../present/doc.js';
+
+/**
+ * What the outbox sends. `post` and `update` render the group as it is at sending time, and `repeat`
+ * tells the thread about repeats since the last note, so neither goes stale while it waits; `note`
+ * carries its own document.
+ */
+export type OutboxKind = 'post' | 'update' | 'note' | 'repeat';
+
+/** One message waiting for its channel's turn. */
+export interface OutboxItem {
+  id: number;
+  channel: string;
+  groupId: string;
+  kind: OutboxKind;
+  doc?: Doc | undefined;
+  /** 0 goes before 1: a person's click before background work. */
+  priority: number;
+  notBefore: Date;
+  attempts: number;
+  state: 'pending' | 'inflight' | 'sent' | 'failed';
+  /** Why the last try did not go (a 429 proves nothing was sent). */
+  lastError?: string | undefined;
+}
+
+/**
+ * The per-channel queue of Slack sends. The lease contract: `takeSendSlot` gives a channel's next send
+ * to one caller at a time — it succeeds only when the channel's slot is free at `now`, and then holds it
+ * for `gapMs` (a store with conditional writes: an update on the channel's row that requires its
+ * next-allowed time ≤ now).
+ */
+export interface OutboxQueue {
+  /** Queue a send; `coalesce` skips it when one of the same kind for the group is still waiting. */
+  enqueue(item: Omit<OutboxItem, 'id' | 'attempts' | 'state'>, coalesce?: boolean): void;
+  /** The next item per channel that may go at `now`, by priority then age. */
+  dueItems(now: Date): OutboxItem[];
+  /** Items left in flight by a stopped process. */
+  inflightItems(): OutboxItem[];
+  markInflight(id: number): void;
+  markSent(id: number, at: Date): void;
+  /** Back to waiting until `notBefore` (a 429, a Slack error worth retrying). */
+  retryLater(id: number, notBefore: Date, error: string): void;
+  markFailed(id: number, error: string): void;
+  /** Items not yet sent or given up on. */
+  outboxBacklog(): number;
+  /** Take the channel's send slot at `now` for `gapMs`; false when another send holds it. */
+  takeSendSlot(channel: string, now: Date, gapMs: number): boolean;
+}

@@ -1,0 +1,70 @@
+import type { Alert } from './alert.js';
+
+/** Where an alert stands. */
+export type AlertStatus = 'open' | 'acknowledged' | 'snoozed' | 'resolved';
+
+/** An alert as kept: the normalised alert and its lifecycle. */
+export interface StoredAlert {
+  id: string;
+  /** The message (group) it is shown in. */
+  groupId: string;
+  fingerprint: string;
+  channel: string;
+  alert: Alert;
+  status: AlertStatus;
+  /** Who moved it last (a Slack user id, or "aws" for an alarm back to OK), and when. */
+  by?: string | undefined;
+  at?: Date | undefined;
+  /** Snoozed until then; a snoozed alert without it is snoozed until resolved. */
+  snoozedUntil?: Date | undefined;
+  /** Times its fingerprint arrived while it was open, the first included. */
+  count: number;
+  /** The count the thread was last told about. */
+  notedCount: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+/** One channel message listing one or more alerts with the same group key. */
+export interface AlertGroup {
+  id: string;
+  channel: string;
+  groupKey: string;
+  createdAt: Date;
+  /** The message's timestamp once posted. */
+  ts?: string | undefined;
+  /** When the escalation reminder went to its thread. */
+  remindedAt?: Date | undefined;
+}
+
+/** A button click or an automatic change, kept for the record. */
+export interface AlertAction {
+  groupId: string;
+  kind: string;
+  userId: string;
+  at: Date;
+  detail?: string | undefined;
+}
+
+/** Alerts, the channel messages (groups) that show them, and what was done to them. */
+export interface AlertRepository {
+  /** The unresolved alert with this fingerprint, if any. */
+  openAlertByFingerprint(fingerprint: string): StoredAlert | undefined;
+  /** Keep an alert, new or changed. */
+  saveAlert(a: StoredAlert): void;
+  alertsOfGroup(groupId: string): StoredAlert[];
+  /** Snoozed alerts whose time is up. */
+  snoozesEndedBy(now: Date): StoredAlert[];
+
+  /** The newest group for a channel and key created at or after `since` that still has an unresolved alert. */
+  openGroup(channel: string, groupKey: string, since: Date): AlertGroup | undefined;
+  insertGroup(g: AlertGroup): void;
+  group(id: string): AlertGroup | undefined;
+  setGroupTs(id: string, ts: string): void;
+  setGroupReminded(id: string, at: Date): void;
+  /** Posted groups created before `before`, not yet reminded, with an open alert. */
+  groupsToRemind(before: Date): AlertGroup[];
+
+  recordAction(a: AlertAction): void;
+  actionsOf(groupId: string): AlertAction[];
+}
