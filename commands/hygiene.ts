@@ -1,27 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { fanOutAccounts } from '../src/accounts.js';
 import { awsError } from '../src/aws-errors.js';
-import type { Config } from '../src/config.js';
-import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
-import { CHECKS, type CheckId, type Finding, runChecks, type Thresholds } from '../src/hygiene/checks.js';
-import {
-  applyMutes,
-  buildDigest,
-  carryForward,
-  type Digest,
-  type Mute,
-  postureSnapshot,
-  snapshotOf,
-} from '../src/hygiene/digest.js';
+import { CHECKS, type CheckId, type Finding } from '../src/hygiene/checks.js';
+import { applyMutes, type Digest, type Mute } from '../src/hygiene/digest.js';
 import { findingsToCsv } from '../src/hygiene/export.js';
-import { parseCredentialReport } from '../src/hygiene/report.js';
 import type { HygieneResult } from '../src/hygiene/service.js';
 import type { Doc } from '../src/present/doc.js';
 import { presentDigest, presentHygiene, presentMute, SHOWN_FINDINGS } from '../src/present/hygiene.js';
 import { durationMs } from '../src/time.js';
 import { parseWords } from './options.js';
-import { postureOf } from './posture.js';
 import type { CommandSpec } from './spec.js';
 
 const USAGE =
@@ -35,41 +21,6 @@ type Result =
   | { kind: 'check'; result: HygieneResult; muted: number; now: Date }
   | { kind: 'digest'; digest: Digest; findings: Finding[] }
   | { kind: 'mute'; mute: Mute };
-
-/** The thresholds from config. */
-export function thresholdsOf(c: Config): Thresholds {
-  return {
-    keyUnusedDays: c.TRAIL_HYGIENE_KEY_UNUSED_DAYS,
-    keyNeverUsedDays: c.TRAIL_HYGIENE_KEY_NEVER_USED_DAYS,
-    keyRotationDays: c.TRAIL_HYGIENE_KEY_ROTATION_DAYS,
-    passwordUnusedDays: c.TRAIL_HYGIENE_PASSWORD_UNUSED_DAYS,
-    rootUsedDays: c.TRAIL_HYGIENE_ROOT_USED_DAYS,
-  };
-}
-
-/** The accounts a hygiene run covers: the organization's, those with a role to assume, or the bot's own. */
-export async function hygieneAccounts(deps: CommandDeps, asked?: string[]): Promise<string[] | undefined> {
-  if (asked?.length) return asked;
-  if (deps.config.TRAIL_HYGIENE_ORGANIZATION) {
-    const { organizationAccounts } = await import('../src/hygiene/service.js');
-    return organizationAccounts(deps.hygiene.organizations());
-  }
-  // The accounts with a role to assume, as the lookup source asks them.
-  return fanOutAccounts(deps.config);
-}
-
-/** Run the checks as the config says, over `accounts` (or the configured ones). */
-export async function checkAll(deps: CommandDeps, accounts?: string[]): Promise<HygieneResult> {
-  const { runHygiene } = await import('../src/hygiene/service.js');
-  return runHygiene({
-    iamFor: deps.hygiene.iamFor,
-    accounts: await hygieneAccounts(deps, accounts),
-    now: deps.now(),
-    thresholds: thresholdsOf(deps.config),
-    ownerTag: deps.config.TRAIL_HYGIENE_OWNER_TAG,
-    concurrency: deps.config.TRAIL_MAX_CONCURRENT_ACCOUNTS,
-  });
-}
 
 function parse(words: string[], front: 'slack' | 'terminal'): Args {
   if (words[0] === 'mute') {
@@ -136,33 +87,6 @@ function parse(words: string[], front: 'slack' | 'terminal'): Args {
   };
 }
 
-async function fromReportFile(path: string, deps: CommandDeps): Promise<HygieneResult> {
-  let csv: string;
-  try {
-    csv = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `Cannot read the report file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
-    );
-  }
-  const now = deps.now();
-  const account = /arn:aws[a-z-]*:iam::(\d{10,12}):/.exec(csv)?.[1] ?? 'unknown';
-  const report = parseCredentialReport(csv, account, now);
-  const findings = runChecks(
-    report,
-    now,
-    thresholdsOf(deps.config),
-    undefined,
-    deps.config.TRAIL_HYGIENE_OWNER_TAG,
-  );
-  return {
-    accounts: [{ account, ok: true, generatedAt: now, findings, apiCalls: 0 }],
-    findings,
-    checkedAt: now,
-    reportFile: path,
-  };
-}
-
 /** /trail hygiene: IAM checks on demand, a live re-check of one user, the digest, and mutes. */
 export const hygieneCommand: CommandSpec<Args, Result> = {
   name: 'hygiene',
@@ -204,35 +128,24 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
       );
       return { kind: 'mute', mute };
     }
-    const options = {
-      iamFor: deps.hygiene.iamFor,
-      now,
-      thresholds: thresholdsOf(deps.config),
-      ownerTag: deps.config.TRAIL_HYGIENE_OWNER_TAG,
-    };
-    const { recheckUser } = await import('../src/hygiene/service.js');
+    // The run loads the AWS SDK: only now, not when the terminal starts.
+    const { checkAll, fromReportFile, recheck } = await import('../src/hygiene/run.js');
     let result = a.report
       ? await fromReportFile(a.report, deps)
       : a.user
-        ? await recheckUser(options, a.user, a.accounts?.[0]).catch((err: unknown) => {
+        ? await recheck(deps, a.user, a.accounts?.[0]).catch((err: unknown) => {
             throw awsError(err, { service: 'IAM', action: 'iam:GetUser' });
           })
         : await checkAll(deps, a.accounts).catch((err: unknown) => {
             throw awsError(err, { service: 'Organizations', action: 'organizations:ListAccounts' });
           });
-    const active = deps.store().mutes.activeMutes(now);
     if (a.digest) {
       // The trail's posture joins the digest, except offline (a report file).
-      const posture = a.report
-        ? undefined
-        : await postureOf(deps).catch((err: Error) => ({ error: err.message }));
-      const snapshot = carryForward(
-        { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) },
-        deps.store().hygieneRuns.snapshots(1)[0],
-      );
-      const digest = buildDigest(snapshot, deps.store().hygieneRuns.snapshots(12), active);
+      const { assembleDigest } = await import('../src/digest/service.js');
+      const { digest } = await assembleDigest(deps, result, { posture: !a.report });
       return { kind: 'digest', digest, findings: result.findings };
     }
+    const active = deps.store().mutes.activeMutes(now);
     const keep = (f: Finding) =>
       (!a.check || f.check === a.check) && (!a.user || a.report || f.user === a.user);
     const { open, muted } = applyMutes(result.findings.filter(keep), active);

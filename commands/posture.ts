@@ -1,5 +1,4 @@
 import { awsError } from '../src/aws-errors.js';
-import type { CommandDeps } from '../src/deps.js';
 import { UsageError } from '../src/errors.js';
 import { presentPosture } from '../src/present/posture.js';
 import type { PostureResult } from '../src/trail/posture.js';
@@ -8,30 +7,13 @@ import type { CommandSpec } from './spec.js';
 
 const USAGE = 'posture [--account id] [--region r]';
 
-interface Args {
+export interface PostureArgs {
   account?: string | undefined;
   regions?: string[] | undefined;
 }
 
-/** Run the posture checks as config says, for one account (or the bot's own). */
-export async function postureOf(deps: CommandDeps, a: Args = {}): Promise<PostureResult> {
-  const c = deps.config;
-  const { checkPosture } = await import('../src/trail/posture.js');
-  return checkPosture({
-    account: a.account ?? c.TRAIL_ACCOUNT_ID ?? '',
-    regions: a.regions ?? c.TRAIL_REGIONS,
-    cloudTrailFor: (region) => deps.posture.cloudTrailFor(region, a.account),
-    s3: deps.posture.s3For(a.account),
-    organizations: a.account ? undefined : deps.hygiene.organizations(),
-    now: deps.now(),
-    maxDeliveryAgeHours: c.TRAIL_DELIVERY_MAX_HOURS,
-    sensitiveBuckets: c.TRAIL_SENSITIVE_BUCKETS,
-    requireObjectLock: c.TRAIL_REQUIRE_OBJECT_LOCK,
-  });
-}
-
 /** `posture`: is the audit trail itself intact — logging, covering, validated, encrypted, protected? */
-export const postureCommand: CommandSpec<Args, PostureResult> = {
+export const postureCommand: CommandSpec<PostureArgs, PostureResult> = {
   name: 'posture',
   usage: USAGE,
   summary: 'is the trail itself intact: logging everywhere, validated, encrypted, its bucket protected',
@@ -52,13 +34,15 @@ export const postureCommand: CommandSpec<Args, PostureResult> = {
     return { account: values.account, regions };
   },
   working: () => ['Checking the trails, their status, selectors and buckets…'],
-  run: (a, deps) =>
-    postureOf(deps, a).catch((err: unknown) => {
+  run: async (a, deps) => {
+    const { postureOf } = await import('../src/posture/run.js');
+    return postureOf(deps, a).catch((err: unknown) => {
       throw awsError(err, {
         service: 'CloudTrail',
         action: 'cloudtrail:DescribeTrails',
         where: a.account ? `account ${a.account}` : undefined,
       });
-    }),
+    });
+  },
   present: (r) => presentPosture(r),
 };

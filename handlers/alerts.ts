@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/answer.js';
 import { execute, prepare } from '../commands/dispatch.js';
-import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/index.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
 import type { AlertStorage } from '../src/alerts/storage.js';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import { registerCommands } from '../commands/index.js';
+import { registerCommands } from '../commands/router.js';
 import type { Secret } from '../src/config.js';
 import type { CommandDeps } from '../src/deps.js';
 import type { Logger } from '../src/log.js';

@@ -1,21 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
-import { checkAll } from '../commands/hygiene.js';
-import { postureOf } from '../commands/posture.js';
 import type { CommandDeps } from '../src/deps.js';
+import { resolveOwners, weeklyDigest } from '../src/digest/service.js';
 import { openFindingsChart } from '../src/hygiene/chart.js';
-import {
-  buildDigest,
-  carryForward,
-  type Digest,
-  postureSnapshot,
-  type SnapshotFinding,
-  snapshotOf,
-} from '../src/hygiene/digest.js';
+import type { Digest } from '../src/hygiene/digest.js';
 import { findingsToCsv } from '../src/hygiene/export.js';
 import { presentDigest } from '../src/present/hygiene.js';
 import { toSlack } from '../src/slack/blocks.js';
-import { findTagged } from './tagged.js';
+import { findTagged } from './find-posted.js';
 
 /** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
 export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users' | 'conversations'>;
@@ -35,31 +27,6 @@ export function lastScheduled(cron: Cron, now: Date): Date | undefined {
   return cron.previousRuns(1, now)[0];
 }
 
-/** Owners tagged with an email become Slack user ids where Slack knows the address (users:read.email). */
-async function resolveOwners(
-  d: Digest,
-  client: DigestClient,
-  deps: Pick<CommandDeps, 'logger'>,
-): Promise<Digest> {
-  const emails = new Set(
-    [...d.added, ...d.resolved, ...d.stillOpen]
-      .map((f) => f.owner)
-      .filter((o): o is string => !!o && o.includes('@')),
-  );
-  const ids = new Map<string, string>();
-  for (const email of emails) {
-    try {
-      const r = await client.users.lookupByEmail({ email });
-      if (r.user?.id) ids.set(email, r.user.id);
-    } catch (err) {
-      deps.logger.info({ err, email }, 'owner email not found in Slack; shown as it is');
-    }
-  }
-  const swap = <F extends SnapshotFinding>(f: F): F =>
-    f.owner && ids.has(f.owner) ? { ...f, owner: ids.get(f.owner) } : f;
-  return { ...d, added: d.added.map(swap), resolved: d.resolved.map(swap), stillOpen: d.stillOpen.map(swap) };
-}
-
 /**
  * One digest run, for the schedule time `due`: check every account, diff against the stored snapshots
  * under the live mutes, post the digest (tagged with `due`) with its chart (and the full list as CSV) to
@@ -74,16 +41,16 @@ export async function runDigest(
 ): Promise<Digest> {
   const now = deps.now();
   const store = deps.store();
-  const result = await checkAll(deps);
-  const posture = await postureOf(deps).catch((err: Error) => ({ error: err.message }));
-  const snapshot = carryForward(
-    { ...snapshotOf(result), posture: postureSnapshot(posture) },
-    store.hygieneRuns.snapshots(1)[0],
-  );
-  const digest = await resolveOwners(
-    buildDigest(snapshot, store.hygieneRuns.snapshots(12), store.mutes.activeMutes(now)),
-    client,
-    deps,
+  const assembled = await weeklyDigest(deps);
+  const { result, snapshot } = assembled;
+  const digest = await resolveOwners(assembled.digest, (email) =>
+    client.users.lookupByEmail({ email }).then(
+      (r) => r.user?.id,
+      (err: unknown) => {
+        deps.logger.info({ err, email }, 'owner email not found in Slack; shown as it is');
+        return undefined;
+      },
+    ),
   );
   // Exactly once: a digest posted just before a stop (its snapshot not yet kept) is not posted again.
   if (await alreadyPosted(client, channel, due).catch(() => false)) {

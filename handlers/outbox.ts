@@ -2,7 +2,7 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import { SendError, type Sender } from '../src/alerts/outbox.js';
 import type { Logger } from '../src/log.js';
 import { toSlack } from '../src/slack/blocks.js';
-import { findTagged } from './tagged.js';
+import { findTagged } from './find-posted.js';
 
 /** The event type the bot tags its alert posts with, so a restart can find a post left in flight. */
 export const ALERT_METADATA_TYPE = 'trailbot_alert';

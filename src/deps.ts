@@ -6,7 +6,7 @@ import type { AuditEntry } from './audit/log.js';
 import type { AccessPolicy, Actor } from './auth.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import type { QuestionQueue } from './queue.js';
+import type { QuestionQueue } from './question-queue.js';
 import type { Stores } from './store/stores.js';
 import type { SourceProvider } from './trail/sources/index.js';
 import type { SearchProgress } from './trail/sources/types.js';

@@ -3,7 +3,7 @@ import type { AccessPolicy } from './auth.js';
 import type { Config } from './config.js';
 import type { AwsDeps, BaseDeps, CommandDeps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
-import { questionQueue } from './queue.js';
+import { questionQueue } from './question-queue.js';
 import { openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/stores.js';
 

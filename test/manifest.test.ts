@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { registerCommands } from '../commands/index.js';
+import { registerCommands } from '../commands/router.js';
 import { registerHandlers } from '../handlers/index.js';
 import { ACTION_IDS, BOT_SCOPES, EVENTS_PATH } from '../src/slack/ids.js';
 import { testDeps } from './helpers/deps.js';

@@ -7,7 +7,7 @@ import { auditor } from '../../src/audit/auditor.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { CommandDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
-import { questionQueue } from '../../src/queue.js';
+import { questionQueue } from '../../src/question-queue.js';
 import type { Stores } from '../../src/store/stores.js';
 import type { SourceProvider } from '../../src/trail/sources/index.js';
 import { createSourceProvider } from '../../src/trail/sources/index.js';

@@ -1,4 +1,4 @@
-import type { AcceptedMessage, DeadLetter, MessageInbox } from '../../alerts/inbox.js';
+import type { AcceptedMessage, MessageInbox } from '../../alerts/inbox.js';
 import type { SqliteDb } from './db.js';
 
 /** MessageInbox in SQLite. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusyError, questionQueue } from '../src/queue.js';
+import { BusyError, questionQueue } from '../src/question-queue.js';
 
 describe('questionQueue', () => {
   it('runs a bounded number at once and refuses beyond the waiting bound', async () => {

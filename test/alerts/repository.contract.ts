@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/alerts/alert.js';
+import type { AlertRepository, StoredAlert } from '../../src/alerts/repository.js';
+
+const T = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s));
+const alert = (title: string): Alert =>
+  ({
+    source: 'cloudwatch',
+    title,
+    severity: 'high',
+    time: T(0),
+    fingerprint: `fp:${title}`,
+    fields: [],
+  }) as unknown as Alert;
+const stored = (id: string, groupId: string, over: Partial<StoredAlert> = {}): StoredAlert => ({
+  id,
+  groupId,
+  fingerprint: `fp:${id}`,
+  channel: 'C0ALERTS01',
+  alert: alert(id),
+  status: 'open',
+  count: 1,
+  notedCount: 0,
+  firstSeen: T(0),
+  lastSeen: T(0),
+  ...over,
+});
+
+/** The AlertRepository contract, for every implementation: `open` gives a fresh, empty repository. */
+export function repositoryContract(name: string, open: () => AlertRepository): void {
+  describe(`AlertRepository contract: ${name}`, () => {
+    it('keeps an alert new and changed, and finds the unresolved one by fingerprint', () => {
+      const r = open();
+      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      r.saveAlert(stored('a1', 'g1'));
+      r.saveAlert(
+        stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
+      );
+      expect(r.alertsOfGroup('g1')).toEqual([
+        stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
+      ]);
+      expect(r.openAlertByFingerprint('fp:a1')?.status).toBe('acknowledged');
+      r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
+      expect(r.openAlertByFingerprint('fp:a1')).toBeUndefined();
+    });
+
+    it('finds the open group of a channel and key inside the window only while it has an unresolved alert', () => {
+      const r = open();
+      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(10) });
+      r.saveAlert(stored('a1', 'g1'));
+      expect(r.openGroup('C0ALERTS01', 'k', T(0))?.id).toBe('g1');
+      expect(r.openGroup('C0ALERTS01', 'k', T(11))).toBeUndefined();
+      expect(r.openGroup('C0OTHER001', 'k', T(0))).toBeUndefined();
+      r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
+      expect(r.openGroup('C0ALERTS01', 'k', T(0))).toBeUndefined();
+    });
+
+    it('remembers a group’s message and reminder, and lists posted groups with open alerts to remind', () => {
+      const r = open();
+      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      r.insertGroup({ id: 'g2', channel: 'C0ALERTS01', groupKey: 'k2', createdAt: T(0) });
+      r.saveAlert(stored('a1', 'g1'));
+      r.saveAlert(stored('a2', 'g2'));
+      expect(r.groupsToRemind(T(30))).toEqual([]);
+      r.setGroupTs('g1', '1700000000.000100');
+      expect(r.group('g1')?.ts).toBe('1700000000.000100');
+      expect(r.groupsToRemind(T(30)).map((g) => g.id)).toEqual(['g1']);
+      r.setGroupReminded('g1', T(31));
+      expect(r.group('g1')?.remindedAt).toEqual(T(31));
+      expect(r.groupsToRemind(T(60))).toEqual([]);
+    });
+
+    it('gives snoozes whose time is up, not those snoozed until resolved', () => {
+      const r = open();
+      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      r.saveAlert(stored('a1', 'g1', { status: 'snoozed', snoozedUntil: T(20) }));
+      r.saveAlert(stored('a2', 'g1', { status: 'snoozed' }));
+      expect(r.snoozesEndedBy(T(19))).toEqual([]);
+      expect(r.snoozesEndedBy(T(20)).map((a) => a.id)).toEqual(['a1']);
+    });
+
+    it('keeps the actions of a group in the order they happened', () => {
+      const r = open();
+      r.recordAction({ groupId: 'g1', kind: 'ack', userId: 'U1', at: T(1) });
+      r.recordAction({ groupId: 'g2', kind: 'resolve', userId: 'U2', at: T(2) });
+      r.recordAction({ groupId: 'g1', kind: 'snooze', userId: 'U1', at: T(3), detail: '1h' });
+      expect(r.actionsOf('g1')).toEqual([
+        { groupId: 'g1', kind: 'ack', userId: 'U1', at: T(1), detail: undefined },
+        { groupId: 'g1', kind: 'snooze', userId: 'U1', at: T(3), detail: '1h' },
+      ]);
+    });
+  });
+}
