@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AuditEntry } from '../src/audit/log.js';
 import { UsageError } from '../src/errors.js';
-import type { Doc, Inline } from '../src/present/doc.js';
+import { type Doc, person } from '../src/present/doc.js';
 import { formatUtc, resolveRange } from '../src/time.js';
 import { inert } from '../src/trail/export.js';
 import { parseWords } from './options.js';
@@ -44,8 +44,6 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
   },
   present({ entries, args }): Doc {
     const head = `Audit: ${entries.length}${entries.length === MAX ? '+' : ''} entr${entries.length === 1 ? 'y' : 'ies'} since ${formatUtc(args.since)}${args.user ? ` for ${args.user}` : ''}`;
-    const who = (u: string): Inline =>
-      /^[UW][A-Z0-9]{2,20}$/.test(u) ? { mention: { user: u } } : { lit: u };
     return {
       summary: [head],
       blocks: [
@@ -59,7 +57,7 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
               type: 'context',
               parts: [
                 `${formatUtc(e.at)} `,
-                who(e.user),
+                person(e.user),
                 e.channel ? ` in ${e.channel}` : ` (${e.front})`,
                 ` ${e.kind}: `,
                 { lit: e.what },

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Actor } from '../src/auth.js';
+import { ACCOUNT_ID, REGION } from '../src/aws/names.js';
 import { UsageError } from '../src/errors.js';
 import { didYouMeanText } from '../src/suggest.js';
 import type { SourceName } from '../src/trail/sources/types.js';
@@ -37,8 +38,6 @@ export function parseWords<O extends Options>(words: string[], options: O, usage
   }
 }
 
-const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
-const ACCOUNT = /^\d{12}$/;
 const SOURCES: readonly SourceName[] = ['auto', 'local', 'lookup', 'athena'];
 
 /** Split "a,b" and repeated flags into one list, each value checked. */
@@ -112,7 +111,7 @@ export function queryFlags(
     since: values.since,
     until: values.until,
     regions: listOf(values.region, REGION, 'an AWS region name', usage),
-    accounts: listOf(values.account, ACCOUNT, 'a 12-digit account id', usage),
+    accounts: listOf(values.account, ACCOUNT_ID, 'a 12-digit account id', usage),
     source: values.source as SourceName | undefined,
     logs: values.logs,
     maxScanMb: maxScan(values['max-scan'], usage),

@@ -1,7 +1,8 @@
+import { ACCOUNT_ID, REGION } from '../src/aws/names.js';
 import { awsError } from '../src/aws-errors.js';
 import { UsageError } from '../src/errors.js';
+import type { PostureResult } from '../src/posture/checks.js';
 import { presentPosture } from '../src/present/posture.js';
-import type { PostureResult } from '../src/trail/posture.js';
 import { parseWords } from './options.js';
 import type { CommandSpec } from './spec.js';
 
@@ -25,12 +26,11 @@ export const postureCommand: CommandSpec<PostureArgs, PostureResult> = {
       USAGE,
     );
     if (positionals.length) throw new UsageError(`Unexpected words: ${positionals.join(' ')}.`, USAGE);
-    if (values.account !== undefined && !/^\d{12}$/.test(values.account))
+    if (values.account !== undefined && !ACCOUNT_ID.test(values.account))
       throw new UsageError(`"${values.account}" is not a 12-digit account id.`, USAGE);
     const regions = values.region?.flatMap((r) => r.split(',')).map((r) => r.trim());
     for (const r of regions ?? [])
-      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
-        throw new UsageError(`"${r}" is not an AWS region name.`, USAGE);
+      if (!REGION.test(r)) throw new UsageError(`"${r}" is not an AWS region name.`, USAGE);
     return { account: values.account, regions };
   },
   working: () => ['Checking the trails, their status, selectors and buckets…'],

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { routeSchema } from './alerts/routing.js';
 import { rolesSchema } from './auth.js';
+import { REGION } from './aws/names.js';
 import { ConfigError } from './errors.js';
 import { durationMs, parseDuration } from './time.js';
 
@@ -68,7 +69,7 @@ const json = (message: string) =>
     }
   });
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name');
+const region = z.string().regex(REGION, 'not an AWS region name');
 
 /** Every variable Trailbot reads, with its default. The README lists the same. */
 export const configSchema = z.object({

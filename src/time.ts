@@ -41,6 +41,8 @@ function startOfUtcDay(d: Date): Date {
 
 /** A day in milliseconds. */
 export const DAY_MS = 86_400_000;
+/** An hour in milliseconds. */
+export const HOUR_MS = 3_600_000;
 
 /**
  * Read a time word: a duration back from now ("7d", "24h"), "now", "today", "yesterday", an ISO date

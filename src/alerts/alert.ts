@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { REGION } from '../aws/names.js';
 import type { Severity } from '../severity.js';
 import { IAM_CHANGES, TAMPERING } from '../trail/catalog.js';
 import { baseEventName, parseRecord } from '../trail/event.js';
@@ -57,8 +58,7 @@ export interface Envelope {
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 const console_ = (region: string | undefined) =>
   `https://${region ? `${region}.` : ''}console.aws.amazon.com`;
-const validRegion = (r: unknown) =>
-  typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(r) ? r : undefined;
+const validRegion = (r: unknown) => (typeof r === 'string' && REGION.test(r) ? r : undefined);
 const validAccount = (a: unknown) => (typeof a === 'string' && /^\d{12}$/.test(a) ? a : undefined);
 
 /** CloudWatch alarm states to severities: an alarm firing is high; back to OK is information. */

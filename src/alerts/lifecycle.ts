@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
-import { formatUtc } from '../time.js';
+import { formatUtc, HOUR_MS } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
 import type { AcceptedMessage } from './inbox.js';
 import type { StoredAlert } from './repository.js';
@@ -217,7 +217,7 @@ export function act(
     if (!group) return { changed: 0 };
     const live = store.alerts.alertsOfGroup(groupId).filter((a) => a.status !== 'resolved');
     const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
-    const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * 3_600_000) : undefined;
+    const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * HOUR_MS) : undefined;
     for (const a of moving) {
       store.alerts.saveAlert({
         ...a,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REGION } from '../aws/names.js';
 import { atLeast } from '../severity.js';
 import type { Alert } from './alert.js';
 
@@ -12,10 +13,7 @@ export const routeSchema = z.strictObject({
     .string()
     .regex(/^\d{12}$/)
     .optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
-    .optional(),
+  region: z.string().regex(REGION).optional(),
   eventName: z
     .string()
     .regex(/^[A-Za-z0-9]+$/)

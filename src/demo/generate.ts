@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DAY_MS } from '../time.js';
 
 /** How big and where: the demo is small, the benchmark archive holds a million events. */
 export interface ArchiveSpec {
@@ -219,7 +220,7 @@ export async function generateArchive(spec: ArchiveSpec): Promise<ArchiveSummary
   const account0 = spec.accounts[0] as string;
   const region0 = spec.regions[0] as string;
   const bob = PEOPLE[1] as Person;
-  const midDay = new Date(spec.start.getTime() + Math.floor(spec.days / 2) * 86_400_000);
+  const midDay = new Date(spec.start.getTime() + Math.floor(spec.days / 2) * DAY_MS);
   const deleteAt = new Date(midDay.getTime() + (14 * 60 + 37) * 60_000 + 12_000);
   const failedAt = new Date(deleteAt.getTime() - 95_000);
   const plantedId = uuid(prng(spec.seed ^ 0x5eed));
@@ -237,7 +238,7 @@ export async function generateArchive(spec: ArchiveSpec): Promise<ArchiveSummary
   let files = 0;
   let events = 0;
   const stepMs = spec.fileMinutes * 60_000;
-  const endMs = spec.start.getTime() + spec.days * 86_400_000;
+  const endMs = spec.start.getTime() + spec.days * DAY_MS;
   const pending: Promise<void>[] = [];
   for (const account of spec.accounts) {
     for (const region of spec.regions) {

@@ -1,5 +1,5 @@
+import type { PostureResult } from '../posture/checks.js';
 import { DAY_MS } from '../time.js';
-import type { PostureResult } from '../trail/posture.js';
 import type { Finding, FindingSeverity } from './checks.js';
 import type { HygieneResult } from './service.js';
 

@@ -1,5 +1,27 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CommandDeps } from '../deps.js';
-import { checkPosture, type PostureResult } from '../trail/posture.js';
+import type { PostureResult } from './checks.js';
+import type { RuleOptions } from './facts.js';
+import { readPosture } from './reader.js';
+import { judgePosture } from './rules/index.js';
+
+/** What the checks need; every client passed in. */
+export interface PostureOptions extends RuleOptions {
+  account: string;
+  regions: string[];
+  cloudTrailFor: (region: string) => CloudTrailClient;
+  s3: S3Client;
+  organizations?: OrganizationsClient | undefined;
+  now: Date;
+}
+
+/** Is the audit trail itself intact? Read the facts from AWS, then judge them by every rule. */
+export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
+  const facts = await readPosture({ ...o, readObjectLock: o.requireObjectLock });
+  return judgePosture(facts, o);
+}
 
 /** What a posture check is handed: config, clock, and the CloudTrail, S3 and Organizations clients. */
 export type PostureDeps = Pick<CommandDeps, 'config' | 'now' | 'posture' | 'hygiene'>;

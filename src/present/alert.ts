@@ -4,7 +4,7 @@ import { bySeverity, SEVERITIES } from '../severity.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
 import { formatUtc } from '../time.js';
-import type { Doc, DocBlock, Field, Inline } from './doc.js';
+import { type Doc, type DocBlock, type Field, type Inline, person } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';
 
 const MARK = SEVERITY_MARK;
@@ -13,7 +13,7 @@ const BODY_SHOWN = 2500;
 
 /** Who moved an alert: a Slack user is mentioned, AWS (an alarm back to OK) named. */
 function who(by: string): Inline {
-  return /^[UW][A-Z0-9]{2,20}$/.test(by) ? { mention: { user: by } } : by === 'aws' ? 'AWS' : { lit: by };
+  return by === 'aws' ? 'AWS' : person(by);
 }
 
 function statusLine(s: StoredAlert): Inline[] {

@@ -1,3 +1,5 @@
+import { SLACK_USER_ID } from '../slack/ids.js';
+
 /**
  * A small document model that presenters build and the two fronts write: Block Kit for Slack
  * (src/slack/blocks.ts) and plain text for the terminal (src/terminal/text.ts). Presenters never write
@@ -53,4 +55,9 @@ export function plain(parts: Inline[]): string {
       return `${p.link.text} (${p.link.url})`;
     })
     .join('');
+}
+
+/** A person: a Slack user id is mentioned, anything else (an email, a login) shown as it is. */
+export function person(id: string): Inline {
+  return SLACK_USER_ID.test(id) ? { mention: { user: id } } : { lit: id };
 }

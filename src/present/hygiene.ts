@@ -3,7 +3,7 @@ import type { Digest, Mute, SnapshotFinding } from '../hygiene/digest.js';
 import type { HygieneResult } from '../hygiene/service.js';
 import { SEVERITIES as ALL_SEVERITIES } from '../severity.js';
 import { ago, formatUtc } from '../time.js';
-import type { Doc, DocBlock, Inline } from './doc.js';
+import { type Doc, type DocBlock, type Inline, person } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';
 
 const MARK = SEVERITY_MARK;
@@ -15,7 +15,7 @@ export const SHOWN_FINDINGS = 15;
 /** An owner: a Slack user id is mentioned; anything else (an unresolved email) shown as it is. */
 function owner(o: string | undefined): Inline[] {
   if (!o) return [];
-  return [' — owner ', /^[UW][A-Z0-9]{2,20}$/.test(o) ? { mention: { user: o } } : { lit: o }];
+  return [' — owner ', person(o)];
 }
 
 function totalsLine(fs: { severity: FindingSeverity }[]): string {
@@ -216,7 +216,7 @@ export function presentDigest(d: Digest): Doc {
           ' — ',
           { lit: m.reason },
           ' — muted by ',
-          /^[UW][A-Z0-9]{2,20}$/.test(m.by) ? { mention: { user: m.by } } : { lit: m.by },
+          person(m.by),
           ` on ${formatUtc(m.at)}, until ${formatUtc(m.until)}`,
         ],
       })),

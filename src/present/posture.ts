@@ -1,6 +1,6 @@
+import type { PostureResult } from '../posture/checks.js';
 import { SEVERITIES } from '../severity.js';
 import { formatUtc } from '../time.js';
-import type { PostureResult } from '../trail/posture.js';
 import type { VerifyResult } from '../trail/verify.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';

@@ -1,6 +1,7 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { Doc, DocBlock, Inline } from '../present/doc.js';
 import { escapeMrkdwn, literal } from './escape.js';
+import { SLACK_USER_ID } from './ids.js';
 import { SLACK_LIMITS as L } from './limits.js';
 
 /** A message ready for chat.postMessage or response_url. */
@@ -28,7 +29,7 @@ function cutMrkdwn(s: string, max: number): string {
 
 /** A mention only when the id is one Slack issues; anything else is shown as a literal. */
 function mention(m: { user: string } | { group: string }): string {
-  if ('user' in m) return /^[UW][A-Z0-9]{2,20}$/.test(m.user) ? `<@${m.user}>` : literal(m.user);
+  if ('user' in m) return SLACK_USER_ID.test(m.user) ? `<@${m.user}>` : literal(m.user);
   return /^S[A-Z0-9]{2,20}$/.test(m.group) ? `<!subteam^${m.group}>` : literal(m.group);
 }
 

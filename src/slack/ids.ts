@@ -37,3 +37,6 @@ export const ACTION_IDS = {
   alertSnoozeUntilResolved: 'trail_alert_snooze_until_resolved',
   alertInvestigate: 'trail_alert_investigate',
 } as const;
+
+/** A Slack user id (U…, or W… on Enterprise Grid): only these are ever turned into a mention. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;

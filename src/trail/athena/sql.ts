@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { DAY_MS } from '../../time.js';
 import { EVENT_VERSION_SUFFIX } from '../event.js';
 import { principalNeedle } from '../principal.js';
 import type { TrailQuery } from '../query.js';
@@ -42,7 +43,6 @@ function ident(name: string): string {
 
 const day = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '/');
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
-const DAY_MS = 86_400_000;
 
 /** The most rows one question reads back. */
 export const MAX_ATHENA_ROWS = 10_000;

@@ -4,6 +4,7 @@ import { join, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
+import { DAY_MS } from '../../time.js';
 import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js';
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
@@ -91,7 +92,6 @@ async function walk(root: string, rel: string): Promise<string[]> {
   return here.concat(...below);
 }
 
-const DAY_MS = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**

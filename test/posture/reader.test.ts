@@ -19,8 +19,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/dispatch.js';
+import { checkPosture, type PostureOptions } from '../../src/posture/run.js';
 import { toSlack } from '../../src/slack/blocks.js';
-import { checkPosture, type PostureOptions } from '../../src/trail/posture.js';
 import { FAKE_CREDENTIALS, testDeps } from '../helpers/deps.js';
 import { texts } from '../helpers/slack.js';
 
