@@ -18,6 +18,9 @@ await build({
   platform: 'node',
   target: 'node24',
   sourcemap: true,
+  // Maps for debugging (NODE_OPTIONS=--enable-source-maps): mappings only, the sources are in the
+  // package. They are not on by default: with them the bot holds ~50 MB more (docs/benchmarks.md).
+  sourcesContent: false,
   external: ['@duckdb/node-api', '@resvg/resvg-js'],
   // Bundled CommonJS packages call require(): give the ESM output one.
   banner: {

@@ -10,9 +10,22 @@ import type { SearchProgress, SearchResult } from '../src/trail/sources/types.js
 import { COMMANDS, findCommand } from './registry.js';
 import { type AnyCommand, commandPrefix } from './spec.js';
 
+/**
+ * What Slack clients make of typed text, undone: "smart" dashes turn `--since` into `—since` (em dash)
+ * or `–since` (en dash), and smart quotes turn "…" into “…” and '…' into ‘…’. A dash is restored only at
+ * the start of a word, a single quote only where it opens or closes one, so O’Brien stays one word.
+ */
+export function normalizeSlackText(text: string): string {
+  return text
+    .replace(/(^|\s)[\u2014\u2013](?=[A-Za-z])/g, '$1--')
+    .replace(/[\u201C\u201D\u201E\u201F]/g, '"')
+    .replace(/(^|\s)[\u2018\u201A\u201B]/g, "$1'")
+    .replace(/\u2019(?=\s|$)/g, "'");
+}
+
 /** Split a slash command's text into words, honouring quotes: who-deleted "my bucket". */
 export function splitWords(text: string): string[] {
-  return parseArgsStringToArgv(text.trim());
+  return parseArgsStringToArgv(normalizeSlackText(text).trim());
 }
 
 /** A question checked and ready to run, or the answer to give at once (a usage error, a refusal, help). */

@@ -28,7 +28,7 @@ cd "$work/run"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 NODE_ENV=production PORT="$port" HOST=127.0.0.1 TRAIL_STORE_PATH="$work/state/trailbot.db" \
   SLACK_BOT_TOKEN=xoxb-image-steps SLACK_SIGNING_SECRET=image-steps LOG_LEVEL=warn \
-  node --enable-source-maps --max-semi-space-size=4 dist/main.js &
+  node --max-semi-space-size=4 dist/main.js &
 pid=$!
 for _ in $(seq 1 60); do
   if node -e "fetch('http://127.0.0.1:$port/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; then

@@ -6,7 +6,7 @@ import type { Outbox } from '../src/alerts/outbox.js';
 import type { AlertStorage } from '../src/alerts/storage.js';
 import type { Actor } from '../src/auth.js';
 import type { CommandDeps } from '../src/deps.js';
-import { UsageError } from '../src/errors.js';
+import { NotAuthorizedError, UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
 import { toSlack } from '../src/slack/blocks.js';
 import { readAlertAction } from '../src/slack/buttons.js';
@@ -47,9 +47,17 @@ export function registerAlertActions(
   alerts?: AlertRuntime,
 ): void {
   for (const id of ALERT_BUTTONS) {
-    onButton(app, deps, id, 'respond', async ({ actor, value, client, ephemeral }) => {
+    onButton(app, deps, id, 'respond', async ({ actor, value, message, client, ephemeral }) => {
       if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
       const a = readAlertAction(value);
+      // A click acts only on the alert of the message it was clicked on: a value naming another alert (of
+      // another channel, say) is refused, and the refusal is audited.
+      const group = alerts.store.alerts.group(a.alertId);
+      if (group && (group.channel !== message.channel || group.ts !== message.ts))
+        throw new NotAuthorizedError(
+          'respond',
+          'This button does not belong to the message it was clicked on; nothing was changed.',
+        );
       if (a.kind === 'investigate') {
         return `investigate ${a.alertId}: ${await investigate(deps, alerts, a.alertId, actor, client, ephemeral)}`;
       }

@@ -64,6 +64,35 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
+/** How far a Slack request's timestamp may be from now, either way: Slack's own replay window. */
+export const REQUEST_SKEW_S = 300;
+
+/**
+ * Refuse Slack requests stamped more than five minutes away from now in either direction. Bolt refuses
+ * old ones itself but takes any from the future, so a captured request signed with a future timestamp
+ * could be replayed until that time; this check runs before Bolt's, on every request carrying the header.
+ */
+function refuseSkewed(receiver: HTTPReceiver, log: Logger): void {
+  const inner = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const header = req.headers['x-slack-request-timestamp'];
+    if (typeof header === 'string') {
+      const ts = Number(header);
+      // The real clock, as Bolt's own check uses: a stand-in clock for the domain must not widen it.
+      const skew = Number.isFinite(ts) ? ts - Date.now() / 1000 : Number.POSITIVE_INFINITY;
+      if (Math.abs(skew) > REQUEST_SKEW_S) {
+        log.warn(
+          { path: req.url, skewSeconds: Number.isFinite(skew) ? Math.round(skew) : header },
+          'Slack request refused: its timestamp is outside the five-minute window',
+        );
+        res.writeHead(401).end();
+        return;
+      }
+    }
+    inner(req, res);
+  };
+}
+
 /**
  * Build the Bolt app: Socket Mode when an app-level token is configured, otherwise the HTTP receiver
  * on /slack/events with room for more routes. Nothing starts on import or here; `start()` does.
@@ -92,6 +121,7 @@ export function buildApp(deps: CommandDeps, opts: SlackOptions): TrailApp {
       // Ack goes out as soon as ack() is called; the slow work continues after.
       processBeforeResponse: false,
     });
+    refuseSkewed(receiver, deps.logger);
   }
   const app = new App({ token: opts.botToken.reveal(), receiver, logger, clientOptions });
   registerCommands(app, deps);

@@ -11,6 +11,8 @@ import { toSlack } from '../src/slack/blocks.js';
 export interface ButtonContext {
   actor: Actor;
   value: string | undefined;
+  /** The message the button was clicked on: its channel and ts, as Slack's payload says. */
+  message: { channel?: string | undefined; ts?: string | undefined };
   client: WebClient;
   respond: RespondFn;
   /** Answer the clicker alone. */
@@ -49,7 +51,8 @@ export function onButton(
       });
     try {
       authorize(permission, actor, deps.access);
-      const result = await run({ actor, value: action.value, client, respond, ephemeral });
+      const message = { channel: body.channel?.id, ts: body.message?.ts ?? body.container?.message_ts };
+      const result = await run({ actor, value: action.value, message, client, respond, ephemeral });
       record('button', result, { value: action.value });
     } catch (err) {
       const e = explainError(err);

@@ -1,5 +1,6 @@
 import type { Block, KnownBlock } from '@slack/types';
 import type { Doc, DocBlock, Inline } from '../present/doc.js';
+import { visible } from '../present/visible.js';
 import { escapeMrkdwn, literal } from './escape.js';
 import { SLACK_USER_ID } from './ids.js';
 import { SLACK_LIMITS as L } from './limits.js';
@@ -50,7 +51,12 @@ export function mrkdwn(parts: Inline[]): string {
 function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
   switch (b.type) {
     case 'header':
-      return [{ type: 'header', text: { type: 'plain_text', text: cut(b.text, L.headerText), emoji: true } }];
+      return [
+        {
+          type: 'header',
+          text: { type: 'plain_text', text: cut(visible(b.text), L.headerText), emoji: true },
+        },
+      ];
     case 'text':
       return [{ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(mrkdwn(b.parts), L.sectionText) } }];
     case 'context':
@@ -65,7 +71,7 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
           type: 'actions',
           elements: b.buttons.map((x) => ({
             type: 'button' as const,
-            text: { type: 'plain_text' as const, text: cut(x.text, 75) },
+            text: { type: 'plain_text' as const, text: cut(visible(x.text), 75) },
             action_id: x.actionId,
             value: x.value,
             ...(x.danger ? { style: 'danger' as const } : {}),

@@ -1,9 +1,12 @@
+import { visible } from '../present/visible.js';
+
 /**
  * Escape text for Slack mrkdwn: `&`, `<` and `>` become entities, so nothing can form a mention
- * (`<!channel>`, `<@U…>`) or a link (`<https://x|y>`).
+ * (`<!channel>`, `<@U…>`) or a link (`<https://x|y>`); bidi and invisible controls are shown as
+ * ⟨U+XXXX⟩, so nothing reads differently from what it says.
  */
 export function escapeMrkdwn(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Longest outside value shown inline before it is cut with an ellipsis. */

@@ -1,4 +1,5 @@
 import { type Doc, type DocBlock, plain } from '../present/doc.js';
+import { visible } from '../present/visible.js';
 
 function lines(b: DocBlock): string[] {
   switch (b.type) {
@@ -25,9 +26,12 @@ function lines(b: DocBlock): string[] {
 
 /** Write a document as plain text for a terminal: everything shown, nothing cut. */
 export function toText(doc: Doc): string {
-  return `${doc.blocks
-    .flatMap(lines)
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trimEnd()}\n`;
+  // Outside text is shown as it is, hidden controls included: ⟨U+202E⟩ rather than reversed text.
+  return `${visible(
+    doc.blocks
+      .flatMap(lines)
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd(),
+  )}\n`;
 }

@@ -18,6 +18,31 @@ describe('dispatch', () => {
     ]);
   });
 
+  it('undoes what Slack clients make of dashes and quotes before splitting', () => {
+    // As Slack delivers them with smart punctuation on: em and en dashes, curly double and single quotes.
+    expect(splitWords('activity alice \u2014since 7d \u2013region us-east-1')).toEqual([
+      'activity',
+      'alice',
+      '--since',
+      '7d',
+      '--region',
+      'us-east-1',
+    ]);
+    expect(splitWords('who-deleted \u201Cmy bucket\u201D \u2014since \u20187 days ago\u2019')).toEqual([
+      'who-deleted',
+      'my bucket',
+      '--since',
+      '7 days ago',
+    ]);
+    // Inside a word the punctuation stays: a name with an apostrophe, a range with a dash.
+    expect(splitWords('activity O\u2019Brien \u2014since 2026-11-01\u20132026-11-02')).toEqual([
+      'activity',
+      'O\u2019Brien',
+      '--since',
+      '2026-11-01\u20132026-11-02',
+    ]);
+  });
+
   it('answers help from the specs, on an empty command too', async () => {
     for (const words of [[], ['help']]) {
       const o = await dispatch(words, testDeps(), slack);

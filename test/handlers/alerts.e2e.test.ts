@@ -63,7 +63,12 @@ async function bot(slack: FakeSlack, env: Record<string, string> = {}) {
       const r = await fetch(`${base}/sns`, { method: 'POST', body: signSns(fields) });
       return { status: r.status, text: await r.text() };
     },
-    click: async (button: Button | undefined, userId = 'U0ALICE', value?: string) => {
+    click: async (
+      button: Button | undefined,
+      userId = 'U0ALICE',
+      value?: string,
+      on?: { channel: string; ts: string },
+    ) => {
       const path = `/response/${++responses}`;
       slack.on(path, () => ({ body: { ok: true } }));
       const body = buttonClickBody({
@@ -71,6 +76,7 @@ async function bot(slack: FakeSlack, env: Record<string, string> = {}) {
         value: value ?? button?.value,
         userId,
         responseUrl: `${slack.url}${path}`,
+        on,
       });
       const r = await postSigned(`${base}/slack/events`, body, { secret: SECRET });
       return { status: r.status, ms: r.ms, path };
@@ -106,7 +112,7 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
       ACTION_IDS.alertSnooze24h,
       ACTION_IDS.alertSnoozeUntilResolved,
     ]);
-    const click = await b.click(buttons[0]);
+    const click = await b.click(buttons[0], 'U0ALICE', undefined, post);
     expect(click.status).toBe(200);
     expect(click.ms).toBeLessThan(3000);
     await until('the update', () => post.edits.length > 0);
@@ -119,7 +125,12 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
   it('snoozes for an hour, saying until when', async () => {
     await b.sns(notification('snooze-1', alarmMessage('CpuHigh', 'ALARM')));
     const post = await until('the post', () => ch.posts().find((m) => m.text.includes('CpuHigh')));
-    await b.click(buttonsOf(post.blocks).find((x) => x.action_id === ACTION_IDS.alertSnooze1h));
+    await b.click(
+      buttonsOf(post.blocks).find((x) => x.action_id === ACTION_IDS.alertSnooze1h),
+      'U0ALICE',
+      undefined,
+      post,
+    );
     await until('the update', () => post.edits.length > 0);
     expect(textOf(latest(post))).toMatch(/Snoozed by <@U0ALICE> until \d{4}-/);
     await until('the note', () => ch.replies(post.ts).some((r) => textOf(r).includes('Snoozed until')));
@@ -190,7 +201,7 @@ describe('alerts end to end: SNS over HTTP → channel message → buttons', () 
     const post = await until('the post', () => ch.posts().find((m) => m.text.includes('CreateBucket')));
     const investigate = buttonsOf(post.blocks).find((x) => x.action_id === ACTION_IDS.alertInvestigate);
     expect(investigate && readAlertAction(investigate.value).kind).toBe('investigate');
-    const click = await b.click(investigate);
+    const click = await b.click(investigate, 'U0ALICE', undefined, post);
     await slack.waitFor(click.path);
     expect(JSON.stringify(slack.callsTo(click.path)[0]?.body)).toContain(
       'answer will be in the alert’s thread',
@@ -218,14 +229,38 @@ describe('alert buttons with roles configured', () => {
   it('refuses a click by someone without the respond permission, ephemerally, and changes nothing', async () => {
     await b.sns(notification('perm-1', alarmMessage('Guarded', 'ALARM')));
     const post = await until('the post', () => ch.posts().find((m) => m.text.includes('Guarded')));
-    const click = await b.click(buttonsOf(post.blocks)[0], 'U0MALLORY');
+    const click = await b.click(buttonsOf(post.blocks)[0], 'U0MALLORY', undefined, post);
     await slack.waitFor(click.path);
     const reply = slack.callsTo(click.path)[0]?.body ?? {};
     expect(reply.response_type).toBe('ephemeral');
     expect(JSON.stringify(reply)).toContain('respond permission');
-    const ok = await b.click(buttonsOf(post.blocks)[0], 'U0BOB');
+    const ok = await b.click(buttonsOf(post.blocks)[0], 'U0BOB', undefined, post);
     expect(ok.status).toBe(200);
     await until('the update', () => post.edits.length > 0);
     expect(textOf(latest(post))).toContain('Acknowledged by <@U0BOB>');
+  });
+
+  it('refuses, and audits, a click whose value names an alert of another message or channel', async () => {
+    await b.sns(notification('bind-1', alarmMessage('Bound', 'ALARM')));
+    const post = await until('the post', () => ch.posts().find((m) => m.text.includes('Bound')));
+    const ack = buttonsOf(post.blocks)[0];
+    for (const elsewhere of [
+      { channel: 'C0OTHERCH1', ts: post.ts },
+      { channel: post.channel, ts: '1700000999.000100' },
+    ]) {
+      const click = await b.click(ack, 'U0BOB', undefined, elsewhere);
+      await slack.waitFor(click.path);
+      const reply = slack.callsTo(click.path)[0]?.body ?? {};
+      expect(reply.response_type).toBe('ephemeral');
+      expect(JSON.stringify(reply)).toContain('does not belong to the message it was clicked on');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(post.edits).toHaveLength(0);
+    const refusals = b.lines.filter(
+      (l) => (l.audit as { kind?: string; result?: string } | undefined)?.kind === 'refusal',
+    );
+    expect(refusals.map((l) => (l.audit as { channel?: string }).channel)).toEqual(
+      expect.arrayContaining(['C0OTHERCH1', post.channel]),
+    );
   });
 });

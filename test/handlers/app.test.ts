@@ -138,6 +138,8 @@ describe('the Slack app over HTTP on 127.0.0.1', () => {
     ['unsigned', { signature: '' }],
     ['signed with another secret', { secret: 'not-the-secret' }],
     ['replayed from ten minutes ago', { timestamp: Math.floor(Date.now() / 1000) - 600 }],
+    ['stamped six minutes in the past', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
+    ['stamped six minutes in the future', { timestamp: Math.floor(Date.now() / 1000) + 360 }],
   ])('refuses a request %s and runs nothing', async (_name, opts) => {
     const r = responseUrl();
     const body = slashCommandBody({ text: 'who-deleted x', responseUrl: r.url });

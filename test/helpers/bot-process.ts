@@ -13,7 +13,7 @@ export async function startBot(
   opts: { compiled?: boolean; flags?: string[]; logs?: 'inherit' | 'drop' } = {},
 ): Promise<{ child: ChildProcess; port: number }> {
   const entry = opts.compiled
-    ? ['--enable-source-maps', 'dist/bench/alert-server.js']
+    ? ['dist/bench/alert-server.js']
     : ['--import', 'tsx', 'test/fixtures/alert-server.ts'];
   const child = spawn(process.execPath, [...(opts.flags ?? []), ...entry], {
     cwd: ROOT,

@@ -56,20 +56,20 @@ export function buttonClickBody(fields: {
   value: string | undefined;
   userId: string;
   responseUrl: string;
+  /** The message the button sits on (an ephemeral one in C0SECURITY unless said). */
+  on?: { channel: string; ts: string } | undefined;
 }): string {
+  const channel = fields.on?.channel ?? 'C0SECURITY';
+  const ts = fields.on?.ts ?? '1700000000.000200';
   const payload = {
     type: 'block_actions',
     user: { id: fields.userId, username: 'someone', team_id: 'T0001' },
     api_app_id: 'A0TRAILBOT',
     token: 'legacy-verification-token',
     team: { id: 'T0001', domain: 'acme' },
-    channel: { id: 'C0SECURITY', name: 'security' },
-    container: {
-      type: 'message',
-      message_ts: '1700000000.000200',
-      channel_id: 'C0SECURITY',
-      is_ephemeral: true,
-    },
+    channel: { id: channel, name: 'security' },
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: !fields.on },
+    ...(fields.on ? { message: { type: 'message', ts, text: 'alert' } } : {}),
     trigger_id: '1.2.3',
     response_url: fields.responseUrl,
     actions: [

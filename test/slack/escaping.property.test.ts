@@ -37,8 +37,11 @@ const MARKUP = [
   '>quote',
   '\n',
   '|',
-  '\u202e',
+  // Bidi overrides, isolates and marks, zero-width and invisible characters, separators, the BOM.
+  ...'\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f\u2028\u2029\ufeff\u061c\u2060',
 ];
+/** Characters no rendered message may carry raw: they would make it read differently from what it says. */
+const HIDDEN = /[\u061C\u180E\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 const hostile = fc.oneof(
   fc.constantFrom(...MARKUP),
   fc
@@ -77,6 +80,7 @@ function assertSafe(msg: SlackMessage) {
       for (const e of b.elements ?? []) expect(e.value?.length ?? 0).toBeLessThanOrEqual(L.buttonValue);
   }
   for (const t of [msg.text, ...texts(msg.blocks)]) {
+    expect(t, t.slice(0, 200)).not.toMatch(HIDDEN);
     // Code blocks and inline code spans hold outside data; Slack shows them as they are. Outside code
     // blocks, backticks pair up, so no span runs on into our own text.
     const blocks = t.replace(/^```[\s\S]*```$/g, '');
