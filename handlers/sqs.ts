@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -100,6 +101,11 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
   }
 }
 
+/** Wait `ms`, or less if `signal` aborts first (then quietly: the loop sees the abort). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
+}
+
 /**
  * Long-poll the queue until stopped: each batch stored, then deleted — only what is in the store (or
  * dead-lettered) is deleted. Receive errors back off and retry.
@@ -123,8 +129,7 @@ export function startSqsPoller(intake: SqsIntake): { stop: () => Promise<void> }
         backoff = 1000;
         // An empty answer to a short poll (tests, or WaitTimeSeconds 0) pauses before the next; a long poll
         // has already waited.
-        if (!r.Messages?.length)
-          await new Promise((res) => setTimeout(res, (intake.waitSeconds ?? 20) > 0 ? 0 : 100));
+        if (!r.Messages?.length) await pause((intake.waitSeconds ?? 20) > 0 ? 0 : 100, abort.signal);
         const done: { Id: string; ReceiptHandle: string }[] = [];
         for (const [i, m] of (r.Messages ?? []).entries()) {
           const outcome = await handleSqsMessage(intake, m);
@@ -142,7 +147,8 @@ export function startSqsPoller(intake: SqsIntake): { stop: () => Promise<void> }
       } catch (err) {
         if (abort.signal.aborted) break;
         log.error({ err, backoffMs: backoff }, 'SQS receive failed; backing off');
-        await new Promise((res) => setTimeout(res, backoff));
+        // Abortable: a stop during the backoff (up to a minute) ends it at once.
+        await pause(backoff, abort.signal);
         backoff = Math.min(backoff * 2, 60_000);
       }
     }

@@ -171,11 +171,15 @@ export const configSchema = z.object({
     .optional(),
   TRAIL_SQS_QUEUE_URL: z
     .string()
-    .regex(
-      /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[\w-]{1,80}(\.fifo)?$/,
-      'must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)',
+    .refine(
+      isQueueUrl,
+      'must be an SQS queue URL: https://<host>/<account>/<name> (http only on a loopback address)',
     )
     .optional(),
+  // Read by the AWS SDK itself for every client; named here because the SQS client needs the endpoint
+  // passed in (otherwise it sends to the queue URL's own host).
+  AWS_ENDPOINT_URL: z.string().url('must be a URL').optional(),
+  AWS_ENDPOINT_URL_SQS: z.string().url('must be a URL').optional(),
   TRAIL_SQS_MAX_RECEIVES: z.coerce.number().int().min(1).max(100).default(5),
   TRAIL_ROLES: json('must be JSON (or, in TRAIL_CONFIG, YAML): {admin: {users, groups, channels}, …}')
     .pipe(rolesSchema)
@@ -296,6 +300,26 @@ export function loadConfig(
     problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/**
+ * An SQS queue URL: https on any host (regional, FIPS, China, a VPC endpoint, a local stand-in) with the
+ * path /<account>/<name>; http only on a loopback address.
+ */
+export function isQueueUrl(s: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return false;
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  return (
+    (u.protocol === 'https:' || (u.protocol === 'http:' && loopback)) &&
+    /^\/\d{12}\/[\w-]{1,80}(\.fifo)?$/.test(u.pathname) &&
+    !u.search &&
+    !u.username
+  );
 }
 
 /** Where state and caches live by default: `$XDG_STATE_HOME/trailbot`, else `~/.local/state/trailbot`. */

@@ -8,6 +8,7 @@ import { alertPolicy } from './alerts/lifecycle.js';
 import { Outbox } from './alerts/outbox.js';
 import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js';
 import { sqsClient } from './aws/clients.js';
+import { REGION } from './aws/names.js';
 import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
@@ -33,9 +34,12 @@ export interface RunningServer {
   stop(drainMs?: number): Promise<void>;
 }
 
-/** The region of an SQS queue URL (https://sqs.<region>.amazonaws.com/…). */
-export function sqsRegion(url: string): string {
-  return new URL(url).hostname.split('.')[1] as string;
+/**
+ * The region of an SQS queue URL: the label of its host that names one (sqs.<region>.amazonaws.com,
+ * sqs-fips.<region>…, vpce-….sqs.<region>.vpce.amazonaws.com), else `fallback` (a local stand-in).
+ */
+export function sqsRegion(url: string, fallback: string): string {
+  return new URL(url).hostname.split('.').find((label) => REGION.test(label)) ?? fallback;
 }
 
 /**
@@ -137,7 +141,10 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const sqs =
     store && queueUrl
       ? startSqsPoller({
-          client: sqsClient(sqsRegion(queueUrl)),
+          client: sqsClient(
+            sqsRegion(queueUrl, config.TRAIL_REGIONS[0] as string),
+            config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL,
+          ),
           queueUrl,
           verifier,
           store,

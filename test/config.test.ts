@@ -110,6 +110,25 @@ describe('loadConfig', () => {
     expect(s.appToken?.reveal()).toBe('xapp-1');
   });
 
+  it('takes any https queue URL (regional, FIPS, China, VPC endpoint) and http only on loopback', () => {
+    for (const url of [
+      'https://sqs.eu-west-1.amazonaws.com/111122223333/alerts',
+      'https://sqs-fips.us-gov-west-1.amazonaws.com/111122223333/alerts',
+      'https://sqs.cn-north-1.amazonaws.com.cn/111122223333/alerts.fifo',
+      'https://vpce-0a1b2c3d-ab12cd34.sqs.us-east-1.vpce.amazonaws.com/111122223333/alerts',
+      'http://127.0.0.1:4566/111122223333/alerts',
+      'http://localhost:5000/111122223333/alerts',
+    ])
+      expect(loadConfig({ TRAIL_SQS_QUEUE_URL: url }).TRAIL_SQS_QUEUE_URL, url).toBe(url);
+    for (const url of [
+      'http://sqs.eu-west-1.amazonaws.com/111122223333/alerts',
+      'https://sqs.eu-west-1.amazonaws.com/alerts',
+      'https://user:pw@sqs.eu-west-1.amazonaws.com/111122223333/alerts',
+      'sqs.eu-west-1.amazonaws.com/111122223333/alerts',
+    ])
+      expect(() => loadConfig({ TRAIL_SQS_QUEUE_URL: url }), url).toThrow('TRAIL_SQS_QUEUE_URL');
+  });
+
   it('reads the alert settings: durations, grouping, queue URL, people and groups', () => {
     const c = loadConfig({
       TRAIL_ALERT_GROUP_WAIT: '30s',
@@ -136,7 +155,7 @@ describe('loadConfig', () => {
         TRAIL_ALERT_GROUP_WAIT: 'soon',
         TRAIL_ALERT_ESCALATE_AFTER: '10s',
         TRAIL_ALERT_GROUP_BY: 'colour',
-        TRAIL_SQS_QUEUE_URL: 'https://evil.example.com/111122223333/q',
+        TRAIL_SQS_QUEUE_URL: 'http://evil.example.com/111122223333/q',
         TRAIL_ONCALL_GROUP: '<!channel>',
       });
     } catch (err) {

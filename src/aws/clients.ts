@@ -146,6 +146,15 @@ export const organizationsClient = () =>
 export const athenaClient = (region: string | undefined) =>
   new AthenaClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
 
-/** The SQS client for the alert queue's region. */
-export const sqsClient = (region: string) =>
-  new SQSClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
+/**
+ * The SQS client for the alert queue's region. An endpoint from the SDK's standard settings
+ * (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL) is passed in explicitly: without it the SQS client sends each
+ * call to the host of the queue URL, whatever the settings say.
+ */
+export const sqsClient = (region: string, endpoint?: string) =>
+  new SQSClient({
+    region,
+    retryMode: 'adaptive',
+    maxAttempts: AWS_MAX_ATTEMPTS,
+    ...(endpoint ? { endpoint } : {}),
+  });

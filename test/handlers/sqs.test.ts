@@ -128,4 +128,16 @@ describe('startSqsPoller', () => {
     expect(sqs.commandCalls(ReceiveMessageCommand).length).toBeGreaterThanOrEqual(2);
     expect(i.lines.some((l) => l.msg === 'SQS receive failed; backing off')).toBe(true);
   });
+
+  it('stops at once when asked during a long backoff, not when the backoff ends', async () => {
+    sqs.on(ReceiveMessageCommand).rejects(new Error('socket hang up'));
+    const i = intake();
+    const poller = startSqsPoller(i);
+    // Three failures: the backoff is 4 s by then.
+    for (let t = 0; t < 1000 && sqs.commandCalls(ReceiveMessageCommand).length < 3; t++)
+      await new Promise((r) => setTimeout(r, 10));
+    const asked = performance.now();
+    await poller.stop();
+    expect(performance.now() - asked).toBeLessThan(500);
+  });
 });
