@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { UsageError } from '../src/errors.js';
 import { BY } from '../src/trail/investigate.js';
+import { describeSourceIp, parseSourceIp } from '../src/trail/source-ip.js';
 import { investigationCommand } from './investigation.js';
 
 /** Usage: ip <address> [common flags] */
@@ -11,13 +11,14 @@ export const ipCommand = investigationCommand({
   positional: 'one',
   positionalName: 'IP address',
   build(word) {
-    const ip = (word as string).trim();
-    // sourceIPAddress can also be a service name (s3.amazonaws.com): allow those too.
-    if (!isIP(ip) && !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/.test(ip)) {
-      throw new UsageError(`"${ip}" is not an IPv4 or IPv6 address (or an AWS service name).`);
-    }
+    // sourceIPAddress holds more than addresses: "AWS Internal" and service principals (s3.amazonaws.com).
+    const ip = parseSourceIp(word as string);
+    if (!ip)
+      throw new UsageError(
+        `"${word}" is not an IPv4 or IPv6 address, a CIDR range (203.0.113.0/24, 2001:db8::/32), "AWS Internal" or an AWS service name (s3.amazonaws.com).`,
+      );
     return {
-      subject: `activity from ${ip}`,
+      subject: `activity from ${describeSourceIp(ip)}`,
       query: { sourceIp: ip },
       groupings: [BY.principal, BY.eventName, BY.userAgent],
     };

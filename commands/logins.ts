@@ -4,8 +4,13 @@ import { isFailure, type TrailEvent } from '../src/trail/event.js';
 import type { Grouping } from '../src/trail/investigate.js';
 import { investigationCommand } from './investigation.js';
 
+/** A sign-in's outcome by the one failure rule (isFailure); one recorded with no outcome at all says so. */
 const result = (e: TrailEvent) =>
-  isFailure(e) || e.responseElements?.ConsoleLogin !== 'Success' ? 'Failure' : 'Success';
+  isFailure(e)
+    ? 'Failure'
+    : e.responseElements?.ConsoleLogin === 'Success'
+      ? 'Success'
+      : 'No outcome recorded';
 const mfa = (e: TrailEvent) => e.additionalEventData?.MFAUsed;
 /** Failed sign-ins may name the user HIDDEN_DUE_TO_SECURITY_REASONS; the ARN or principal id may still say. */
 const who = (e: TrailEvent) => e.principal.userName ?? e.principal.arn ?? e.principal.display;
@@ -13,7 +18,7 @@ const who = (e: TrailEvent) => e.principal.userName ?? e.principal.arn ?? e.prin
 const BY_OUTCOME: Grouping = {
   title: 'By outcome',
   key: (e) =>
-    result(e) === 'Success' ? `Success, MFA ${mfa(e) === 'Yes' ? 'used' : 'not used'}` : 'Failure',
+    result(e) === 'Success' ? `Success, MFA ${mfa(e) === 'Yes' ? 'used' : 'not used'}` : result(e),
 };
 const BY_USER_AND_IP: Grouping = {
   title: 'By user and IP',
@@ -45,7 +50,7 @@ export const loginsCommand = investigationCommand({
     if (user !== undefined && !/^[\w+=,.@-]{1,128}$/.test(user))
       throw new UsageError(`"${user}" is not an IAM user name.`);
     const where = (e: TrailEvent) =>
-      (!failed || result(e) === 'Failure') &&
+      (!failed || isFailure(e)) &&
       (!noMfa || (result(e) === 'Success' && mfa(e) === 'No')) &&
       (user === undefined || who(e) === user || e.principal.arn?.endsWith(`/${user}`) === true);
     const what = failed

@@ -198,10 +198,17 @@ export function baseEventName(name: string): string {
 }
 
 /**
- * True when the call failed: a failed attempt is still evidence of intent. A failed console sign-in
- * carries no errorCode, only responseElements.ConsoleLogin "Failure" (and errorMessage "Failed
- * authentication").
+ * The one definition of "this event failed", used by every subcommand and source (docs/investigations.md):
+ * - it carries an errorCode (AccessDenied, Client.UnauthorizedOperation, …); or
+ * - it is a console sign-in whose outcome is "Failure": CloudTrail records those without an errorCode,
+ *   with responseElements.ConsoleLogin "Failure" and errorMessage "Failed authentication"; or
+ * - it is a console sign-in recorded without an outcome but with an errorMessage (a sign-in refused
+ *   before the password step, e.g. "No username found in supplied account").
+ * A failed attempt is still evidence of intent.
  */
 export function isFailure(e: TrailEvent): boolean {
-  return e.errorCode !== undefined || e.responseElements?.ConsoleLogin === 'Failure';
+  if (e.errorCode !== undefined) return true;
+  if (baseEventName(e.name) !== 'ConsoleLogin') return false;
+  const outcome = e.responseElements?.ConsoleLogin;
+  return outcome === 'Failure' || (outcome === undefined && e.errorMessage !== undefined);
 }

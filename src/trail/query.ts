@@ -2,6 +2,7 @@ import type { TimeRange } from '../time.js';
 import { baseEventName, type TrailEvent } from './event.js';
 import { matchesPrincipal, type PrincipalFilter } from './principal.js';
 import { touchesResource } from './resources.js';
+import { type SourceIpFilter, sourceIpMatches } from './source-ip.js';
 
 /** A question about CloudTrail, independent of the source that answers it. */
 export interface TrailQuery {
@@ -20,10 +21,8 @@ export interface TrailQuery {
   principal?: PrincipalFilter | undefined;
   /** userIdentity.type, e.g. Root. */
   identityTypes?: readonly string[] | undefined;
-  /** The caller's address (sourceIPAddress). */
-  sourceIp?: string | undefined;
-  /** Only calls that succeeded, or only those that failed (an errorCode). */
-  outcome?: 'success' | 'failure' | undefined;
+  /** The caller's address (sourceIPAddress): a value as recorded, or a range of addresses. */
+  sourceIp?: SourceIpFilter | undefined;
   /** Error codes, each matching itself and longer codes it begins (AccessDenied → AccessDeniedException). */
   errorCodes?: readonly string[] | undefined;
   /** A last condition no source can push down (ConsoleLogin's MFAUsed); applied after reading. */
@@ -51,9 +50,7 @@ export function matchesQuery(e: TrailEvent, q: TrailQuery): boolean {
   if (q.eventNames && !q.eventNames.includes(baseEventName(e.name))) return false;
   if (q.eventSources && !q.eventSources.includes(e.source)) return false;
   if (q.identityTypes && !q.identityTypes.includes(e.principal.type)) return false;
-  if (q.sourceIp !== undefined && e.sourceIp !== q.sourceIp) return false;
-  if (q.outcome === 'success' && e.errorCode !== undefined) return false;
-  if (q.outcome === 'failure' && e.errorCode === undefined) return false;
+  if (q.sourceIp !== undefined && !sourceIpMatches(e.sourceIp, q.sourceIp)) return false;
   if (q.errorCodes && !matchesErrorCode(e.errorCode, q.errorCodes)) return false;
   if (q.principal && !matchesPrincipal(e, q.principal)) return false;
   if (q.resource !== undefined && !touchesResource(e, q.resource)) return false;

@@ -40,7 +40,7 @@ async function ask(words: string[], dir = CLOUDTRAIL_DATA) {
   return JSON.parse(out) as {
     events: { id: string }[];
     search: { matched: number; examined: number };
-    groups: { title: string; rows: { key: string; count: number }[] }[];
+    groups: { title: string; rows: { key: string; count: number; failures?: number }[] }[];
   };
 }
 
@@ -123,6 +123,19 @@ describe('every investigation on the real CloudTrail files', () => {
 
   it('ip: who acted from an address', async () => {
     await expectAnswer(['ip', '192.168.10.20'], (r) => r.sourceIPAddress === '192.168.10.20', 100);
+    // What CloudTrail writes besides addresses, and ranges: the expected sets computed with plain checks.
+    await expectAnswer(['ip', 'AWS Internal'], (r) => r.sourceIPAddress === 'AWS Internal', 100);
+    await expectAnswer(
+      ['ip', 'secretsmanager.amazonaws.com'],
+      (r) => r.sourceIPAddress === 'secretsmanager.amazonaws.com',
+      100,
+    );
+    await expectAnswer(
+      ['ip', '192.168.0.0/16'],
+      (r) => String(r.sourceIPAddress).startsWith('192.168.'),
+      100,
+    );
+    await expectAnswer(['ip', '10.0.0.0/8'], (r) => /^10\./.test(String(r.sourceIPAddress)), 100);
   });
 
   it('logins, and logins without MFA', async () => {
@@ -231,21 +244,37 @@ describe('failed console sign-ins, which carry no errorCode', () => {
       additionalEventData: { MFAUsed: 'No' },
       ...extra,
     });
+    // The shapes CloudTrail documents for sign-ins: a failure carries no errorCode; one refused before the
+    // password step carries no outcome, only an errorMessage; a record with neither is not called failed.
+    const noOutcome = (id: string, extra: Record<string, unknown> = {}) => {
+      const { responseElements: _, ...rest } = login(id, 'x', extra);
+      return rest;
+    };
     writeFileSync(
       join(dir, 'x.json'),
       JSON.stringify([
         login('f1', 'Failure', { errorMessage: 'Failed authentication' }),
+        noOutcome('f2', { errorMessage: 'No username found in supplied account' }),
+        noOutcome('n1'),
         login('s1', 'Success'),
       ]),
     );
     const failed = await ask(['logins', '--failed'], dir);
-    expect(failed.events.map((e) => e.id)).toEqual(['f1']);
+    expect(failed.events.map((e) => e.id).sort()).toEqual(['f1', 'f2']);
     const all = await ask(['logins'], dir);
     const outcome = all.groups.find((g) => g.title === 'By outcome');
     expect(outcome?.rows).toEqual([
-      expect.objectContaining({ key: 'Failure', count: 1, failures: 1 }),
+      expect.objectContaining({ key: 'Failure', count: 2, failures: 2 }),
+      expect.objectContaining({ key: 'No outcome recorded', count: 1, failures: 0 }),
       expect.objectContaining({ key: 'Success, MFA not used', count: 1, failures: 0 }),
     ]);
+    // The same rule counts failures in every other answer over these events.
+    const activity = await ask(['activity', 'HIDDEN_DUE_TO_SECURITY_REASONS'], dir);
+    for (const g of activity.groups)
+      expect(
+        g.rows.reduce((n, r) => n + (r.failures ?? 0), 0),
+        g.title,
+      ).toBe(2);
   });
 });
 

@@ -91,9 +91,12 @@ export function buildAthenaSql(q: TrailQuery, t: AthenaTable): AthenaSql {
     where.push(`useridentity.sessioncontext.sessionissuer.arn = ${bind(p.roleArn)}`);
   else if (p?.kind === 'key') where.push(`useridentity.accesskeyid = ${bind(p.accessKeyId)}`);
   else if (p) where.push(`strpos(json_format(CAST(useridentity AS JSON)), ${bind(principalNeedle(p))}) > 0`);
-  if (q.sourceIp !== undefined) where.push(`sourceipaddress = ${bind(q.sourceIp)}`);
-  if (q.outcome === 'success') where.push('errorcode IS NULL');
-  if (q.outcome === 'failure') where.push('errorcode IS NOT NULL');
+  if (q.sourceIp?.kind === 'exact') where.push(`sourceipaddress = ${bind(q.sourceIp.value)}`);
+  // Athena (Trino) knows addresses and prefixes; a value that is not an address (AWS Internal) is no match.
+  else if (q.sourceIp)
+    where.push(
+      `contains(CAST(${bind(q.sourceIp.cidr)} AS IPPREFIX), TRY_CAST(sourceipaddress AS IPADDRESS))`,
+    );
   if (q.errorCodes) {
     const codes = q.errorCodes.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
     where.push(`regexp_like(errorcode, ${bind(`^(Client\\.)?(${codes})`)})`);

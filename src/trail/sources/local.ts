@@ -166,7 +166,7 @@ function scanFields(q: TrailQuery): string[] {
   if (q.eventSources) f.push('eventSource');
   if (q.principal || q.identityTypes) f.push('userIdentity');
   if (q.sourceIp !== undefined) f.push('sourceIPAddress');
-  if (q.outcome || q.errorCodes) f.push('errorCode');
+  if (q.errorCodes) f.push('errorCode');
   return f;
 }
 
@@ -263,12 +263,14 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
       exact = false;
     }
   }
-  if (q.sourceIp !== undefined) {
-    params.sourceIp = q.sourceIp;
+  if (q.sourceIp?.kind === 'exact') {
+    params.sourceIp = q.sourceIp.value;
     where.push('sourceIPAddress = $sourceIp');
+  } else if (q.sourceIp) {
+    // A range (or an IPv6 address, written several ways): read the records with an address, decide after.
+    where.push('sourceIPAddress IS NOT NULL');
+    exact = false;
   }
-  if (q.outcome === 'success') where.push('errorCode IS NULL');
-  if (q.outcome === 'failure') where.push('errorCode IS NOT NULL');
   if (q.errorCodes) {
     params.errorCodes = `^(Client\\.)?(${q.errorCodes.map(reEscape).join('|')})`;
     where.push('regexp_matches(errorCode, $errorCodes)');

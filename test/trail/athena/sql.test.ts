@@ -48,6 +48,8 @@ describe('the generated Athena SQL of every subcommand', () => {
     ['iam-changes'],
     ['tampering'],
     ['event', 'PutBucketPolicy', '--resource', 'bucket-x'],
+    ['ip', '203.0.113.0/24'],
+    ['ip', 'AWS Internal'],
   ])('%s', (...words) => {
     const { sql, parameters } = buildAthenaSql(question([...words, ...COMMON]), TABLE);
     // Partition predicates on every query: 7 days widened by one on each side, regions, account.
@@ -96,7 +98,7 @@ describe('values never enter the SQL text', () => {
       eventSources: [v],
       identityTypes: [v],
       principal: { kind: 'user', name: v },
-      sourceIp: v,
+      sourceIp: { kind: 'exact', value: v },
       regions: [v],
       accounts: [v],
     });

@@ -46,7 +46,9 @@ describe('--source auto', () => {
       name: 'lookup',
       why: 'LookupEvents can answer it, free',
     });
-    expect((await chooseSource({ ...week, sourceIp: '203.0.113.9' }, noLocal)).name).toBe('athena');
+    expect(
+      (await chooseSource({ ...week, sourceIp: { kind: 'exact', value: '203.0.113.9' } }, noLocal)).name,
+    ).toBe('athena');
     const old = { ...week, range: { ...week.range, start: new Date('2025-01-01T00:00:00Z') } };
     expect((await chooseSource(old, noLocal)).why).toMatch(/before LookupEvents' 90 days; Athena can/);
   });
