@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // DuckDB and real servers: separate processes keep native state and ports apart.
     pool: 'forks',
+    // No test may reach the EC2 instance metadata service (the SDK's last credential provider): this
+    // machine has no network, and a test's AWS calls go to stand-ins with their own credentials.
+    env: { AWS_EC2_METADATA_DISABLED: 'true' },
     // .ci/run asks for a JSON report to print its summary line; a plain run shows the default reporter.
     reporters: process.env.VITEST_JSON_REPORT ? ['default', 'json'] : ['default'],
     outputFile: process.env.VITEST_JSON_REPORT ? { json: process.env.VITEST_JSON_REPORT } : {},

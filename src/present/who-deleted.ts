@@ -1,6 +1,6 @@
 import { ago, describeRange, formatUtc, type TimeRange } from '../time.js';
 import type { TrailEvent } from '../trail/event.js';
-import type { SearchResult } from '../trail/sources/types.js';
+import type { Coverage, SearchResult } from '../trail/sources/types.js';
 import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
 import type { Doc, DocBlock, Field, Inline } from './doc.js';
 
@@ -144,7 +144,39 @@ export function scopeBlocks(
       ],
     });
   }
+  if (search.coverage) blocks.push(coverageBlock(search.coverage));
   // Warnings name files, regions and AWS errors: literals.
   for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', { lit: w }] });
   return blocks;
+}
+
+/** Runs of missing days shown before "and N more". */
+const SHOWN_GAPS = 5;
+
+/**
+ * What the data read covers of the question: the files, and every asked day, region and account the
+ * files held nothing of — so "not found" is never said over data that was not there to read.
+ */
+export function coverageBlock(c: Coverage): DocBlock {
+  const gaps: string[] = [];
+  if (c.missingDays.length)
+    gaps.push(
+      `days ${c.missingDays.slice(0, SHOWN_GAPS).join(', ')}${c.missingDays.length > SHOWN_GAPS ? ` and ${c.missingDays.length - SHOWN_GAPS} more spans` : ''}`,
+    );
+  if (c.missingRegions.length) gaps.push(`regions ${c.missingRegions.join(', ')}`);
+  if (c.missingAccounts.length) gaps.push(`accounts ${c.missingAccounts.join(', ')}`);
+  const files = plural(c.files, 'file');
+  if (!gaps.length)
+    return {
+      type: 'context',
+      parts: [`Coverage: ${files} read; every asked day, region and account had events.`],
+    };
+  return {
+    type: 'context',
+    parts: [
+      `⚠ Not covered: the data read (${files}) holds no events for `,
+      { lit: gaps.join('; ') },
+      '. Nothing found there means nothing was there to read, not that nothing happened.',
+    ],
+  };
 }

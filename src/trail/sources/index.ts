@@ -102,6 +102,7 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
           return new AutoSource({
             local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => local(deps.config.TRAIL_LOGS_DIR) },
             lookup: lookupSource,
+            lookupForGaps: deps.config.TRAIL_ACCOUNT_ID !== undefined,
             athena: deps.config.TRAIL_ARCHIVE_BUCKET
               ? choice.maxScanMb
                 ? () => athenaWith(choice.maxScanMb as number)

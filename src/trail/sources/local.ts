@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
@@ -9,7 +9,7 @@ import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js'
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
-import type { EventSource, SearchProgress, SearchResult } from './types.js';
+import type { Coverage, EventSource, SearchProgress, SearchResult } from './types.js';
 
 /**
  * The fields read from each record. Declaring them is much faster than DuckDB's auto-detection; the
@@ -103,7 +103,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export async function findLogFiles(
   dir: string,
   q?: TrailQuery,
-): Promise<{ files: LogFile[]; unreadable: string[] }> {
+): Promise<{ files: LogFile[]; unreadable: string[]; total: number }> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch (err) {
@@ -145,7 +145,7 @@ export async function findLogFiles(
     if (shape) files.push({ ...f, shape });
     else unreadable.push(rel);
   }
-  return { files, unreadable };
+  return { files, unreadable, total: names.length };
 }
 
 /**
@@ -292,8 +292,8 @@ export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAU
   const { where, params } = conditionOf(q);
   const sql =
     `WITH recs AS (${readsOf(structOf(scanFields(q)), shapes, maxFileBytes)}), ` +
-    `scored AS (SELECT filename, awsRegion, recipientAccountId, (${where}) AS hit FROM recs) ` +
-    'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, ' +
+    `scored AS (SELECT filename, awsRegion, recipientAccountId, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
+    'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
     'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +
     'list(DISTINCT filename) FILTER (WHERE hit) AS files FROM scored';
   return { sql, params };
@@ -323,6 +323,51 @@ export function buildRowsSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAU
 /** Whether the local SQL decides a query exactly (then the scan's count is the answer's count). */
 export function isExactLocally(q: TrailQuery): boolean {
   return conditionOf(q).exact;
+}
+
+/** Unreadable files set aside in one answer before it gives up (a folder of garbage is not an archive). */
+const MAX_SKIPPED_FILES = 100;
+
+/** "2026-11-06 – 2026-11-08" for runs of consecutive days. */
+function dayRuns(days: string[]): string[] {
+  const out: string[] = [];
+  let start: string | undefined;
+  let prev: string | undefined;
+  for (const d of days) {
+    if (prev && Date.parse(d) - Date.parse(prev) === DAY_MS) {
+      prev = d;
+      continue;
+    }
+    if (start && prev) out.push(start === prev ? start : `${start} – ${prev}`);
+    start = prev = d;
+  }
+  if (start && prev) out.push(start === prev ? start : `${start} – ${prev}`);
+  return out;
+}
+
+/** The UTC days a range touches, oldest first. */
+function daysOf(range: { start: Date; end: Date }): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(range.start.toISOString().slice(0, 10)); t < range.end.getTime(); t += DAY_MS)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** What the files read cover of the question. */
+export function coverageOf(
+  q: TrailQuery,
+  read: { days: string[]; regions: string[]; accounts: string[]; files: number },
+  skipped: Map<string, string>,
+  dir: string,
+): Coverage {
+  const seen = new Set(read.days);
+  return {
+    files: read.files,
+    missingDays: dayRuns(daysOf(q.range).filter((d) => !seen.has(d))),
+    missingRegions: (q.regions ?? []).filter((r) => !read.regions.includes(r)),
+    missingAccounts: (q.accounts ?? []).filter((a) => !read.accounts.includes(a)),
+    unreadable: [...skipped].map(([path, why]) => `${relative(dir, path)}: ${why}`),
+  };
 }
 
 /** What the local source is built from. */
@@ -357,8 +402,38 @@ export class LocalSource implements EventSource {
     return this.#conn;
   }
 
-  /** Run one pass over `group`; a delivery file too big for the first buffer gets a second try. */
-  async #run(build: (q: TrailQuery, s: Shapes, max: number) => BoundSql, q: TrailQuery, group: LogFile[]) {
+  /**
+   * Run one pass over `group`; a delivery file too big for the first buffer gets a second try. A file
+   * DuckDB cannot read (truncated, corrupt) is named by its error: it is set aside in `skipped`, with
+   * why, and the pass runs again without it, so one bad file does not sink the answer.
+   */
+  async #run(
+    build: (q: TrailQuery, s: Shapes, max: number) => BoundSql,
+    q: TrailQuery,
+    group: LogFile[],
+    skipped: Map<string, string>,
+  ): Promise<Record<string, unknown>[]> {
+    for (;;) {
+      const left = group.filter((f) => !skipped.has(f.path));
+      if (left.length === 0) return [];
+      try {
+        return await this.#pass(build, q, left);
+      } catch (err) {
+        const message = (((err as Error).cause as Error | undefined) ?? (err as Error)).message;
+        const bad = /in file "([^"]+)"/.exec(message)?.[1];
+        if (
+          !bad ||
+          skipped.has(bad) ||
+          !left.some((f) => f.path === bad) ||
+          skipped.size >= MAX_SKIPPED_FILES
+        )
+          throw err;
+        skipped.set(bad, message.split('\n')[0]?.replace(/ in file "[^"]+"/, '') ?? 'unreadable');
+      }
+    }
+  }
+
+  async #pass(build: (q: TrailQuery, s: Shapes, max: number) => BoundSql, q: TrailQuery, group: LogFile[]) {
     const conn = await this.#connect();
     const records = group.filter((f) => f.shape === 'records').map((f) => f.path);
     const arrays = group.filter((f) => f.shape === 'array').map((f) => f.path);
@@ -394,7 +469,13 @@ export class LocalSource implements EventSource {
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
     // Open DuckDB while the files are listed.
     void this.#connect().catch(() => {});
-    const { files, unreadable } = await findLogFiles(this.opts.dir, q);
+    const { files, unreadable, total } = await findLogFiles(this.opts.dir, q);
+    // An empty folder is a mistake (a wrong path, a sync not run), not an answer of "nothing found".
+    if (total === 0)
+      throw new SourceUnavailableError(
+        `The CloudTrail log directory ${this.opts.dir} holds no log files (.json or .json.gz): nothing to search.`,
+      );
+    const skipped = new Map<string, string>();
     const demo = existsSync(join(this.opts.dir, DEMO_MARKER))
       ? ['DEMO DATA: these are generated events, not from any AWS account (set TRAIL_LOGS_DIR or --source).']
       : [];
@@ -410,9 +491,31 @@ export class LocalSource implements EventSource {
       accounts: q.accounts ?? [],
       detail: `${this.describe()} (${files.length} file${files.length === 1 ? '' : 's'})`,
     };
-    if (files.length === 0) return { events: [], matched: 0, examined: 0, scope, warnings };
+    const covered = (read: { days: string[]; regions: string[]; accounts: string[] }) => {
+      const coverage = coverageOf(q, { ...read, files: files.length - skipped.size }, skipped, this.opts.dir);
+      if (coverage.unreadable.length)
+        warnings.push(
+          `${coverage.unreadable.length} file${coverage.unreadable.length === 1 ? '' : 's'} unreadable, the rest answered: ${coverage.unreadable.slice(0, 3).join('; ')}${coverage.unreadable.length > 3 ? '; …' : ''}`,
+        );
+      return coverage;
+    };
+    if (files.length === 0)
+      return {
+        events: [],
+        matched: 0,
+        examined: 0,
+        scope,
+        warnings,
+        coverage: covered({ days: [], regions: [], accounts: [] }),
+      };
     o?.onProgress?.({ examined: 0, note: `reading ${files.length} files` });
-    const [scan] = await this.#run(buildScanSql, q, files);
+    const [scan] = await this.#run(buildScanSql, q, files, skipped);
+    if (skipped.size === files.length) {
+      const [path, why] = [...skipped][0] as [string, string];
+      throw new SourceUnavailableError(
+        `The CloudTrail files in ${this.opts.dir} could not be read: none of the ${files.length} was readable (${relative(this.opts.dir, path)}: ${why}).`,
+      );
+    }
     const examined = Number(scan?.examined ?? 0);
     const strings = (v: unknown) =>
       ((v as (string | null)[] | null) ?? []).filter((x): x is string => !!x).sort();
@@ -421,12 +524,18 @@ export class LocalSource implements EventSource {
     scope.accounts = q.accounts ?? strings(scan?.accounts);
     const candidates = Number(scan?.candidates ?? 0);
     const hitFiles = new Set(strings(scan?.files));
-    if (hitFiles.size === 0) return { events: [], matched: 0, examined, scope, warnings };
+    const coverage = covered({
+      days: strings(scan?.days),
+      regions: strings(scan?.regions),
+      accounts: strings(scan?.accounts),
+    });
+    if (hitFiles.size === 0) return { events: [], matched: 0, examined, scope, warnings, coverage };
     o?.onProgress?.({ examined, note: `reading ${hitFiles.size} files with candidates` });
     const rows = await this.#run(
       buildRowsSql,
       q,
       files.filter((f) => hitFiles.has(f.path)),
+      skipped,
     );
     const exact: TrailEvent[] = [];
     rows.forEach((row, i) => {
@@ -445,12 +554,6 @@ export class LocalSource implements EventSource {
     if (matched > events.length) {
       warnings.push(`${matched} events match; the newest ${events.length} are shown.`);
     }
-    return {
-      events,
-      matched,
-      examined,
-      scope,
-      warnings,
-    };
+    return { events, matched, examined, scope, warnings, coverage };
   }
 }

@@ -20,6 +20,24 @@ export interface SearchResult {
   cost?: { bytesScanned: number; dollars: number } | undefined;
   /** What was asked of the source, for the audit: the SQL and its parameters, or the lookup parameters. */
   request?: string | undefined;
+  /**
+   * What part of the question the data read covers (log files: known exactly). Empty lists mean all of
+   * it was read; anything listed was not, so "not found" says nothing about it.
+   */
+  coverage?: Coverage | undefined;
+}
+
+/** The asked range, regions and accounts against what the files held. */
+export interface Coverage {
+  /** Files read. */
+  files: number;
+  /** Asked days (UTC) with no event in the files, as ranges: ["2026-11-06 – 2026-11-08"]. */
+  missingDays: string[];
+  /** Asked regions and accounts the files held no event of. */
+  missingRegions: string[];
+  missingAccounts: string[];
+  /** Files that could not be read, each with why; the rest was answered. */
+  unreadable: string[];
 }
 
 /** Progress of a slow search, for a message that updates while it runs. */
