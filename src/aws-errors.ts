@@ -1,5 +1,8 @@
 import { TrailbotError, UpstreamDeniedError, UpstreamError, UpstreamThrottledError } from './errors.js';
 
+/** Where an SDK error was sent (set on it by the client factory's middleware): host and path. */
+export const ENDPOINT = Symbol.for('trailbot.endpoint');
+
 /** What failed, for the message: the service and the IAM action the call needs. */
 export interface AwsCall {
   service: string;
@@ -24,9 +27,39 @@ const NETWORK =
  */
 export function awsError(err: unknown, call: AwsCall): Error {
   if (err instanceof TrailbotError) return err;
-  const e = err as { name?: string; message?: string; code?: string };
+  const e = err as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { statusCode?: number };
+    [ENDPOINT]?: string;
+  };
   const name = e.name ?? '';
   const text = `${name} ${e.code ?? ''} ${e.message ?? ''}`;
+  const where = call.where ? ` in ${call.where}` : '';
+  // An answer that is not AWS's (a proxy's HTML page, a truncated body): the SDK can only say
+  // "SyntaxError". Name the service, the HTTP status and the endpoint instead.
+  if (
+    name === 'SyntaxError' ||
+    /Deserialization error|Unexpected (token|end of JSON)|not valid JSON/.test(text)
+  ) {
+    const status = e.$response?.statusCode ?? e.$metadata?.httpStatusCode;
+    return new UpstreamError(
+      `${call.service}${where} gave an answer that is not AWS's${status ? ` (HTTP ${status})` : ''}${e[ENDPOINT] ? ` from ${e[ENDPOINT]}` : ''}: unreadable or cut off. Check the endpoint setting (AWS_ENDPOINT_URL) and any proxy between the bot and AWS.`,
+      { cause: err },
+    );
+  }
+  if (name === 'NoSuchBucket')
+    return new UpstreamError(
+      `The bucket${call.where ? ` (${call.where})` : ''} does not exist (NoSuchBucket): check the bucket setting.`,
+      {
+        cause: err,
+      },
+    );
+  // KMS refusals come back from S3 (a key policy) or KMS itself: name the KMS action.
+  if (/KMS\.|KMSAccessDenied|KMS.*AccessDenied/.test(name) || /kms:Decrypt/.test(e.message ?? ''))
+    return new UpstreamDeniedError('kms:Decrypt', { cause: err });
   if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/.test(name))
     return new UpstreamThrottledError(call.service, { cause: err });
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/.test(name)) {
@@ -47,7 +80,7 @@ export function awsError(err: unknown, call: AwsCall): Error {
     });
   if (NETWORK.test(text))
     return new UpstreamError(
-      `${call.service} could not be reached${call.where ? ` in ${call.where}` : ''} (${name || e.code || 'network error'}); check the network and try again.`,
+      `${call.service} could not be reached${where}${e[ENDPOINT] ? ` at ${e[ENDPOINT]}` : ''} (${name || e.code || 'network error'}); check the network and try again.`,
       { cause: err },
     );
   return new UpstreamError(

@@ -39,6 +39,8 @@ export interface AwsDeps {
     iamFor: (account?: string) => IAMClient;
     organizations: () => OrganizationsClient;
   };
+  /** The account the bot's own credentials belong to (STS), when no event names it. */
+  callerAccount: () => Promise<string | undefined>;
   /** Trail posture's clients: CloudTrail per region and account, S3 per account (roles assumed). */
   posture: {
     cloudTrailFor: (region: string, account?: string) => CloudTrailClient;

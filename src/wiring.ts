@@ -79,6 +79,7 @@ export function withoutAws(base: BaseDeps): CommandDeps {
     sources: { get: refuse },
     stopQuery: refuse,
     hygiene: { iamFor: refuse, organizations: refuse },
+    callerAccount: refuse,
     posture: { cloudTrailFor: refuse, s3For: refuse },
   };
 }

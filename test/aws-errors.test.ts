@@ -1,6 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
+import { cloudTrailClients } from '../src/aws/clients.js';
 import { awsError } from '../src/aws-errors.js';
 import { explainError, UsageError } from '../src/errors.js';
+import { lookupLimiters } from '../src/trail/limiter.js';
 
 const call = { service: 'IAM', action: 'iam:GenerateCredentialReport', where: 'account 111122223333' };
 const err = (name: string, message = '', extra: Record<string, unknown> = {}) =>
@@ -55,5 +60,50 @@ describe('awsError: every AWS failure as a message a user can act on', () => {
     );
     const usage = new UsageError('bad words');
     expect(awsError(usage, call)).toBe(usage);
+  });
+
+  it('names the service, the HTTP status and the endpoint when the answer is not AWS’s, instead of "SyntaxError"', async () => {
+    const bodies = [
+      { status: 502, type: 'text/html', body: '<html><body>Bad gateway</body></html>' },
+      { status: 200, type: 'application/x-amz-json-1.1', body: '{"Events":[{"EventId":"a","Clou' },
+    ];
+    for (const b of bodies) {
+      const server = createServer((_req, res) => {
+        res.writeHead(b.status, { 'content-type': b.type });
+        res.end(b.body);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      const client = cloudTrailClients({
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+        limiters: lookupLimiters(),
+      })('us-east-1');
+      const e = await client.send(new LookupEventsCommand({})).catch((x: unknown) => x);
+      server.close();
+      const text = explainError(
+        awsError(e, { service: 'CloudTrail', action: 'cloudtrail:LookupEvents' }),
+      ).message;
+      expect(text).toContain("CloudTrail gave an answer that is not AWS's");
+      if (b.status !== 200) expect(text).toContain(`(HTTP ${b.status})`);
+      expect(text).toContain(`from http://127.0.0.1:${port}/`);
+      expect(text).not.toContain('SyntaxError');
+    }
+  });
+
+  it('says a bucket does not exist, and names kms:Decrypt when a key policy refuses', () => {
+    expect(say(err('NoSuchBucket', 'The specified bucket does not exist'))).toContain(
+      'does not exist (NoSuchBucket)',
+    );
+    expect(say(err('KMS.AccessDeniedException', 'not allowed'))).toContain('kms:Decrypt');
+    expect(
+      say(
+        err(
+          'AccessDenied',
+          'User is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext',
+        ),
+      ),
+    ).toContain('kms:Decrypt');
   });
 });

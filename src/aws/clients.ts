@@ -4,8 +4,40 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ENDPOINT } from '../aws-errors.js';
 import type { LimiterRegistry } from '../trail/limiter.js';
+
+/** A client whose failed calls say where they went (ENDPOINT on the error), for awsError's messages. */
+export function withEndpointOnErrors<C extends { middlewareStack: { add: (...a: never[]) => unknown } }>(
+  client: C,
+): C {
+  const add = client.middlewareStack.add as unknown as (
+    mw: (
+      next: (a: { request: unknown }) => Promise<unknown>,
+    ) => (a: { request: unknown }) => Promise<unknown>,
+    o: { step: 'finalizeRequest'; priority: 'high'; name: string },
+  ) => void;
+  add.call(
+    client.middlewareStack,
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const r = args.request as
+          | { protocol?: string; hostname?: string; port?: number; path?: string }
+          | undefined;
+        if (err && typeof err === 'object' && r?.hostname)
+          (err as Record<symbol, string>)[ENDPOINT] =
+            `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path ?? ''}`;
+        throw err;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'high', name: 'trailbotEndpointOnErrors' },
+  );
+  return client;
+}
 
 /** Attempts per AWS call; the SDK's adaptive mode also slows itself when AWS throttles. */
 export const AWS_MAX_ATTEMPTS = 6;
@@ -31,13 +63,15 @@ export function cloudTrailClients(
     let c = clients.get(key);
     if (!c) {
       const credentials = credentialsFor({ region, ...config, assume }, account);
-      c = new CloudTrailClient({
-        region,
-        retryMode: 'adaptive',
-        maxAttempts: AWS_MAX_ATTEMPTS,
-        ...config,
-        ...(credentials ? { credentials } : {}),
-      });
+      c = withEndpointOnErrors(
+        new CloudTrailClient({
+          region,
+          retryMode: 'adaptive',
+          maxAttempts: AWS_MAX_ATTEMPTS,
+          ...config,
+          ...(credentials ? { credentials } : {}),
+        }),
+      );
       const limit = limiters.for(key);
       c.middlewareStack.add((next) => (args) => limit(() => next(args)), {
         step: 'finalizeRequest',
@@ -88,13 +122,15 @@ export function iamClients(
   const { assume, ...config } = opts;
   return perAccount((account) => {
     const credentials = credentialsFor({ region: 'us-east-1', ...config, assume }, account);
-    return new IAMClient({
-      region: 'us-east-1',
-      retryMode: 'adaptive',
-      maxAttempts: AWS_MAX_ATTEMPTS,
-      ...config,
-      ...(credentials ? { credentials } : {}),
-    });
+    return withEndpointOnErrors(
+      new IAMClient({
+        region: 'us-east-1',
+        retryMode: 'adaptive',
+        maxAttempts: AWS_MAX_ATTEMPTS,
+        ...config,
+        ...(credentials ? { credentials } : {}),
+      }),
+    );
   });
 }
 
@@ -119,13 +155,15 @@ export function s3Clients(opts: {
 }): (account?: string) => S3Client {
   return perAccount((account) => {
     const credentials = credentialsFor({ region: opts.region, assume: opts.assume }, account);
-    return new S3Client({
-      region: opts.region,
-      retryMode: 'adaptive',
-      maxAttempts: AWS_MAX_ATTEMPTS,
-      followRegionRedirects: true,
-      ...(credentials ? { credentials } : {}),
-    });
+    return withEndpointOnErrors(
+      new S3Client({
+        region: opts.region,
+        retryMode: 'adaptive',
+        maxAttempts: AWS_MAX_ATTEMPTS,
+        followRegionRedirects: true,
+        ...(credentials ? { credentials } : {}),
+      }),
+    );
   });
 }
 
@@ -140,11 +178,13 @@ export function once<C>(make: () => C): () => C {
 
 /** The Organizations client (its API lives in us-east-1). */
 export const organizationsClient = () =>
-  new OrganizationsClient({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
+  withEndpointOnErrors(
+    new OrganizationsClient({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS }),
+  );
 
 /** The Athena client for a region. */
 export const athenaClient = (region: string | undefined) =>
-  new AthenaClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS });
+  withEndpointOnErrors(new AthenaClient({ region, retryMode: 'adaptive', maxAttempts: AWS_MAX_ATTEMPTS }));
 
 /**
  * The SQS client for the alert queue's region. An endpoint from the SDK's standard settings
@@ -158,3 +198,20 @@ export const sqsClient = (region: string, endpoint?: string) =>
     maxAttempts: AWS_MAX_ATTEMPTS,
     ...(endpoint ? { endpoint } : {}),
   });
+
+/**
+ * The account the bot's own credentials belong to (STS GetCallerIdentity, which needs no permission),
+ * asked once; undefined when it cannot be had. Used where no event names the account, instead of a label.
+ */
+export function callerAccount(region: string): () => Promise<string | undefined> {
+  let asked: Promise<string | undefined> | undefined;
+  return () => {
+    asked ??= withEndpointOnErrors(new STSClient({ region, maxAttempts: 2 }))
+      .send(new GetCallerIdentityCommand({}))
+      .then(
+        (r) => r.Account,
+        () => undefined,
+      );
+    return asked;
+  };
+}

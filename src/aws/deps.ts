@@ -6,6 +6,7 @@ import { lookupLimiters } from '../trail/limiter.js';
 import { createSourceProvider } from '../trail/sources/index.js';
 import {
   athenaClient,
+  callerAccount,
   cloudTrailClients,
   iamClients,
   once,
@@ -36,5 +37,6 @@ export function buildAwsDeps(config: Config, now: () => Date): AwsDeps {
     },
     posture: { cloudTrailFor, s3For: s3Clients({ region: config.TRAIL_REGIONS[0] as string, assume }) },
     hygiene: { iamFor: iamClients({ assume }), organizations: once(organizationsClient) },
+    callerAccount: callerAccount(config.TRAIL_REGIONS[0] as string),
   };
 }

@@ -56,7 +56,7 @@ async function checkAccount(o: HygieneOptions, account: string | undefined): Pro
       fetchCredentialReport(iam, o.timing),
       fetchAccountDetails(iam),
     ]);
-    const id = account ?? accountOfReport(report.csv) ?? 'this-account';
+    const id = account ?? accountOfReport(report.csv) ?? 'unknown-account';
     const parsed = parseCredentialReport(report.csv, id, report.generatedAt);
     return {
       account: id,
@@ -71,7 +71,7 @@ async function checkAccount(o: HygieneOptions, account: string | undefined): Pro
       action: 'iam:GenerateCredentialReport',
       where: account ? `account ${account}` : undefined,
     });
-    return { account: account ?? 'this-account', ok: false, error: e.message };
+    return { account: account ?? 'unknown-account', ok: false, error: e.message };
   }
 }
 
@@ -103,7 +103,7 @@ export async function runHygiene(o: HygieneOptions): Promise<HygieneResult> {
 export async function recheckUser(o: HygieneOptions, user: string, account?: string): Promise<HygieneResult> {
   const iam = o.iamFor(account);
   const row = await liveUserRow(iam, user);
-  const id = account ?? /arn:aws[a-z-]*:iam::(\d{12}):/.exec(row.arn)?.[1] ?? 'this-account';
+  const id = account ?? /arn:aws[a-z-]*:iam::(\d{12}):/.exec(row.arn)?.[1] ?? 'unknown-account';
   // The user's policies, groups and owner tag too, so direct-policy and admin-no-mfa are re-checked;
   // the account-wide password policy is not this user's finding.
   const userDetails = { users: new Map([[row.user, await liveUserDetail(iam, row.user)]]) };

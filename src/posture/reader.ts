@@ -20,6 +20,9 @@ import { awsError, awsErrorName as errName } from '../aws-errors.js';
 import { UpstreamDeniedError } from '../errors.js';
 import type { BucketFacts, PostureFacts, Read, TrailFacts } from './facts.js';
 
+/** The account label when no question, trail or credential names the account. */
+export const UNKNOWN_ACCOUNT = 'unknown-account';
+
 /** What the reader asks AWS with; every client passed in. */
 export interface ReaderOptions {
   account: string;
@@ -28,6 +31,8 @@ export interface ReaderOptions {
   s3: S3Client;
   organizations?: OrganizationsClient | undefined;
   now: Date;
+  /** The bot's own account (STS), asked only when neither the question nor a trail names one. */
+  callerAccount?: (() => Promise<string | undefined>) | undefined;
   /** Read the buckets' Object Lock configuration (only when it is required). */
   readObjectLock: boolean;
 }
@@ -44,11 +49,13 @@ export async function readPosture(o: ReaderOptions): Promise<PostureFacts> {
     for (const t of r.trailList ?? [])
       if (t.TrailARN && !described.has(t.TrailARN)) described.set(t.TrailARN, t);
   }
-  // The account asked about; unknown, the one whose trails these are.
+  // The account asked about; else the one whose trails these are; else the bot's own (STS). Never a
+  // made-up label: when none of those answers, it says so.
   const account =
     o.account ||
     /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:(\d{12}):/.exec([...described.keys()][0] ?? '')?.[1] ||
-    'this-account';
+    (await o.callerAccount?.()) ||
+    UNKNOWN_ACCOUNT;
   const trails: TrailFacts[] = [];
   for (const t of described.values()) {
     const home = t.HomeRegion ?? (o.regions[0] as string);

@@ -15,6 +15,7 @@ export interface PostureOptions extends RuleOptions {
   s3: S3Client;
   organizations?: OrganizationsClient | undefined;
   now: Date;
+  callerAccount?: (() => Promise<string | undefined>) | undefined;
 }
 
 /** Is the audit trail itself intact? Read the facts from AWS, then judge them by every rule. */
@@ -24,7 +25,7 @@ export async function checkPosture(o: PostureOptions): Promise<PostureResult> {
 }
 
 /** What a posture check is handed: config, clock, and the CloudTrail, S3 and Organizations clients. */
-export type PostureDeps = Pick<CommandDeps, 'config' | 'now' | 'posture' | 'hygiene'>;
+export type PostureDeps = Pick<CommandDeps, 'config' | 'now' | 'posture' | 'hygiene' | 'callerAccount'>;
 
 /** Run the posture checks as config says, for one account (or the bot's own). */
 export async function postureOf(
@@ -39,6 +40,7 @@ export async function postureOf(
     s3: deps.posture.s3For(a.account),
     organizations: a.account ? undefined : deps.hygiene.organizations(),
     now: deps.now(),
+    callerAccount: deps.callerAccount,
     maxDeliveryAgeHours: c.TRAIL_DELIVERY_MAX_HOURS,
     sensitiveBuckets: c.TRAIL_SENSITIVE_BUCKETS,
     requireObjectLock: c.TRAIL_REQUIRE_OBJECT_LOCK,

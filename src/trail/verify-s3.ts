@@ -5,6 +5,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { awsError } from '../aws-errors.js';
 import { type ArchiveReader, archiveKey, publicKeyFromDer, type SigningKeys } from './verify.js';
 
 /** Where the archive is in S3, and which part of it to verify. */
@@ -26,6 +27,14 @@ export interface S3ArchiveOptions {
 export function s3Archive(s3: S3Client, o: S3ArchiveOptions): ArchiveReader {
   const base = `${o.prefix ? `${o.prefix}/` : ''}AWSLogs/${o.orgId ? `${o.orgId}/` : ''}`;
   const full = new Map<string, string>();
+  /** An S3 read whose failure is said like every other AWS failure (the action it needs, NoSuchBucket, KMS). */
+  const s3Call = async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw awsError(err, { service: 'S3', action, where: `bucket ${o.bucket}` });
+    }
+  };
   return {
     describe: () => `s3://${o.bucket}/${base} (${o.days.length} day${o.days.length === 1 ? '' : 's'})`,
     async list() {
@@ -34,23 +43,34 @@ export function s3Archive(s3: S3Client, o: S3ArchiveOptions): ArchiveReader {
           for (const day of o.days)
             for (const kind of ['CloudTrail', 'CloudTrail-Digest']) {
               const Prefix = `${base}${account}/${kind}/${region}/${day}/`;
-              for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: o.bucket, Prefix })) {
-                for (const c of page.Contents ?? []) {
-                  const key = c.Key ? archiveKey(c.Key) : undefined;
-                  if (key && c.Key) full.set(key, c.Key);
+              try {
+                for await (const page of paginateListObjectsV2(
+                  { client: s3 },
+                  { Bucket: o.bucket, Prefix },
+                )) {
+                  for (const c of page.Contents ?? []) {
+                    const key = c.Key ? archiveKey(c.Key) : undefined;
+                    if (key && c.Key) full.set(key, c.Key);
+                  }
                 }
+              } catch (err) {
+                throw awsError(err, { service: 'S3', action: 's3:ListBucket', where: `bucket ${o.bucket}` });
               }
             }
       return [...full.keys()];
     },
     async read(key) {
-      const r = await s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: full.get(key) ?? key }));
+      const r = await s3Call('s3:GetObject', () =>
+        s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: full.get(key) ?? key })),
+      );
       return Buffer.from(
         await (r.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
       );
     },
     async signature(key) {
-      const r = await s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: full.get(key) ?? key }));
+      const r = await s3Call('s3:GetObject', () =>
+        s3.send(new HeadObjectCommand({ Bucket: o.bucket, Key: full.get(key) ?? key })),
+      );
       return r.Metadata?.signature;
     },
   };
@@ -80,7 +100,7 @@ export async function cloudTrailKeys(
         token = r.NextToken;
       } while (token);
     } catch (err) {
-      failures.push((err as Error).message);
+      failures.push(awsError(err, { service: 'CloudTrail', action: 'cloudtrail:ListPublicKeys' }).message);
     }
   }
   if (failures.length === clients.length && clients.length)

@@ -111,4 +111,37 @@ describe('/trail verify over the S3 archive', () => {
       ct.restore();
     }
   });
+
+  it('says what an S3 failure means: the bucket missing, the action refused — not the SDK’s raw text', async () => {
+    const s3 = mockClient(S3Client);
+    const ct = mockClient(CloudTrailClient);
+    try {
+      ct.on(ListPublicKeysCommand).resolves({ PublicKeyList: [] });
+      const deps = testDeps(
+        { TRAIL_ARCHIVE_BUCKET: 'acme-cloudtrail', TRAIL_ACCOUNT_ID: '218007301253' },
+        { now: new Date('2023-07-10T18:00:00Z') },
+      );
+      const ask = () => dispatch(['verify', '--since', '2023-07-10'], deps, { userId: 'U1', front: 'slack' });
+      s3.on(ListObjectsV2Command).rejects(
+        Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }),
+      );
+      expect(texts(toSlack((await ask()).doc).blocks).join('\n')).toContain('does not exist (NoSuchBucket)');
+      s3.on(ListObjectsV2Command).rejects(
+        Object.assign(
+          new Error(
+            'User: arn:aws:sts::1:assumed-role/trailbot/x is not authorized to perform: s3:ListBucket',
+          ),
+          {
+            name: 'AccessDenied',
+          },
+        ),
+      );
+      const denied = texts(toSlack((await ask()).doc).blocks).join('\n');
+      expect(denied).toContain('s3:ListBucket');
+      expect(denied).not.toContain('is not authorized to perform');
+    } finally {
+      s3.restore();
+      ct.restore();
+    }
+  });
 });

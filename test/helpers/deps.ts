@@ -40,6 +40,8 @@ export function testDeps(
     s3For?: (account?: string) => S3Client;
     /** Slack user group members, for roles granted to groups. */
     groups?: Record<string, ReadonlySet<string>>;
+    /** What STS says the bot's own account is (undefined: it cannot be asked). */
+    callerAccount?: string;
   } = {},
 ): CommandDeps & { lines: Record<string, unknown>[]; stopped: string[] } {
   const config: Config = loadConfig(env);
@@ -89,6 +91,7 @@ export function testDeps(
         ((region: string) => new CloudTrailClient({ region, credentials: FAKE_CREDENTIALS })),
       s3For: opts.s3For ?? (() => new S3Client({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),
     },
+    callerAccount: async () => opts.callerAccount,
     hygiene: {
       iamFor: opts.iamFor ?? (() => new IAMClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),
       organizations: () => new OrganizationsClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS }),

@@ -131,6 +131,17 @@ const checks = async (over: Partial<PostureOptions> = {}) =>
   (await checkPosture(options(over))).findings.map((f) => f.check);
 
 describe('checkPosture', () => {
+  it('names the account from the question, a trail, or STS — and says unknown rather than invent one', async () => {
+    expect((await checkPosture(options({ account: '' }))).account).toBe(ACCOUNT);
+    ct.on(DescribeTrailsCommand).resolves({ trailList: [] });
+    expect(
+      (await checkPosture(options({ account: '', callerAccount: async () => '444455556666' }))).account,
+    ).toBe('444455556666');
+    const unknown = await checkPosture(options({ account: '', callerAccount: async () => undefined }));
+    expect(unknown.account).toBe('unknown-account');
+    expect(unknown.findings.map((f) => f.id)).toContain('multi-region-logging:unknown-account:account');
+  });
+
   it('finds nothing wrong with a healthy trail, deduplicating the shadow copies other regions list', async () => {
     const r = await checkPosture(options());
     expect(r.findings).toEqual([]);
