@@ -4,6 +4,9 @@
 // every call. Reports messages posted, updates and thread notes, the highest number of sends to the
 // channel in any one-second window, and alerts lost (every notification must be counted on an alert
 // whose message was posted). Usage: node bin/build.mjs --bench && npx tsx bench/alert-storm.ts
+// BENCH_CPU_BURNERS=N runs N busy-looping processes beside it for the whole run (CPU load: the pacing
+// must hold when the bot is slow).
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +20,10 @@ const N = Number(process.env.BENCH_N ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const FINGERPRINTS = 50;
 
+const BURNERS = Number(process.env.BENCH_CPU_BURNERS ?? 0);
+const burners = Array.from({ length: BURNERS }, () =>
+  spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }),
+);
 const slack = await new FakeSlack().start();
 const ch = fakeChannels(slack);
 const store = join(mkdtempSync(join(tmpdir(), 'trailbot-storm-')), 'trailbot.db');
@@ -62,6 +69,7 @@ while (Date.now() - sendingDone < 180_000) {
 const drainedIn = ((sends().at(-1)?.at ?? Date.now()) - (Date.now() - performance.now() + t0)) / 1000;
 clearInterval(sampler);
 child.kill('SIGTERM');
+for (const b of burners) b.kill('SIGKILL');
 await new Promise((r) => child.once('exit', r));
 
 // The highest number of sends to the channel within any 1,000 ms, and the smallest gap between two.
@@ -84,7 +92,7 @@ const unposted = one(
   'SELECT count(*) AS n FROM alerts a JOIN alert_groups g ON g.id = a.group_id WHERE g.ts IS NULL',
 );
 const result = {
-  method: `${N} notifications in ${SECONDS} s (open loop) over ${FINGERPRINTS} fingerprints (CloudWatch alarms in 5 accounts) to one channel; default grouping (source, account, region; 10 s wait); compiled bot in its own process; fake Slack on loopback`,
+  method: `${N} notifications in ${SECONDS} s (open loop) over ${FINGERPRINTS} fingerprints (CloudWatch alarms in 5 accounts) to one channel; default grouping (source, account, region; 10 s wait); compiled bot in its own process; fake Slack on loopback${BURNERS ? `; ${BURNERS} CPU-burning processes beside it` : ''}`,
   accepted,
   refused,
   sentInSeconds: Number(sentIn.toFixed(1)),

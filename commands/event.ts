@@ -6,7 +6,8 @@ import { investigationCommand } from './investigation.js';
 export const eventCommand = investigationCommand({
   name: 'event',
   args: '<EventName> [--resource name-or-ARN]',
-  summary: 'any event by name (case-sensitive, as CloudTrail records it), optionally on one resource',
+  summary:
+    'any event by name (case-sensitive, as CloudTrail records it), optionally on one resource: --resource matches any value in the request parameters or the response, at any depth, any resources[] ARN, and a name or its ARN either way',
   positional: 'one',
   positionalName: 'event name, e.g. PutBucketPolicy',
   options: { resource: { type: 'string' } },

@@ -45,4 +45,6 @@ export interface OutboxQueue {
   outboxBacklog(): number;
   /** Take the channel's send slot at `now` for `gapMs`; false when another send holds it. */
   takeSendSlot(channel: string, now: Date, gapMs: number): boolean;
+  /** Keep the channel's slot held until at least `until` (Slack's Retry-After after a 429). */
+  holdSendSlot(channel: string, until: Date): void;
 }

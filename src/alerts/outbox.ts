@@ -68,13 +68,12 @@ function repeatNote(alerts: StoredAlert[]): Doc | undefined {
 
 /**
  * The per-channel outbox: sends what the store holds, at most one message per `intervalMs` per channel
- * (paced on the real clock; `now` stamps the store),
+ * (each send takes the channel's slot in the store at send time, on the real clock; `now` stamps the store),
  * honouring Slack's Retry-After, in order within a channel. Every send is marked in flight first, so a
  * restart finds a post that may have gone out and looks for it before sending it again.
  */
 export class Outbox {
   readonly #o: Required<OutboxOptions>;
-  readonly #nextAt = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
@@ -93,9 +92,7 @@ export class Outbox {
   /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
   async runOnce(): Promise<number> {
     const now = this.#o.now().getTime();
-    const due = this.#o.store.outbox
-      .dueItems(new Date(now))
-      .filter((i) => (this.#nextAt.get(i.channel) ?? 0) <= Date.now());
+    const due = this.#o.store.outbox.dueItems(new Date(now));
     await Promise.all(due.map((i) => this.#send(i)));
     return due.length;
   }
@@ -129,8 +126,11 @@ export class Outbox {
     // A 429 proves nothing went out: look only after a try whose answer was lost.
     const maybeSent = item.attempts > 0 && !item.lastError?.startsWith(NOT_SENT);
     if (maybeSent && (await this.#alreadySent(item, group))) return;
+    // The channel's slot is taken now, the moment before the HTTP call, on the real clock and in the
+    // store — so sends are spaced however long the work before took, and across processes on one store.
+    // Not free: the item stays waiting and goes on a later turn.
+    if (!store.outbox.takeSendSlot(item.channel, new Date(), this.#o.intervalMs)) return;
     store.outbox.markInflight(item.id);
-    this.#nextAt.set(item.channel, Date.now() + this.#o.intervalMs);
     try {
       if (item.kind === 'post') {
         const ts = await sender.post(item.channel, doc, group.id);
@@ -155,7 +155,7 @@ export class Outbox {
       const now = this.#o.now().getTime();
       if (e.kind === 'rate_limited') {
         const wait = e.retryAfterMs ?? 1000;
-        this.#nextAt.set(item.channel, Date.now() + wait);
+        store.outbox.holdSendSlot(item.channel, new Date(Date.now() + wait));
         store.outbox.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
         logger.warn(
           { channel: item.channel, retryAfterMs: wait },

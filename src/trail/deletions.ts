@@ -97,3 +97,12 @@ export function deletionKind(source: string, baseName: string): DeletionKind | u
 
 /** The distinct base event names of every known deletion. */
 export const DELETION_EVENT_NAMES: readonly string[] = [...new Set(DELETIONS.map((k) => k.event))];
+
+/**
+ * Does a question ask only for deletions `who-deleted` knows? Those name their resource in
+ * requestParameters, so a resource pre-filter need not read responseElements for it (the who-deleted
+ * benchmark's path stays as fast as it was).
+ */
+export function asksOnlyDeletions(q: { eventNames?: readonly string[] | undefined }): boolean {
+  return q.eventNames !== undefined && q.eventNames.every((n) => DELETION_EVENT_NAMES.includes(n));
+}

@@ -1,25 +1,20 @@
 import { deletionKind } from './deletions.js';
 import { baseEventName, type TrailEvent } from './event.js';
 
-/** The keys that usually name the resource of a call, for events without a specific entry. */
-const GENERIC_KEYS = [
-  'bucketName',
-  'userName',
-  'roleName',
-  'groupName',
-  'policyArn',
-  'functionName',
-  'name',
-  'tableName',
-  'keyId',
-  'secretId',
-  'topicArn',
-  'queueUrl',
-  'logGroupName',
-  'instanceId',
-  'dBInstanceIdentifier',
-  'instancesSet.items.instanceId',
-];
+/** Strings collected from one event's parameters at most: a guard against a pathological record. */
+const MAX_STRINGS = 5_000;
+
+/** Every string value in `obj`, at any depth (objects and arrays walked). */
+export function allStrings(obj: unknown, out: Set<string> = new Set()): Set<string> {
+  const walk = (v: unknown) => {
+    if (out.size >= MAX_STRINGS) return;
+    if (typeof v === 'string') out.add(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  walk(obj);
+  return out;
+}
 
 /** Values at a dotted path, walking arrays: "instancesSet.items.instanceId". */
 export function valuesAt(obj: unknown, path: string): string[] {
@@ -39,15 +34,23 @@ export function valuesAt(obj: unknown, path: string): string[] {
   return cur.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is string => typeof v === 'string');
 }
 
-/** The names and ARNs of the resources an event acted on: its resources[] and the naming parameters. */
+/**
+ * The names and ARNs of the resources an event acted on. A deletion `who-deleted` knows: the parameter
+ * that names what was deleted (resources[] only when it does not, since it lists related resources too,
+ * like the user of a deleted key). Any other event: wherever CloudTrail put them — every string value in
+ * requestParameters and responseElements, at any depth, and every resources[].ARN (snapshots, images,
+ * security groups, and the many parameters no fixed list names).
+ */
 export function resourceCandidates(e: TrailEvent): string[] {
   const kind = deletionKind(e.source, baseEventName(e.name));
-  const keys = kind?.keys ?? GENERIC_KEYS;
-  const out = new Set<string>();
-  for (const k of keys) for (const v of valuesAt(e.requestParameters, k)) out.add(v);
-  // resources[] lists related resources too (the user of a deleted key): use it only when the
-  // parameters do not name the resource.
-  if (out.size === 0) for (const r of e.resources) if (r.arn) out.add(r.arn);
+  if (kind) {
+    const out = new Set<string>();
+    for (const k of kind.keys) for (const v of valuesAt(e.requestParameters, k)) out.add(v);
+    if (out.size === 0) for (const r of e.resources) if (r.arn) out.add(r.arn);
+    return [...out];
+  }
+  const out = allStrings(e.responseElements, allStrings(e.requestParameters));
+  for (const r of e.resources) if (r.arn) out.add(r.arn);
   return [...out];
 }
 

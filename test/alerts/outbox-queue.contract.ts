@@ -61,5 +61,17 @@ export function outboxQueueContract(name: string, open: () => OutboxQueue): void
       expect(q.takeSendSlot('C1', new Date(T(0).getTime() + 1000), 1000)).toBe(true);
       expect(q.takeSendSlot('C1', new Date(T(0).getTime() + 1500), 1000)).toBe(false);
     });
+
+    it('holds a channel’s slot until a time (a Retry-After), never shortening it', () => {
+      const q = open();
+      const at = (ms: number) => new Date(T(0).getTime() + ms);
+      expect(q.takeSendSlot('C1', at(0), 1000)).toBe(true);
+      q.holdSendSlot('C1', at(30_000));
+      q.holdSendSlot('C1', at(5_000));
+      expect(q.takeSendSlot('C1', at(29_999), 1000)).toBe(false);
+      expect(q.takeSendSlot('C1', at(30_000), 1000)).toBe(true);
+      q.holdSendSlot('C2', at(2_000));
+      expect(q.takeSendSlot('C2', at(1_999), 1000)).toBe(false);
+    });
   });
 }

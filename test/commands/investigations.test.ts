@@ -228,6 +228,41 @@ describe('every investigation on the real CloudTrail files', () => {
   it('event by name', async () => {
     await expectAnswer(['event', 'PutBucketPolicy'], (r) => r.eventName === 'PutBucketPolicy');
   });
+
+  it('finds a resource wherever CloudTrail put it: any parameter, the response, resources[], its ARN', async () => {
+    // Plain checks over the raw records: the value anywhere in requestParameters or responseElements.
+    const deep = (v: unknown, want: string): boolean =>
+      v === want ||
+      (Array.isArray(v)
+        ? v.some((x) => deep(x, want))
+        : v !== null && typeof v === 'object' && Object.values(v).some((x) => deep(x, want)));
+    const anywhere = (name: string, value: string) => (r: Raw) =>
+      r.eventName === name &&
+      (deep(r.requestParameters, value) ||
+        deep((r as { responseElements?: unknown }).responseElements, value));
+    const cases: [string, string][] = [
+      ['ModifySnapshotAttribute', 'snap-083d3b857c13988bc'],
+      ['ModifyImageAttribute', 'ami-0aa1d83d0b0985c86'],
+      ['AuthorizeSecurityGroupIngress', 'sg-04cfb7a4712d75b00'],
+      ['ModifyDBSnapshotAttribute', 'exfiltration'],
+      // Only in the response: the key CreateAccessKey made.
+      ['CreateAccessKey', 'AKIATFQR7NSC3ZO6PKAZ'],
+    ];
+    for (const [name, value] of cases)
+      await expectAnswer(['event', name, '--resource', value], anywhere(name, value));
+    // The ARN form of a name recorded bare, and never a mere substring.
+    await expectAnswer(
+      [
+        'event',
+        'ModifySnapshotAttribute',
+        '--resource',
+        'arn:aws:ec2:us-east-1:123837392027:snapshot/snap-083d3b857c13988bc',
+      ],
+      anywhere('ModifySnapshotAttribute', 'snap-083d3b857c13988bc'),
+    );
+    const none = await ask(['event', 'ModifySnapshotAttribute', '--resource', 'snap-083d3b857c13988']);
+    expect(none.search.matched).toBe(0);
+  });
 });
 
 describe('failed console sign-ins, which carry no errorCode', () => {

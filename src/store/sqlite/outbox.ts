@@ -115,4 +115,13 @@ export class SqliteOutboxQueue implements OutboxQueue {
     );
     return Number(r.changes) === 1;
   }
+
+  holdSendSlot(channel: string, until: Date): void {
+    this.db.run(
+      `INSERT INTO send_slots (channel, next_at) VALUES (?, ?)
+       ON CONFLICT (channel) DO UPDATE SET next_at = max(send_slots.next_at, excluded.next_at)`,
+      channel,
+      until.toISOString(),
+    );
+  }
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { DAY_MS } from '../../time.js';
+import { asksOnlyDeletions } from '../deletions.js';
 import { EVENT_VERSION_SUFFIX } from '../event.js';
 import { principalNeedle } from '../principal.js';
 import type { TrailQuery } from '../query.js';
@@ -104,7 +105,9 @@ export function buildAthenaSql(q: TrailQuery, t: AthenaTable): AthenaSql {
   if (q.resource !== undefined) {
     const r = resourceTail(q.resource);
     where.push(
-      `(strpos(requestparameters, ${bind(r)}) > 0 OR strpos(json_format(CAST(resources AS JSON)), ${bind(r)}) > 0)`,
+      asksOnlyDeletions(q)
+        ? `(strpos(requestparameters, ${bind(r)}) > 0 OR strpos(json_format(CAST(resources AS JSON)), ${bind(r)}) > 0)`
+        : `(strpos(requestparameters, ${bind(r)}) > 0 OR strpos(responseelements, ${bind(r)}) > 0 OR strpos(json_format(CAST(resources AS JSON)), ${bind(r)}) > 0)`,
     );
   }
   const sql = [

@@ -5,6 +5,7 @@ import { gunzipSync, constants as zc } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
 import { DAY_MS } from '../../time.js';
+import { asksOnlyDeletions } from '../deletions.js';
 import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js';
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
@@ -163,6 +164,7 @@ const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 function scanFields(q: TrailQuery): string[] {
   const f = ['eventTime', 'eventName', 'awsRegion', 'recipientAccountId'];
   if (q.resource !== undefined) f.push('requestParameters', 'resources');
+  if (q.resource !== undefined && !asksOnlyDeletions(q)) f.push('responseElements');
   if (q.eventSources) f.push('eventSource');
   if (q.principal || q.identityTypes) f.push('userIdentity');
   if (q.sourceIp !== undefined) f.push('sourceIPAddress');
@@ -231,8 +233,11 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
   if (q.resource !== undefined) {
     exact = false;
     params.resource = resourceTail(q.resource);
+    // The cheap text test on the JSON; matchesQuery then decides exactly (resources.ts).
     where.push(
-      '(contains(requestParameters::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))',
+      asksOnlyDeletions(q)
+        ? '(contains(requestParameters::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))'
+        : '(contains(requestParameters::VARCHAR, $resource) OR contains(responseElements::VARCHAR, $resource) OR contains(resources::VARCHAR, $resource))',
     );
   }
   if (q.eventSources) {
