@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { stopOnSignals } from './lifecycle.js';
 import { startServer } from './server.js';
 
 /** Start the Slack bot: read config, start everything it turns on, and stop cleanly on SIGTERM/SIGINT. */
@@ -14,12 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const stop = async (code = 0) => {
-    await server.stop();
-    process.exit(code);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  const stop = stopOnSignals(server, (line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   // A promise nobody awaited must not take the bot down: log it, with its stack, and carry on.
   process.on('unhandledRejection', (err) => {
     process.stderr.write(

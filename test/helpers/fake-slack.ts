@@ -60,6 +60,19 @@ export class FakeSlack {
     return this;
   }
 
+  /** Calls to `path` are taken and never answered (a Slack that hangs), until `unstall`. */
+  readonly #stalled = new Map<string, import('node:http').ServerResponse[]>();
+  stall(path: string): this {
+    this.#stalled.set(path, []);
+    return this;
+  }
+  /** Answer the stalled calls with a 503 (nothing was taken) and stop stalling. */
+  unstall(): void {
+    for (const held of this.#stalled.values())
+      for (const res of held) if (!res.writableEnded) res.writeHead(503).end();
+    this.#stalled.clear();
+  }
+
   /** The reply registered for `path`, to wrap it. */
   replyFor(path: string): Reply | undefined {
     return this.#routes.get(path);
@@ -102,6 +115,11 @@ export class FakeSlack {
         return;
       }
       this.calls.push(call);
+      const held = this.#stalled.get(path);
+      if (held) {
+        held.push(res);
+        return;
+      }
       const r = reply(body);
       res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
       res.end(JSON.stringify(r.body));
@@ -118,6 +136,7 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
+    this.unstall();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
 }
