@@ -5,9 +5,13 @@ import { startServer } from './server.js';
 
 /** Start the Slack bot: read config, start everything it turns on, and stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const starting = Promise.resolve().then(() => startServer(loadConfig(process.env, { slack: true })));
+  // Signals are the bot's from the first moment: one that comes while it starts waits for the start.
+  const stop = stopOnSignals({ stop: async (drainMs) => (await starting).stop(drainMs) }, (line) =>
+    process.stderr.write(`${JSON.stringify(line)}\n`),
+  );
   try {
-    server = await startServer(loadConfig(process.env, { slack: true }));
+    await starting;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -15,7 +19,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const stop = stopOnSignals(server, (line) => process.stderr.write(`${JSON.stringify(line)}\n`));
   // A promise nobody awaited must not take the bot down: log it, with its stack, and carry on.
   process.on('unhandledRejection', (err) => {
     process.stderr.write(
