@@ -104,5 +104,5 @@ export const DELETION_EVENT_NAMES: readonly string[] = [...new Set(DELETIONS.map
  * benchmark's path stays as fast as it was).
  */
 export function asksOnlyDeletions(q: { eventNames?: readonly string[] | undefined }): boolean {
-  return q.eventNames !== undefined && q.eventNames.every((n) => DELETION_EVENT_NAMES.includes(n));
+  return q.eventNames?.every((n) => DELETION_EVENT_NAMES.includes(n)) ?? false;
 }
