@@ -1,4 +1,5 @@
 import { parseArgsStringToArgv } from 'string-argv';
+import { sessionIdentity } from '../src/accounts.js';
 import { type Actor, authorize } from '../src/auth.js';
 import type { BaseDeps, CommandDeps } from '../src/deps.js';
 import { type ExplainedError, explainError, UsageError } from '../src/errors.js';
@@ -128,7 +129,9 @@ export async function execute(
 ): Promise<Outcome> {
   const started = Date.now();
   try {
-    const result = await p.command.run(p.args, deps, { actor, progress });
+    // AWS is asked as the person who asked: every role assumed names them (SourceIdentity).
+    const acting = deps.forIdentity ? { ...deps, ...deps.forIdentity(sessionIdentity(actor)) } : deps;
+    const result = await p.command.run(p.args, acting, { actor, progress });
     const doc = p.command.present(result, deps);
     deps.logger.info(
       {

@@ -12,6 +12,9 @@ import { findTagged } from './find-posted.js';
 /** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
 export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users' | 'conversations'>;
 
+/** The identity the weekly digest assumes roles with (their SourceIdentity and session name). */
+export const DIGEST_IDENTITY = 'trailbot-digest';
+
 /** The event type the bot tags a digest with, and the schedule time it is for. */
 export const DIGEST_METADATA_TYPE = 'trailbot_digest';
 
@@ -41,7 +44,9 @@ export async function runDigest(
 ): Promise<Digest> {
   const now = deps.now();
   const store = deps.store();
-  const assembled = await weeklyDigest(deps);
+  // Scheduled work acts as itself: roles it assumes carry the fixed identity trailbot-digest.
+  const acting = deps.forIdentity ? { ...deps, ...deps.forIdentity(DIGEST_IDENTITY) } : deps;
+  const assembled = await weeklyDigest(acting);
   const { result, snapshot } = assembled;
   const digest = await resolveOwners(assembled.digest, (email) =>
     client.users.lookupByEmail({ email }).then(

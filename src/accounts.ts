@@ -1,6 +1,19 @@
 import type { Config } from './config.js';
 
 /**
+ * The identity a role is assumed with, for a person or a job: `slack-U0123ABCD`, `terminal-alice`,
+ * `trailbot-digest`. STS takes 2–64 characters of [\w+=,.@-] for a session name and a SourceIdentity
+ * (and refuses a SourceIdentity starting with "aws:"): anything else becomes "_".
+ */
+export function sessionIdentity(who: { front: 'slack' | 'terminal' | 'system'; userId: string }): string {
+  const raw = who.front === 'system' ? who.userId : `${who.front}-${who.userId}`;
+  return raw
+    .replace(/[^\w+=,.@-]/g, '_')
+    .slice(0, 64)
+    .padEnd(2, '_');
+}
+
+/**
  * The role to assume in an account: one named in TRAIL_ASSUME_ROLE_ARNS for it, else TRAIL_ASSUME_ROLE_NAME
  * in that account, else none (the bot's own credentials).
  */

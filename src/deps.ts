@@ -31,6 +31,11 @@ export interface BaseDeps {
 
 /** The AWS side: event sources and the clients of hygiene and posture (the SDK loads with these). */
 export interface AwsDeps {
+  /**
+   * The same AWS side acting as `identity` (sessionIdentity: slack-U…, terminal-…, trailbot-digest):
+   * every role it assumes carries that SourceIdentity and session name. Shares rate limits.
+   */
+  forIdentity?: ((identity: string) => Omit<AwsDeps, 'forIdentity'>) | undefined;
   sources: SourceProvider;
   /** Stop a running Athena query (the Cancel button). */
   stopQuery: (queryId: string) => Promise<void>;

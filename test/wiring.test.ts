@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { externalIdFor, fanOutAccounts, roleArnFor } from '../src/accounts.js';
+import { externalIdFor, fanOutAccounts, roleArnFor, sessionIdentity } from '../src/accounts.js';
 import { cloudTrailClients } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
 import { LimiterRegistry } from '../src/trail/limiter.js';
@@ -64,6 +65,33 @@ describe('clients acting in another account', () => {
     expect(assumed[0]?.get('ExternalId')).toBe('ext-123');
     expect(lookupAuth).toHaveLength(2);
     for (const a of lookupAuth) expect(a).toContain('Credential=ASIAASSUMEDKEY000001/');
+  });
+
+  it('assumes it as the person who asked: their SourceIdentity and session name, credentials kept per person', async () => {
+    const before = assumed.length;
+    const forWho = (identity: string) =>
+      cloudTrailClients({
+        endpoint,
+        credentials: { accessKeyId: 'AKIABASEKEY000000001', secretAccessKey: 'base' },
+        limiters: new LimiterRegistry(100, 1000),
+        assume: { roleArnFor: (a) => `arn:aws:iam::${a}:role/TrailbotRead`, identity },
+      })('us-east-1', '222222222222');
+    for (const who of ['slack-U0123ABCD', 'trailbot-digest'])
+      await forWho(who).send(new LookupEventsCommand({ MaxResults: 1 }));
+    const calls = assumed.slice(before);
+    expect(calls.map((c) => [c.get('RoleSessionName'), c.get('SourceIdentity')])).toEqual([
+      ['slack-U0123ABCD', 'slack-U0123ABCD'],
+      ['trailbot-digest', 'trailbot-digest'],
+    ]);
+  });
+});
+
+describe('who asked, in the target account’s CloudTrail', () => {
+  it('names the person or job on every role assumed: SourceIdentity and session name, as STS accepts them', async () => {
+    expect(sessionIdentity({ front: 'slack', userId: 'U0123ABCD' })).toBe('slack-U0123ABCD');
+    expect(sessionIdentity({ front: 'terminal', userId: 'ana maría' })).toBe('terminal-ana_mar_a');
+    expect(sessionIdentity({ front: 'system', userId: 'trailbot-digest' })).toBe('trailbot-digest');
+    expect(sessionIdentity({ front: 'terminal', userId: 'x'.repeat(100) })).toHaveLength(64);
   });
 });
 

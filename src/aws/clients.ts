@@ -88,6 +88,11 @@ export function cloudTrailClients(
 export interface AssumeOptions {
   roleArnFor: (account: string) => string | undefined;
   externalIdFor?: (account: string) => string | undefined;
+  /**
+   * Who the work is for (slack-U0123ABCD, terminal-alice, trailbot-digest): the session name and the
+   * SourceIdentity of every role assumed, so the target account's CloudTrail names who asked.
+   */
+  identity?: string | undefined;
 }
 
 /**
@@ -105,7 +110,8 @@ export function credentialsFor(
   return fromTemporaryCredentials({
     params: {
       RoleArn: roleArn,
-      RoleSessionName: 'trailbot',
+      RoleSessionName: o.assume?.identity ?? 'trailbot',
+      ...(o.assume?.identity ? { SourceIdentity: o.assume.identity } : {}),
       ...(externalId ? { ExternalId: externalId } : {}),
     },
     clientConfig: { region: o.region, ...(o.endpoint ? { endpoint: o.endpoint as string } : {}) },

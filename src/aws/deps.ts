@@ -14,11 +14,41 @@ import {
   s3Clients,
 } from './clients.js';
 
-/** The AWS side of the dependencies: one client factory per service, roles assumed per account. */
+/**
+ * The AWS side of the dependencies: one client factory per service, roles assumed per account — as the
+ * bot (`trailbot`), or, through forIdentity, as the person or job the work is for.
+ */
 export function buildAwsDeps(config: Config, now: () => Date): AwsDeps {
-  const assume = { roleArnFor: roleArnFor(config), externalIdFor: externalIdFor(config) };
+  const limiters = lookupLimiters();
+  const caller = callerAccount(config.TRAIL_REGIONS[0] as string);
+  const as = new Map<string, Omit<AwsDeps, 'forIdentity'>>();
+  const forIdentity = (identity: string) => {
+    let d = as.get(identity);
+    if (!d) {
+      d = awsDepsAs(config, now, { identity, limiters, caller });
+      as.set(identity, d);
+    }
+    return d;
+  };
+  return { ...awsDepsAs(config, now, { limiters, caller }), forIdentity };
+}
+
+function awsDepsAs(
+  config: Config,
+  now: () => Date,
+  o: {
+    identity?: string;
+    limiters: ReturnType<typeof lookupLimiters>;
+    caller: () => Promise<string | undefined>;
+  },
+): Omit<AwsDeps, 'forIdentity'> {
+  const assume = {
+    roleArnFor: roleArnFor(config),
+    externalIdFor: externalIdFor(config),
+    identity: o.identity,
+  };
   const cloudTrailFor = cloudTrailClients({
-    limiters: lookupLimiters(),
+    limiters: o.limiters,
     accountId: config.TRAIL_ACCOUNT_ID,
     assume,
   });
@@ -37,6 +67,6 @@ export function buildAwsDeps(config: Config, now: () => Date): AwsDeps {
     },
     posture: { cloudTrailFor, s3For: s3Clients({ region: config.TRAIL_REGIONS[0] as string, assume }) },
     hygiene: { iamFor: iamClients({ assume }), organizations: once(organizationsClient) },
-    callerAccount: callerAccount(config.TRAIL_REGIONS[0] as string),
+    callerAccount: o.caller,
   };
 }

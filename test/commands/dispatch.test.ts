@@ -120,3 +120,24 @@ describe('dispatch', () => {
     expect(JSON.stringify(logged)).toContain('secret internal detail');
   });
 });
+
+describe('AWS asked as the person who asked', () => {
+  it('runs a question with the AWS side of the asker’s identity', async () => {
+    const asked: string[] = [];
+    const deps = testDeps();
+    const sources = deps.sources;
+    const withIdentity = {
+      ...deps,
+      forIdentity: (identity: string) => {
+        asked.push(identity);
+        return { ...deps, sources };
+      },
+    };
+    await dispatch(['activity', 'alice', '--since', '1h'], withIdentity, slack);
+    await dispatch(['activity', 'alice', '--since', '1h'], withIdentity, {
+      userId: 'ana',
+      front: 'terminal',
+    });
+    expect(asked).toEqual(['slack-U1', 'terminal-ana']);
+  });
+});
