@@ -196,3 +196,49 @@ describe('the CIS metric filters and alarms (metric-filters.yaml)', () => {
     }
   });
 });
+
+describe('the bot stack’s parts moto skips (bot.yaml), from the template itself', () => {
+  const t = template('bot.yaml');
+  const r = (id: string) => t.Resources[id]?.Properties as Record<string, unknown>;
+
+  it('lets EventBridge and CloudWatch alarms of the account publish to the topic, and no one else', () => {
+    const st = (r('AlertTopicPolicy').PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    expect(st).toEqual([
+      {
+        Sid: 'EventBridgeAndAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'AlertTopic' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  it('lets only the topic send to the queue, and subscribes the queue keeping the signed envelope', () => {
+    const st = (r('AlertQueuePolicy').PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    expect(st).toEqual([
+      {
+        Sid: 'TheTopicDelivers',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': 'AlertQueue.Arn' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'AlertTopic' } } },
+      },
+    ]);
+    expect(r('AlertSubscription')).toEqual({
+      TopicArn: { Ref: 'AlertTopic' },
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': 'AlertQueue.Arn' },
+      RawMessageDelivery: false,
+    });
+  });
+
+  it('sends every rule to the topic', () => {
+    const rules = Object.entries(t.Resources).filter(([, x]) => x.Type === 'AWS::Events::Rule');
+    expect(rules).toHaveLength(11);
+    for (const [id, rule] of rules)
+      expect(rule.Properties.Targets, id).toEqual([{ Id: 'alerts', Arn: { Ref: 'AlertTopic' } }]);
+  });
+});
