@@ -1,7 +1,10 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditEntry } from './audit/log.js';
 import type { AccessPolicy, Actor } from './auth.js';
 import type { Config } from './config.js';
@@ -46,10 +49,14 @@ export interface AwsDeps {
   };
   /** The account the bot's own credentials belong to (STS), when no event names it. */
   callerAccount: () => Promise<string | undefined>;
-  /** Trail posture's clients: CloudTrail per region and account, S3 per account (roles assumed). */
+  /** Trail posture's clients: CloudTrail, CloudWatch Logs, CloudWatch, SNS per region and account, S3 per account (roles assumed). */
   posture: {
     cloudTrailFor: (region: string, account?: string) => CloudTrailClient;
     s3For: (account?: string) => S3Client;
+    /** The CIS 4.x monitoring reads: the trail's log group, its alarms, their topics. */
+    logsFor: (region: string, account?: string) => CloudWatchLogsClient;
+    cloudWatchFor: (region: string, account?: string) => CloudWatchClient;
+    snsFor: (region: string, account?: string) => SNSClient;
   };
 }
 

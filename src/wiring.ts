@@ -80,7 +80,7 @@ export function withoutAws(base: BaseDeps): CommandDeps {
     stopQuery: refuse,
     hygiene: { iamFor: refuse, organizations: refuse },
     callerAccount: refuse,
-    posture: { cloudTrailFor: refuse, s3For: refuse },
+    posture: { cloudTrailFor: refuse, s3For: refuse, logsFor: refuse, cloudWatchFor: refuse, snsFor: refuse },
   };
 }
 

@@ -173,6 +173,39 @@ export function s3Clients(opts: {
   });
 }
 
+/**
+ * Clients of one service per region and account (the account's role assumed), built on first use and
+ * reused: CloudWatch Logs, CloudWatch and SNS for the posture's monitoring reads.
+ */
+export function regionalClients<C extends { middlewareStack: { add: (...a: never[]) => unknown } }>(
+  make: (config: {
+    region: string;
+    retryMode: 'adaptive';
+    maxAttempts: number;
+    credentials?: CloudTrailClientConfig['credentials'];
+  }) => C,
+  assume?: AssumeOptions | undefined,
+): (region: string, account?: string) => C {
+  const clients = new Map<string, C>();
+  return (region, account) => {
+    const key = `${account ?? 'default'}:${region}`;
+    let c = clients.get(key);
+    if (!c) {
+      const credentials = credentialsFor({ region, assume }, account);
+      c = withEndpointOnErrors(
+        make({
+          region,
+          retryMode: 'adaptive',
+          maxAttempts: AWS_MAX_ATTEMPTS,
+          ...(credentials ? { credentials } : {}),
+        }),
+      );
+      clients.set(key, c);
+    }
+    return c;
+  };
+}
+
 /** A client built on first use and reused (Organizations and Athena: one each). */
 export function once<C>(make: () => C): () => C {
   let c: C | undefined;

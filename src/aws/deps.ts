@@ -1,4 +1,7 @@
 import { StopQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { externalIdFor, fanOutAccounts, roleArnFor } from '../accounts.js';
 import type { Config } from '../config.js';
 import type { AwsDeps } from '../deps.js';
@@ -11,6 +14,7 @@ import {
   iamClients,
   once,
   organizationsClient,
+  regionalClients,
   s3Clients,
 } from './clients.js';
 
@@ -65,7 +69,13 @@ function awsDepsAs(
     stopQuery: async (queryId) => {
       await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
     },
-    posture: { cloudTrailFor, s3For: s3Clients({ region: config.TRAIL_REGIONS[0] as string, assume }) },
+    posture: {
+      cloudTrailFor,
+      s3For: s3Clients({ region: config.TRAIL_REGIONS[0] as string, assume }),
+      logsFor: regionalClients((c) => new CloudWatchLogsClient(c), assume),
+      cloudWatchFor: regionalClients((c) => new CloudWatchClient(c), assume),
+      snsFor: regionalClients((c) => new SNSClient(c), assume),
+    },
     hygiene: { iamFor: iamClients({ assume }), organizations: once(organizationsClient) },
     callerAccount: o.caller,
   };

@@ -17,6 +17,7 @@ export const POSTURE_CHECKS = {
   'bucket-access-logging': { standard: 'CIS AWS 3.4 / Security Hub CloudTrail.7', severity: 'low' },
   'bucket-policy-writers': { standard: 'CIS AWS 3.3', severity: 'high' },
   'cloudwatch-logs': { standard: 'CIS AWS 3.4 (v1.x 3.4) / Security Hub CloudTrail.5', severity: 'low' },
+  'metric-alarms': { standard: 'CIS AWS 4.1–4.15 (monitoring)', severity: 'medium' },
   insights: { standard: 'AWS CloudTrail Insights (best practice)', severity: 'info' },
   's3-data-events': { standard: 'CIS AWS 3.10 / 3.11 (S3 object-level logging)', severity: 'medium' },
   'organization-trail': {

@@ -67,6 +67,38 @@ export interface BucketFacts {
   policy: Read<string | undefined>;
 }
 
+/** A metric alarm: its name and the ARNs its ALARM state notifies. */
+export interface AlarmFacts {
+  name: string;
+  actions: string[];
+}
+
+/** A metric filter on a trail's log group: its pattern and, per metric it writes, the alarms on it. */
+export interface MetricFilterFacts {
+  name: string;
+  pattern: string;
+  metrics: { namespace: string; name: string; alarms: Read<AlarmFacts[]> }[];
+}
+
+/** A log group a multi-region, logging trail delivers to, and its metric filters. */
+export interface LogGroupFacts {
+  arn: string;
+  name: string;
+  region: string;
+  /** The trails that deliver to it. */
+  trails: string[];
+  filters: Read<MetricFilterFacts[]>;
+}
+
+/**
+ * What the CIS 4.x monitoring rules judge: the log groups multi-region trails deliver to, their
+ * filters and alarms, and for each SNS topic an alarm notifies, how many confirmed subscriptions it has.
+ */
+export interface MonitoringFacts {
+  logGroups: LogGroupFacts[];
+  topicSubscribers: Record<string, Read<number>>;
+}
+
 /** Everything the posture rules judge. */
 export interface PostureFacts {
   /** The account asked about, or the one whose trails these are. */
@@ -76,6 +108,8 @@ export interface PostureFacts {
   buckets: BucketFacts[];
   /** The organization, when Organizations was asked and is in use. */
   organization?: { id?: string | undefined; managementAccount?: string | undefined } | undefined;
+  /** The metric filters and alarms on the trails' log groups (absent: not read). */
+  monitoring?: MonitoringFacts | undefined;
   checkedAt: Date;
 }
 

@@ -16,9 +16,10 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { awsError, awsErrorName as errName } from '../aws-errors.js';
-import { UpstreamDeniedError } from '../errors.js';
-import type { BucketFacts, PostureFacts, Read, TrailFacts } from './facts.js';
+import { awsErrorName as errName } from '../aws-errors.js';
+import type { BucketFacts, PostureFacts, TrailFacts } from './facts.js';
+import { type MonitoringClients, readMonitoring } from './monitoring-reader.js';
+import { readOrRefused } from './read.js';
 
 /** The account label when no question, trail or credential names the account. */
 export const UNKNOWN_ACCOUNT = 'unknown-account';
@@ -35,6 +36,8 @@ export interface ReaderOptions {
   callerAccount?: (() => Promise<string | undefined>) | undefined;
   /** Read the buckets' Object Lock configuration (only when it is required). */
   readObjectLock: boolean;
+  /** The clients of the CIS 4.x monitoring reads; without them the metric filters are not read. */
+  monitoring?: MonitoringClients | undefined;
 }
 
 /**
@@ -97,7 +100,8 @@ export async function readPosture(o: ReaderOptions): Promise<PostureFacts> {
   const bucketNames = [...new Set(trails.map((t) => t.s3Bucket).filter((b): b is string => !!b))];
   const buckets: BucketFacts[] = [];
   for (const b of bucketNames) buckets.push(await readBucket(o.s3, b, o.readObjectLock));
-  return { account, regions: o.regions, trails, buckets, organization, checkedAt: o.now };
+  const monitoring = o.monitoring ? await readMonitoring(o.monitoring, trails) : undefined;
+  return { account, regions: o.regions, trails, buckets, organization, monitoring, checkedAt: o.now };
 }
 
 /**
@@ -106,15 +110,8 @@ export async function readPosture(o: ReaderOptions): Promise<PostureFacts> {
  * is kept: throttling, network and other failures fail the whole read, said plainly.
  */
 async function readBucket(s3: S3Client, bucket: string, readObjectLock: boolean): Promise<BucketFacts> {
-  const read = async <T>(action: string, fn: () => Promise<T>): Promise<Read<T>> => {
-    try {
-      return await fn();
-    } catch (err) {
-      const e = awsError(err, { service: 'S3', action, where: `bucket ${bucket}` });
-      if (!(e instanceof UpstreamDeniedError)) throw e;
-      return { refused: true, action, reason: `${bucket}: ${e.message}` };
-    }
-  };
+  const read = <T>(action: string, fn: () => Promise<T>) =>
+    readOrRefused('S3', action, `bucket ${bucket}`, fn);
   const publicAccessBlock = await read('s3:GetBucketPublicAccessBlock', () =>
     s3
       .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))

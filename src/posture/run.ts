@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CommandDeps } from '../deps.js';
 import type { PostureResult } from './checks.js';
 import type { RuleOptions } from './facts.js';
+import type { MonitoringClients } from './monitoring-reader.js';
 import { readPosture } from './reader.js';
 import { judgePosture } from './rules/index.js';
 
@@ -16,6 +17,8 @@ export interface PostureOptions extends RuleOptions {
   organizations?: OrganizationsClient | undefined;
   now: Date;
   callerAccount?: (() => Promise<string | undefined>) | undefined;
+  /** The CIS 4.x monitoring reads' clients (metric filters, alarms, topics). */
+  monitoring?: MonitoringClients | undefined;
 }
 
 /** Is the audit trail itself intact? Read the facts from AWS, then judge them by every rule. */
@@ -38,6 +41,11 @@ export async function postureOf(
     regions: a.regions ?? c.TRAIL_REGIONS,
     cloudTrailFor: (region) => deps.posture.cloudTrailFor(region, a.account),
     s3: deps.posture.s3For(a.account),
+    monitoring: {
+      logsFor: (region) => deps.posture.logsFor(region, a.account),
+      cloudWatchFor: (region) => deps.posture.cloudWatchFor(region, a.account),
+      snsFor: (region) => deps.posture.snsFor(region, a.account),
+    },
     organizations: a.account ? undefined : deps.hygiene.organizations(),
     now: deps.now(),
     callerAccount: deps.callerAccount,

@@ -1,78 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DescribeStacksCommand,
-  type Parameter,
-} from '@aws-sdk/client-cloudformation';
+import { readdirSync } from 'node:fs';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, type Tags } from 'yaml';
+import { cfnStatements } from '../../iam/generate.js';
+import { CIS_METRIC_FILTERS } from '../../src/posture/cis-filters.js';
+import { DIR, deploy, template, text } from '../helpers/cloudformation.js';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../helpers/moto.js';
-
-const DIR = resolve(import.meta.dirname, '../../deploy/cloudformation');
-const text = (f: string) => readFileSync(join(DIR, f), 'utf8');
-
-/** CloudFormation's short tags as the long form, so a template reads as plain data. */
-const CFN_TAGS: Tags = [
-  'Ref',
-  'Sub',
-  'GetAtt',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Join',
-  'Select',
-  'Split',
-].flatMap((name) =>
-  (['scalar', 'seq'] as const).map((collection) => ({
-    tag: `!${name}`,
-    collection: collection === 'scalar' ? undefined : collection,
-    resolve: (v: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: v }),
-  })),
-) as Tags;
-const template = (f: string) =>
-  parse(text(f), { customTags: CFN_TAGS }) as {
-    Parameters: Record<string, unknown>;
-    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  };
-
-async function deploy(
-  moto: Moto,
-  file: string,
-  params: Record<string, string>,
-): Promise<Record<string, string>> {
-  const cfn = new CloudFormationClient({
-    region: 'us-east-1',
-    endpoint: moto.url,
-    credentials: MOTO_CREDENTIALS,
-  });
-  const name = file.replace(/\.yaml$/, '');
-  const Parameters: Parameter[] = Object.entries(params).map(([ParameterKey, ParameterValue]) => ({
-    ParameterKey,
-    ParameterValue,
-  }));
-  await cfn.send(
-    new CreateStackCommand({
-      StackName: name,
-      TemplateBody: text(file),
-      Capabilities: ['CAPABILITY_NAMED_IAM'],
-      Parameters,
-    }),
-  );
-  for (let i = 0; i < 120; i++) {
-    const s = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-    if (s?.StackStatus === 'CREATE_COMPLETE')
-      return Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-    if (!/IN_PROGRESS/.test(s?.StackStatus ?? ''))
-      throw new Error(`${name}: ${s?.StackStatus} ${s?.StackStatusReason}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${name}: not complete`);
-}
 
 describe('every template', () => {
   it('builds its ARNs for the partition it runs in and hard-codes no name', () => {
@@ -133,20 +65,8 @@ describe('the member-account role (member-role.yaml)', () => {
       Statement: { Action: string[] }[];
     };
     const granted = doc.Statement.flatMap((s) => s.Action).sort();
-    const shipped = JSON.parse(readFileSync(resolve(DIR, '../../iam/trailbot-policy.json'), 'utf8')) as {
-      Statement: { Sid: string; Action: string | string[] }[];
-    };
-    const perAccount = [
-      'TrailbotLookupEvents',
-      'TrailbotIamHygiene',
-      'TrailbotTrailPosture',
-      'TrailbotTrailBucketPosture',
-    ];
-    const expected = shipped.Statement.filter((s) => perAccount.includes(s.Sid))
-      .flatMap((s) => ([] as string[]).concat(s.Action))
-      // The organization is asked in the bot's own (management) account only.
-      .filter((a) => a !== 'organizations:DescribeOrganization')
-      .sort();
+    // The per-account reads of the one source (iam/permissions.yaml): nothing more, nothing less.
+    const expected = (cfnStatements('member') as { Action: string[] }[]).flatMap((s) => s.Action).sort();
     expect(granted).toEqual(expected);
     expect(granted.every((a) => /:(Get|List|Describe|Lookup|Generate)/.test(a))).toBe(true);
   });
@@ -170,7 +90,18 @@ describe('the CIS metric filters and alarms (metric-filters.yaml)', () => {
     }
   });
 
-  it('uses the benchmark’s patterns for the controls Trailbot alerts on', () => {
+  it('ships the benchmark’s patterns, the same list the posture check looks for (src/posture/cis-filters.ts)', () => {
+    for (const c of CIS_METRIC_FILTERS) {
+      const f = t.Resources[`${c.metric}Filter`]?.Properties;
+      expect(f?.FilterPattern, c.control).toBe(c.pattern);
+      expect(t.Resources[`${c.metric}Alarm`]?.Properties.AlarmDescription).toBe(
+        `CIS ${c.control}: ${c.title}`,
+      );
+    }
+    expect(filters.map(([id]) => id).sort()).toEqual(
+      CIS_METRIC_FILTERS.map((c) => `${c.metric}Filter`).sort(),
+    );
+    // Spot checks against the benchmark's text, so the shared list cannot drift on its own.
     const pattern = (name: string) => String(t.Resources[`${name}Filter`]?.Properties.FilterPattern);
     expect(pattern('ConsoleSignInWithoutMfa')).toContain('($.additionalEventData.MFAUsed != "Yes")');
     expect(pattern('RootUsage')).toBe(

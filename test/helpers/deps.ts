@@ -1,8 +1,11 @@
 import { Writable } from 'node:stream';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { auditor } from '../../src/audit/auditor.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { CommandDeps } from '../../src/deps.js';
@@ -90,6 +93,9 @@ export function testDeps(
         opts.cloudTrailFor ??
         ((region: string) => new CloudTrailClient({ region, credentials: FAKE_CREDENTIALS })),
       s3For: opts.s3For ?? (() => new S3Client({ region: 'us-east-1', credentials: FAKE_CREDENTIALS })),
+      logsFor: (region: string) => new CloudWatchLogsClient({ region, credentials: FAKE_CREDENTIALS }),
+      cloudWatchFor: (region: string) => new CloudWatchClient({ region, credentials: FAKE_CREDENTIALS }),
+      snsFor: (region: string) => new SNSClient({ region, credentials: FAKE_CREDENTIALS }),
     },
     callerAccount: async () => opts.callerAccount,
     hygiene: {

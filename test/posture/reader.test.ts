@@ -6,6 +6,8 @@ import {
   GetTrailStatusCommand,
   InsightNotEnabledException,
 } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   GetBucketLoggingCommand,
@@ -16,9 +18,11 @@ import {
   GetPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../commands/dispatch.js';
+import { CIS_METRIC_FILTERS } from '../../src/posture/cis-filters.js';
 import { checkPosture, type PostureOptions } from '../../src/posture/run.js';
 import { toSlack } from '../../src/slack/blocks.js';
 import { FAKE_CREDENTIALS, testDeps } from '../helpers/deps.js';
@@ -27,8 +31,12 @@ import { texts } from '../helpers/slack.js';
 const ct = mockClient(CloudTrailClient);
 const s3 = mockClient(S3Client);
 const orgs = mockClient(OrganizationsClient);
+const logs = mockClient(CloudWatchLogsClient);
+const cw = mockClient(CloudWatchClient);
+const sns = mockClient(SNSClient);
 const NOW = new Date('2026-11-30T12:00:00Z');
 const ACCOUNT = '111122223333';
+const ALERTS = `arn:aws:sns:us-east-1:${ACCOUNT}:trailbot-alerts`;
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 const CLOUDTRAIL_ONLY = JSON.stringify({
   Version: '2012-10-17',
@@ -101,6 +109,20 @@ function healthy() {
   });
   s3.on(GetBucketPolicyCommand).resolves({ Policy: CLOUDTRAIL_ONLY });
   orgs.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc', MasterAccountId: ACCOUNT } });
+  // The CIS 4.x filters, each metric alarmed to a topic with a confirmed subscriber.
+  logs.on(DescribeMetricFiltersCommand).resolves({
+    metricFilters: CIS_METRIC_FILTERS.map((c) => ({
+      filterName: c.metric,
+      filterPattern: c.pattern,
+      metricTransformations: [{ metricNamespace: 'CIS', metricName: c.metric, metricValue: '1' }],
+    })),
+  });
+  cw.on(DescribeAlarmsForMetricCommand).resolves({
+    MetricAlarms: [{ AlarmName: 'a', AlarmActions: [ALERTS] }],
+  });
+  sns.on(ListSubscriptionsByTopicCommand).resolves({
+    Subscriptions: [{ SubscriptionArn: `${ALERTS}:0b1c`, Protocol: 'sqs' }],
+  });
 }
 
 const options = (over: Partial<PostureOptions> = {}): PostureOptions => ({
@@ -109,6 +131,11 @@ const options = (over: Partial<PostureOptions> = {}): PostureOptions => ({
   cloudTrailFor: (region) => new CloudTrailClient({ region, credentials: FAKE_CREDENTIALS }),
   s3: new S3Client({ region: 'us-east-1', credentials: FAKE_CREDENTIALS }),
   organizations: new OrganizationsClient({ region: 'us-east-1', credentials: FAKE_CREDENTIALS }),
+  monitoring: {
+    logsFor: (region) => new CloudWatchLogsClient({ region, credentials: FAKE_CREDENTIALS }),
+    cloudWatchFor: (region) => new CloudWatchClient({ region, credentials: FAKE_CREDENTIALS }),
+    snsFor: (region) => new SNSClient({ region, credentials: FAKE_CREDENTIALS }),
+  },
   now: NOW,
   maxDeliveryAgeHours: 6,
   sensitiveBuckets: ['acme-payments'],
@@ -116,16 +143,13 @@ const options = (over: Partial<PostureOptions> = {}): PostureOptions => ({
   ...over,
 });
 
+const mocks = [ct, s3, orgs, logs, cw, sns];
 beforeEach(() => {
-  ct.reset();
-  s3.reset();
-  orgs.reset();
+  for (const m of mocks) m.reset();
   healthy();
 });
 afterEach(() => {
-  ct.reset();
-  s3.reset();
-  orgs.reset();
+  for (const m of mocks) m.reset();
 });
 const checks = async (over: Partial<PostureOptions> = {}) =>
   (await checkPosture(options(over))).findings.map((f) => f.check);
@@ -166,6 +190,8 @@ describe('checkPosture', () => {
       'multi-region-logging',
       'region-not-covered',
       'region-not-covered',
+      // Not logging: no metric-filter alarm can fire.
+      'metric-alarms',
       's3-data-events',
       'insights',
     ]);
@@ -224,7 +250,7 @@ describe('checkPosture', () => {
       {
         id: 'bucket-policy-writers:111122223333:acme-trail',
         reason:
-          "acme-trail: The bot's AWS role may not call s3:GetBucketPolicy. Grant it with the policy in iam/trailbot-policy.json.",
+          "bucket acme-trail: The bot's AWS role may not call s3:GetBucketPolicy. Grant it with the policy in iam/trailbot-policy.json.",
       },
     ]);
     // Anything but a refusal fails the check as a whole, rather than passing it quietly.
@@ -288,7 +314,14 @@ describe('checkPosture', () => {
       new InsightNotEnabledException({ $metadata: {}, message: 'no' }),
     );
     expect((await checks()).sort()).toEqual(
-      ['cloudwatch-logs', 'insights', 'kms-encryption', 'log-file-validation', 'organization-trail'].sort(),
+      [
+        'cloudwatch-logs',
+        'insights',
+        'kms-encryption',
+        'log-file-validation',
+        'metric-alarms',
+        'organization-trail',
+      ].sort(),
     );
   });
 
@@ -341,7 +374,8 @@ describe('/trail posture', () => {
     const deps = testDeps({ TRAIL_ACCOUNT_ID: ACCOUNT, TRAIL_REGIONS: 'us-east-1' }, { now: NOW });
     const o = await dispatch(['posture'], deps, { userId: 'U1', front: 'slack' });
     const lines = texts(toSlack(o.doc).blocks);
-    expect(lines[0]).toBe('*⚠ The trail has gaps: 1 critical, 1 high, 1 info.*');
+    // Not logging: no alarm on its log group can fire either (CIS 4.x).
+    expect(lines[0]).toBe('*⚠ The trail has gaps: 1 critical, 1 high, 1 medium, 1 info.*');
     expect(lines.join('\n')).toContain('org-trail` (`us-east-1`): NOT logging, last delivery never');
     expect(lines.join('\n')).toContain('CIS AWS 3.1 / Security Hub CloudTrail.1');
     const ok = await dispatch(

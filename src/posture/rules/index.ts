@@ -3,6 +3,7 @@ import type { NotChecked, PostureFinding, PostureResult } from '../checks.js';
 import type { PostureFacts, RuleOptions } from '../facts.js';
 import { bucketRules } from './bucket.js';
 import { coverageRules } from './coverage.js';
+import { monitoringRules } from './monitoring.js';
 import { organizationRules } from './organization.js';
 import { trailRules } from './trail.js';
 import type { PostureRule } from './types.js';
@@ -13,6 +14,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
   coverageRules,
   organizationRules,
   bucketRules,
+  monitoringRules,
 ];
 
 /** The facts judged by every rule: the findings worst first, each trail's delivery, the checks not made. */
