@@ -24,6 +24,9 @@ const ACTION_OF: Record<string, string | null> = {
   'sts:GetCallerIdentity': null,
 };
 
+/** IAM's service prefix where it is not the client's name. */
+const SERVICE_PREFIX: Record<string, string> = { 'cloudwatch-logs': 'logs' };
+
 /** The calls the code makes, as IAM actions. */
 function actionsInCode(): Set<string> {
   const out = new Set<string>();
@@ -31,7 +34,7 @@ function actionsInCode(): Set<string> {
     for (const f of files(join(ROOT, dir))) {
       const text = readFileSync(f, 'utf8');
       for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
-        const service = (m[2] as string).replace(/-/g, '');
+        const service = SERVICE_PREFIX[m[2] as string] ?? (m[2] as string).replace(/-/g, '');
         for (const raw of (m[1] as string).split(',')) {
           const name = raw.trim();
           if (!name || name.startsWith('type ')) continue;
@@ -44,6 +47,8 @@ function actionsInCode(): Set<string> {
       }
       // Roles in other accounts are assumed through the credential provider.
       if (/fromTemporaryCredentials\(/.test(text)) out.add('sts:AssumeRole');
+      // … naming who asked: setting a SourceIdentity is its own permission.
+      if (/SourceIdentity:/.test(text)) out.add('sts:SetSourceIdentity');
     }
   return out;
 }
