@@ -77,6 +77,10 @@ export const configSchema = z.object({
   SLACK_SIGNING_SECRET: secret().optional(),
   SLACK_APP_TOKEN: secret('xapp-').optional(),
   SLACK_API_URL: z.url().optional(),
+  TRAIL_SECRETS: z
+    .string()
+    .regex(/^(secretsmanager:.+|ssm:\/.*)$/, 'must be secretsmanager:<secret name or ARN> or ssm:<path>')
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

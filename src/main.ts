@@ -1,11 +1,15 @@
-import { loadConfig } from './config.js';
+import { configSchema, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { stopOnSignals } from './lifecycle.js';
+import { withStoredSettings } from './secrets.js';
 import { startServer } from './server.js';
 
 /** Start the Slack bot: read config, start everything it turns on, and stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const starting = Promise.resolve().then(() => startServer(loadConfig(process.env, { slack: true })));
+  // Settings stored in Secrets Manager or SSM (TRAIL_SECRETS) are read first, then checked like the rest.
+  const starting = withStoredSettings(process.env, (k) => k in configSchema.shape).then((env) =>
+    startServer(loadConfig(env, { slack: true })),
+  );
   // Signals are the bot's from the first moment: one that comes while it starts waits for the start.
   const stop = stopOnSignals({ stop: async (drainMs) => (await starting).stop(drainMs) }, (line) =>
     process.stderr.write(`${JSON.stringify(line)}\n`),

@@ -132,6 +132,19 @@ describe('the bot stack’s parts moto skips (bot.yaml), from the template itsel
   const t = template('bot.yaml');
   const r = (id: string) => t.Resources[id]?.Properties as Record<string, unknown>;
 
+  it('makes a settings secret with empty Slack values for TRAIL_SECRETS, encrypted with the stack’s key when there is one', () => {
+    expect(t.Resources.SettingsSecret?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(JSON.parse(String(r('SettingsSecret').SecretString))).toEqual({
+      SLACK_BOT_TOKEN: '',
+      SLACK_SIGNING_SECRET: '',
+    });
+    expect(r('SettingsSecret').KmsKeyId).toEqual({
+      'Fn::If': ['WithKms', { Ref: 'AlertKey' }, { Ref: 'AWS::NoValue' }],
+    });
+    const outputs = (t as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    expect(outputs.SettingsSecretArn?.Value).toEqual({ Ref: 'SettingsSecret' });
+  });
+
   it('lets EventBridge and CloudWatch alarms of the account publish to the topic, and no one else', () => {
     const st = (r('AlertTopicPolicy').PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
     expect(st).toEqual([

@@ -30,7 +30,12 @@ const CFN_TAGS: Tags = [
   (['scalar', 'seq'] as const).map((collection) => ({
     tag: `!${name}`,
     collection: collection === 'scalar' ? undefined : collection,
-    resolve: (v: unknown) => ({ [name === 'Ref' ? 'Ref' : `Fn::${name}`]: v }),
+    resolve: (v: unknown) => ({
+      [name === 'Ref' ? 'Ref' : `Fn::${name}`]:
+        v && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+          ? (v as { toJSON: () => unknown }).toJSON()
+          : v,
+    }),
   })),
 ) as Tags;
 export const template = (f: string) =>
