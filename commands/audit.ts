@@ -38,7 +38,7 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
   immediate: true,
   async run(args, deps) {
     return {
-      entries: deps.store().audit.auditEntries({ user: args.user, since: args.since, limit: MAX }),
+      entries: await deps.store().audit.auditEntries({ user: args.user, since: args.since, limit: MAX }),
       args,
     };
   },

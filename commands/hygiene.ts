@@ -111,7 +111,7 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
         at: now,
         until: new Date(now.getTime() + a.forMs),
       };
-      deps.store().mutes.addMute(mute);
+      await deps.store().mutes.addMute(mute);
       deps.audit({
         at: now,
         user: ctx.actor.userId,
@@ -145,7 +145,7 @@ export const hygieneCommand: CommandSpec<Args, Result> = {
       const { digest } = await assembleDigest(deps, result, { posture: !a.report });
       return { kind: 'digest', digest, findings: result.findings };
     }
-    const active = deps.store().mutes.activeMutes(now);
+    const active = await deps.store().mutes.activeMutes(now);
     const keep = (f: Finding) =>
       (!a.check || f.check === a.check) && (!a.user || a.report || f.user === a.user);
     const { open, muted } = applyMutes(result.findings.filter(keep), active);

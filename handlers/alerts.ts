@@ -52,7 +52,7 @@ export function registerAlertActions(
       const a = readAlertAction(value);
       // A click acts only on the alert of the message it was clicked on: a value naming another alert (of
       // another channel, say) is refused, and the refusal is audited.
-      const group = alerts.store.alerts.group(a.alertId);
+      const group = await alerts.store.alerts.group(a.alertId);
       if (group && (group.channel !== message.channel || group.ts !== message.ts))
         throw new NotAuthorizedError(
           'respond',
@@ -61,7 +61,7 @@ export function registerAlertActions(
       if (a.kind === 'investigate') {
         return `investigate ${a.alertId}: ${await investigate(deps, alerts, a.alertId, actor, client, ephemeral)}`;
       }
-      const r = act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
+      const r = await act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
       if (r.changed === 0) {
         await ephemeral(
           say(
@@ -84,8 +84,8 @@ async function investigate(
   client: Parameters<typeof postAnswer>[0],
   ephemeral: (d: Doc) => Promise<unknown>,
 ): Promise<string> {
-  const group = alerts.store.alerts.group(groupId);
-  const subject = alerts.store.alerts.alertsOfGroup(groupId).find((a) => a.alert.actor);
+  const group = await alerts.store.alerts.group(groupId);
+  const subject = (await alerts.store.alerts.alertsOfGroup(groupId)).find((a) => a.alert.actor);
   if (!group?.ts || !subject?.alert.actor) {
     await ephemeral(say('There is no actor on this alert to investigate.'));
     return 'no actor';
@@ -99,7 +99,7 @@ async function investigate(
     '--until',
     new Date(t + AROUND_MS).toISOString(),
   ];
-  recordInvestigation(alerts.store, groupId, actor.userId, deps.now());
+  await recordInvestigation(alerts.store, groupId, actor.userId, deps.now());
   const prepared = prepare(words, deps, actor);
   const where = { channel: group.channel, threadTs: group.ts };
   if (prepared.kind === 'done') {
@@ -142,29 +142,34 @@ export function startAlertJobs(
   let stopped = false;
   let lastTick = 0;
   let timer: NodeJS.Timeout | undefined;
-  const run = () => {
+  let running: Promise<void> | undefined;
+  const run = async () => {
     timer = undefined;
     if (stopped) return;
     try {
-      while (processPending(alerts.store, alerts.policy, deps.now(), log) > 0) {}
-      if (Date.now() - lastTick >= (opts.tickMs ?? 5000)) {
+      while (!stopped && (await processPending(alerts.store, alerts.policy, deps.now(), log)) > 0) {}
+      if (!stopped && Date.now() - lastTick >= (opts.tickMs ?? 5000)) {
         lastTick = Date.now();
-        tick(alerts.store, alerts.policy, deps.now());
+        await tick(alerts.store, alerts.policy, deps.now());
       }
     } catch (err) {
       log.error({ err }, 'alert processing failed; will try again');
     }
-    timer = setTimeout(run, opts.pollMs ?? 100);
+    if (!stopped)
+      timer = setTimeout(() => {
+        running = run();
+      }, opts.pollMs ?? 100);
   };
   const ready = alerts.outbox.recover().then(() => {
     alerts.outbox.start(opts.pollMs);
-    run();
+    running = run();
   });
   return {
     stop: async (drainMs = 0) => {
       await ready;
       stopped = true;
       if (timer) clearTimeout(timer);
+      await running;
       await alerts.outbox.stop(drainMs);
     },
   };

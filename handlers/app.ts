@@ -25,7 +25,7 @@ export interface SlackOptions {
   /** Alert state for the alert buttons, when alerts are configured. */
   alerts?: AlertRuntime | undefined;
   /** What GET /readyz reports. */
-  readiness?: (() => Readiness) | undefined;
+  readiness?: (() => Readiness | Promise<Readiness>) | undefined;
 }
 
 /** A built app, not yet started. */

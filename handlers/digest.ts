@@ -59,7 +59,7 @@ export async function runDigest(
   );
   // Exactly once: a digest posted just before a stop (its snapshot not yet kept) is not posted again.
   if (await alreadyPosted(client, channel, due).catch(() => false)) {
-    store.hygieneRuns.saveSnapshot(snapshot);
+    await store.hygieneRuns.saveSnapshot(snapshot);
     deps.logger.info(
       { channel, due },
       'the digest had been posted before a stop; keeping its snapshot, not posting it twice',
@@ -88,7 +88,7 @@ export async function runDigest(
       file: Buffer.from(findingsToCsv(result.findings)),
       initial_comment: `All ${result.findings.length} findings, worst first, as CSV.`,
     });
-  store.hygieneRuns.saveSnapshot(snapshot);
+  await store.hygieneRuns.saveSnapshot(snapshot);
   deps.logger.info(
     { channel, open: result.findings.length, failed: snapshot.failed.length },
     'hygiene digest posted',
@@ -130,10 +130,15 @@ export function startDigestSchedule(
     (self: Cron) => run(lastScheduled(self, new Date((self.currentRun() ?? deps.now()).getTime() + 1))),
   );
   const due = lastScheduled(cron, deps.now());
-  const newest = deps.store().hygieneRuns.snapshots(1)[0];
-  const isMissed = due !== undefined && (!newest || newest.takenAt.getTime() < due.getTime());
-  if (isMissed) log.info({ due }, 'running the digest the bot missed');
-  const missed = isMissed ? run(due) : Promise.resolve();
+  const missed = (async () => {
+    const newest = (await deps.store().hygieneRuns.snapshots(1))[0];
+    const isMissed = due !== undefined && (!newest || newest.takenAt.getTime() < due.getTime());
+    if (!isMissed) return;
+    log.info({ due }, 'running the digest the bot missed');
+    await run(due);
+  })().catch((err: unknown) =>
+    log.error({ err }, 'could not read the last digest; it runs at the next schedule'),
+  );
   log.info({ next: cron.nextRun(), timezone: opts.timezone }, 'hygiene digest scheduled');
   return { cron, missed, stop: () => cron.stop() };
 }

@@ -16,17 +16,17 @@ function json(res: Parameters<CustomRoute['handler']>[1], status: number, body: 
  * store answering, not stopping — 200 when ready, 503 with the failing checks when not.
  */
 export function healthRoutes(
-  readiness: () => Readiness = () => ({ ready: true, checks: {} }),
+  readiness: () => Readiness | Promise<Readiness> = () => ({ ready: true, checks: {} }),
 ): CustomRoute[] {
   return [
     { path: '/healthz', method: ['GET'], handler: (_req, res) => json(res, 200, { ok: true }) },
     {
       path: '/readyz',
       method: ['GET'],
-      handler: (_req, res) => {
+      handler: async (_req, res) => {
         let r: Readiness;
         try {
-          r = readiness();
+          r = await readiness();
         } catch (err) {
           r = { ready: false, checks: { readiness: (err as Error).message } };
         }

@@ -18,7 +18,7 @@ export function registerHandlers(app: HandlerRegistrar, deps: CommandDeps, alert
 export function handlerRoutes(
   _deps: CommandDeps,
   intake?: SnsIntake,
-  readiness?: () => Readiness,
+  readiness?: () => Readiness | Promise<Readiness>,
 ): CustomRoute[] {
   return [...healthRoutes(readiness), ...(intake ? [snsRoute(intake)] : [])];
 }

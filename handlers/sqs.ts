@@ -55,7 +55,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
         log.info({ type: env.Type, topic: env.TopicArn }, 'SNS control message on the queue; nothing to do');
         return 'duplicate';
       }
-      const r = intake.store.inbox.acceptMessage({
+      const r = await intake.store.inbox.acceptMessage({
         messageId: env.MessageId,
         topicArn: env.TopicArn,
         type: 'Notification',
@@ -66,7 +66,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
       return r;
     }
     if (!m.MessageId || !body) throw new SnsRefusal(400, 'empty SQS message');
-    const r = intake.store.inbox.acceptMessage({
+    const r = await intake.store.inbox.acceptMessage({
       messageId: `sqs:${m.MessageId}`,
       topicArn: intake.queueUrl,
       type: 'Raw',
@@ -88,7 +88,7 @@ export async function handleSqsMessage(intake: SqsIntake, m: Message): Promise<S
     if (poison || receives >= intake.maxReceives) {
       const reason = poison ? err.message : `failed ${receives} times: ${(err as Error).message}`;
       try {
-        intake.store.inbox.deadLetter(`sqs ${m.MessageId ?? '?'}`, body, reason, intake.now());
+        await intake.store.inbox.deadLetter(`sqs ${m.MessageId ?? '?'}`, body, reason, intake.now());
         log.warn({ reason, receives }, 'SQS message moved to the dead letters');
         return 'dead-letter';
       } catch (storeErr) {

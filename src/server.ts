@@ -102,14 +102,14 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       : undefined;
   let started = false;
   let stopping = false;
-  const readiness = () => {
+  const readiness = async () => {
     const checks: Record<string, string> = {
       started: started ? 'yes' : 'starting',
       stopping: stopping ? 'yes: draining' : 'no',
     };
     if (store) {
       try {
-        checks.outbox = `${store.outbox.outboxBacklog()} waiting`;
+        checks.outbox = `${await store.outbox.outboxBacklog()} waiting`;
       } catch (err) {
         checks.store = `not answering: ${(err as Error).message}`;
       }
@@ -170,16 +170,16 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const roleGroups = [...new Set(Object.values(config.TRAIL_ROLES ?? {}).flatMap((m) => m?.groups ?? []))];
   const roles = startRoleRefresh(trail.app.client, roleGroups, directory, deps.logger);
   // The audit trail keeps TRAIL_AUDIT_RETENTION_DAYS: pruned at start and daily.
-  const prune = () => {
+  const prune = async () => {
     try {
       const before = new Date(deps.now().getTime() - config.TRAIL_AUDIT_RETENTION_DAYS * DAY_MS);
-      const n = deps.store().audit.pruneAudit(before);
+      const n = await deps.store().audit.pruneAudit(before);
       if (n) deps.logger.info({ pruned: n, before }, 'old audit entries pruned');
     } catch (err) {
       deps.logger.error({ err }, 'could not prune the audit trail');
     }
   };
-  prune();
+  void prune();
   const pruning = setInterval(prune, DAY_MS);
   pruning.unref();
   started = true;

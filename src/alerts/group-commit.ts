@@ -13,11 +13,11 @@ export function groupCommit(
     resolve: (r: 'new' | 'duplicate') => void;
     reject: (e: unknown) => void;
   }[] = [];
-  const flush = () => {
+  const flush = async () => {
     const now = batch;
     batch = [];
     try {
-      const results = inbox.acceptMessages(now.map((b) => b.m));
+      const results = await inbox.acceptMessages(now.map((b) => b.m));
       for (const [i, b] of now.entries()) b.resolve(results[i] as 'new' | 'duplicate');
     } catch (err) {
       for (const b of now) b.reject(err);
@@ -25,7 +25,7 @@ export function groupCommit(
   };
   return (m) =>
     new Promise((resolve, reject) => {
-      if (batch.length === 0) setImmediate(flush);
+      if (batch.length === 0) setImmediate(() => void flush());
       batch.push({ m, resolve, reject });
     });
 }

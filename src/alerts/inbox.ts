@@ -22,14 +22,14 @@ export interface DeadLetter {
  */
 export interface MessageInbox {
   /** Keep a message; "duplicate" when its MessageId was accepted before (SNS redelivers). */
-  acceptMessage(m: AcceptedMessage): 'new' | 'duplicate';
+  acceptMessage(m: AcceptedMessage): Promise<'new' | 'duplicate'>;
   /** Keep several messages in one durable write where the store can (group commit); each answered. */
-  acceptMessages(ms: AcceptedMessage[]): ('new' | 'duplicate')[];
+  acceptMessages(ms: AcceptedMessage[]): Promise<('new' | 'duplicate')[]>;
   /** Accepted messages not yet turned into alerts, oldest first. */
-  pendingMessages(limit: number): AcceptedMessage[];
+  pendingMessages(limit: number): Promise<AcceptedMessage[]>;
   /** A message is done: its alerts and outbox items are written. */
-  markProcessed(messageId: string, at: Date): void;
+  markProcessed(messageId: string, at: Date): Promise<void>;
   /** Keep a message no intake can read, with why. */
-  deadLetter(source: string, body: string, reason: string, at: Date): void;
-  deadLetters(): DeadLetter[];
+  deadLetter(source: string, body: string, reason: string, at: Date): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
 }

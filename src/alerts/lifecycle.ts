@@ -66,14 +66,20 @@ function groupKey(a: Alert, fields: readonly GroupField[]): string {
  * fingerprint counts on the original message; anything else opens a new alert, joining an open group
  * with its key or starting one whose message waits `groupWaitMs` for company.
  */
-export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, now: Date, log: Logger): void {
-  const existing = store.alerts.openAlertByFingerprint(a.fingerprint);
+export async function applyAlert(
+  store: AlertStorage,
+  policy: AlertPolicy,
+  a: Alert,
+  now: Date,
+  log: Logger,
+): Promise<void> {
+  const existing = await store.alerts.openAlertByFingerprint(a.fingerprint);
   if (a.closes) {
     if (!existing) {
       log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
       return;
     }
-    store.alerts.saveAlert({
+    await store.alerts.saveAlert({
       ...existing,
       alert: { ...existing.alert, state: a.state },
       status: 'resolved',
@@ -81,10 +87,15 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
       at: now,
       snoozedUntil: undefined,
     });
-    store.alerts.recordAction({ groupId: existing.groupId, kind: 'auto-resolve', userId: 'aws', at: now });
+    await store.alerts.recordAction({
+      groupId: existing.groupId,
+      kind: 'auto-resolve',
+      userId: 'aws',
+      at: now,
+    });
     const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
-    store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
-    store.outbox.enqueue({
+    await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    await store.outbox.enqueue({
       ...item,
       kind: 'note',
       notBefore: now,
@@ -98,7 +109,7 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
   }
   if (existing) {
     const later = a.time.getTime() > existing.lastSeen.getTime();
-    store.alerts.saveAlert({
+    await store.alerts.saveAlert({
       ...existing,
       alert: later
         ? { ...existing.alert, title: a.title, state: a.state ?? existing.alert.state }
@@ -107,19 +118,19 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
       lastSeen: later ? a.time : existing.lastSeen,
     });
     const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
-    store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     // A snoozed alert counts its repeats quietly.
     if (existing.status !== 'snoozed')
-      store.outbox.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
+      await store.outbox.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
     return;
   }
   const channel = routeAlert(a, policy.routes, policy.defaultChannel) ?? policy.defaultChannel;
   const key = groupKey(a, policy.groupBy);
   const joined = policy.groupBy.length
-    ? store.alerts.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
+    ? await store.alerts.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
     : undefined;
   const groupId = joined?.id ?? randomUUID();
-  if (!joined) store.alerts.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
+  if (!joined) await store.alerts.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
   const stored: StoredAlert = {
     id: randomUUID(),
     groupId,
@@ -132,9 +143,9 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
     firstSeen: a.time,
     lastSeen: a.time,
   };
-  store.alerts.saveAlert(stored);
+  await store.alerts.saveAlert(stored);
   if (!joined) {
-    store.outbox.enqueue({
+    await store.outbox.enqueue({
       channel,
       groupId,
       kind: 'post',
@@ -144,10 +155,10 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
     return;
   }
   const item = { channel, groupId, priority: PRIORITY.background, notBefore: now };
-  store.outbox.enqueue({ ...item, kind: 'update' }, true);
+  await store.outbox.enqueue({ ...item, kind: 'update' }, true);
   // Once the message is out, the thread hears of each newcomer (before, the post lists it anyway).
   if (joined.ts)
-    store.outbox.enqueue({
+    await store.outbox.enqueue({
       ...item,
       kind: 'note',
       doc: note([`Another alert joined: ${a.severity.toUpperCase()} `, { lit: a.title }]),
@@ -159,21 +170,21 @@ export function applyAlert(store: AlertStorage, policy: AlertPolicy, a: Alert, n
  * items, so a crash leaves a message either untouched (done again) or done — never half done or done
  * twice; one that fails is rolled back to its savepoint and kept as a dead letter.
  */
-export function processPending(
+export async function processPending(
   store: AlertStorage,
   policy: AlertPolicy,
   now: Date,
   log: Logger,
   limit = 500,
-): number {
-  const pending = store.inbox.pendingMessages(limit);
+): Promise<number> {
+  const pending = await store.inbox.pendingMessages(limit);
   // One commit (one fsync) for the batch; each message in its own savepoint inside it.
-  store.atomically(() => {
+  await store.atomically(async () => {
     for (const m of pending) {
       try {
-        store.atomically(() => {
-          for (const a of alertsOf(m)) applyAlert(store, policy, a, now, log);
-          store.inbox.markProcessed(m.messageId, now);
+        await store.atomically(async () => {
+          for (const a of alertsOf(m)) await applyAlert(store, policy, a, now, log);
+          await store.inbox.markProcessed(m.messageId, now);
         });
       } catch (err) {
         // Stored bodies were verified or read on intake; one that still cannot be turned into alerts
@@ -182,8 +193,8 @@ export function processPending(
           { err, messageId: m.messageId },
           'stored message could not be processed; moved to dead letters',
         );
-        store.inbox.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
-        store.inbox.markProcessed(m.messageId, now);
+        await store.inbox.deadLetter(`message ${m.messageId}`, m.body, (err as Error).message, now);
+        await store.inbox.markProcessed(m.messageId, now);
       }
     }
   });
@@ -204,22 +215,22 @@ export interface ClickResult {
  * A responder's click on a message: ack, resolve or snooze every alert in it not yet resolved, record
  * it, and queue the message's update and a thread note ahead of background work.
  */
-export function act(
+export async function act(
   store: AlertStorage,
   groupId: string,
   kind: ClickKind,
   userId: string,
   now: Date,
   hours?: number,
-): ClickResult {
-  return store.atomically(() => {
-    const group = store.alerts.group(groupId);
+): Promise<ClickResult> {
+  return store.atomically(async (): Promise<ClickResult> => {
+    const group = await store.alerts.group(groupId);
     if (!group) return { changed: 0 };
-    const live = store.alerts.alertsOfGroup(groupId).filter((a) => a.status !== 'resolved');
+    const live = (await store.alerts.alertsOfGroup(groupId)).filter((a) => a.status !== 'resolved');
     const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
     const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * HOUR_MS) : undefined;
     for (const a of moving) {
-      store.alerts.saveAlert({
+      await store.alerts.saveAlert({
         ...a,
         status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
         by: userId,
@@ -230,7 +241,7 @@ export function act(
     if (!moving.length) return { changed: 0, channel: group.channel, ts: group.ts };
     const detail =
       kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
-    store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
+    await store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
     const words =
       kind === 'ack'
         ? 'Acknowledged'
@@ -238,8 +249,8 @@ export function act(
           ? 'Resolved'
           : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
     const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
-    store.outbox.enqueue({ ...item, kind: 'update' }, true);
-    store.outbox.enqueue({
+    await store.outbox.enqueue({ ...item, kind: 'update' }, true);
+    await store.outbox.enqueue({
       ...item,
       kind: 'note',
       doc: note([`${words} by `, { mention: { user: userId } }, '.']),
@@ -249,34 +260,50 @@ export function act(
 }
 
 /** Record an investigation asked from a message, for the audit trail. */
-export function recordInvestigation(store: AlertStorage, groupId: string, userId: string, now: Date): void {
-  store.alerts.recordAction({ groupId, kind: 'investigate', userId, at: now });
+export async function recordInvestigation(
+  store: AlertStorage,
+  groupId: string,
+  userId: string,
+  now: Date,
+): Promise<void> {
+  await store.alerts.recordAction({ groupId, kind: 'investigate', userId, at: now });
 }
 
 /**
  * Timed changes: snoozes that ran out reopen their alerts, and messages left unacknowledged past
  * `escalateAfterMs` get one reminder in their thread mentioning the on-call group.
  */
-export function tick(store: AlertStorage, policy: AlertPolicy, now: Date): void {
-  store.atomically(() => {
-    for (const a of store.alerts.snoozesEndedBy(now)) {
-      store.alerts.saveAlert({ ...a, status: 'open', by: undefined, at: undefined, snoozedUntil: undefined });
-      store.alerts.recordAction({ groupId: a.groupId, kind: 'snooze-ended', userId: 'trailbot', at: now });
+export async function tick(store: AlertStorage, policy: AlertPolicy, now: Date): Promise<void> {
+  await store.atomically(async () => {
+    for (const a of await store.alerts.snoozesEndedBy(now)) {
+      await store.alerts.saveAlert({
+        ...a,
+        status: 'open',
+        by: undefined,
+        at: undefined,
+        snoozedUntil: undefined,
+      });
+      await store.alerts.recordAction({
+        groupId: a.groupId,
+        kind: 'snooze-ended',
+        userId: 'trailbot',
+        at: now,
+      });
       const item = { channel: a.channel, groupId: a.groupId, priority: PRIORITY.background, notBefore: now };
-      store.outbox.enqueue({ ...item, kind: 'update' }, true);
-      store.outbox.enqueue({
+      await store.outbox.enqueue({ ...item, kind: 'update' }, true);
+      await store.outbox.enqueue({
         ...item,
         kind: 'note',
         doc: note(['⏰ The snooze is over: ', { lit: a.alert.title }, ' is open again.']),
       });
     }
     if (policy.escalateAfterMs === undefined) return;
-    for (const g of store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
+    for (const g of await store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
       const minutes = Math.round(policy.escalateAfterMs / 60_000);
-      const open = store.alerts.alertsOfGroup(g.id).filter((a) => a.status === 'open').length;
-      store.alerts.setGroupReminded(g.id, now);
-      store.alerts.recordAction({ groupId: g.id, kind: 'escalate', userId: 'trailbot', at: now });
-      store.outbox.enqueue({
+      const open = (await store.alerts.alertsOfGroup(g.id)).filter((a) => a.status === 'open').length;
+      await store.alerts.setGroupReminded(g.id, now);
+      await store.alerts.recordAction({ groupId: g.id, kind: 'escalate', userId: 'trailbot', at: now });
+      await store.outbox.enqueue({
         channel: g.channel,
         groupId: g.id,
         kind: 'note',

@@ -31,20 +31,20 @@ export interface OutboxItem {
  */
 export interface OutboxQueue {
   /** Queue a send; `coalesce` skips it when one of the same kind for the group is still waiting. */
-  enqueue(item: Omit<OutboxItem, 'id' | 'attempts' | 'state'>, coalesce?: boolean): void;
+  enqueue(item: Omit<OutboxItem, 'id' | 'attempts' | 'state'>, coalesce?: boolean): Promise<void>;
   /** The next item per channel that may go at `now`, by priority then age. */
-  dueItems(now: Date): OutboxItem[];
+  dueItems(now: Date): Promise<OutboxItem[]>;
   /** Items left in flight by a stopped process. */
-  inflightItems(): OutboxItem[];
-  markInflight(id: number): void;
-  markSent(id: number, at: Date): void;
+  inflightItems(): Promise<OutboxItem[]>;
+  markInflight(id: number): Promise<void>;
+  markSent(id: number, at: Date): Promise<void>;
   /** Back to waiting until `notBefore` (a 429, a Slack error worth retrying). */
-  retryLater(id: number, notBefore: Date, error: string): void;
-  markFailed(id: number, error: string): void;
+  retryLater(id: number, notBefore: Date, error: string): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
   /** Items not yet sent or given up on. */
-  outboxBacklog(): number;
+  outboxBacklog(): Promise<number>;
   /** Take the channel's send slot at `now` for `gapMs`; false when another send holds it. */
-  takeSendSlot(channel: string, now: Date, gapMs: number): boolean;
+  takeSendSlot(channel: string, now: Date, gapMs: number): Promise<boolean>;
   /** Keep the channel's slot held until at least `until` (Slack's Retry-After after a 429). */
-  holdSendSlot(channel: string, until: Date): void;
+  holdSendSlot(channel: string, until: Date): Promise<void>;
 }

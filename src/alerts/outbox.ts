@@ -85,36 +85,36 @@ export class Outbox {
   /** After a restart: settle what was in flight when the process stopped. */
   async recover(): Promise<void> {
     // What was in flight may have reached Slack: it waits again, and its next try looks for it first.
-    for (const item of this.#o.store.outbox.inflightItems())
-      this.#o.store.outbox.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
+    for (const item of await this.#o.store.outbox.inflightItems())
+      await this.#o.store.outbox.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
   }
 
   /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
   async runOnce(): Promise<number> {
     const now = this.#o.now().getTime();
-    const due = this.#o.store.outbox.dueItems(new Date(now));
+    const due = await this.#o.store.outbox.dueItems(new Date(now));
     await Promise.all(due.map((i) => this.#send(i)));
     return due.length;
   }
 
   async #send(item: OutboxItem): Promise<void> {
     const { store, sender, logger } = this.#o;
-    const group = store.alerts.group(item.groupId);
+    const group = await store.alerts.group(item.groupId);
     if (!group) {
-      store.outbox.markFailed(item.id, 'its alert group is gone');
+      await store.outbox.markFailed(item.id, 'its alert group is gone');
       return;
     }
-    const alerts = store.alerts.alertsOfGroup(item.groupId);
+    const alerts = await store.alerts.alertsOfGroup(item.groupId);
     let doc: Doc | undefined;
     if (item.kind === 'post' || item.kind === 'update') doc = presentAlertMessage(group.id, alerts);
     else if (item.kind === 'repeat') doc = repeatNote(alerts);
     else doc = item.doc;
     if (!doc) {
-      store.outbox.markSent(item.id, this.#o.now());
+      await store.outbox.markSent(item.id, this.#o.now());
       return;
     }
     if (item.kind !== 'post' && !group.ts) {
-      store.outbox.markFailed(item.id, 'the message it belongs to was never posted');
+      await store.outbox.markFailed(item.id, 'the message it belongs to was never posted');
       logger.error(
         { groupId: group.id, kind: item.kind },
         'outbox item dropped: its message was never posted',
@@ -129,25 +129,25 @@ export class Outbox {
     // The channel's slot is taken now, the moment before the HTTP call, on the real clock and in the
     // store — so sends are spaced however long the work before took, and across processes on one store.
     // Not free: the item stays waiting and goes on a later turn.
-    if (!store.outbox.takeSendSlot(item.channel, new Date(), this.#o.intervalMs)) return;
-    store.outbox.markInflight(item.id);
+    if (!(await store.outbox.takeSendSlot(item.channel, new Date(), this.#o.intervalMs))) return;
+    await store.outbox.markInflight(item.id);
     try {
       if (item.kind === 'post') {
         const ts = await sender.post(item.channel, doc, group.id);
-        store.atomically(() => {
-          store.alerts.setGroupTs(group.id, ts);
+        await store.atomically(async () => {
+          await store.alerts.setGroupTs(group.id, ts);
           // The post showed the counts as they were: the thread need not hear of those repeats again.
-          this.#noted(group.id, alerts);
-          store.outbox.markSent(item.id, this.#o.now());
+          await this.#noted(group.id, alerts);
+          await store.outbox.markSent(item.id, this.#o.now());
         });
       } else if (item.kind === 'update') {
         await sender.update(item.channel, group.ts as string, doc);
-        store.outbox.markSent(item.id, this.#o.now());
+        await store.outbox.markSent(item.id, this.#o.now());
       } else {
         await sender.reply(item.channel, group.ts as string, doc, item.id);
-        store.atomically(() => {
-          if (item.kind === 'repeat') this.#noted(group.id, alerts);
-          store.outbox.markSent(item.id, this.#o.now());
+        await store.atomically(async () => {
+          if (item.kind === 'repeat') await this.#noted(group.id, alerts);
+          await store.outbox.markSent(item.id, this.#o.now());
         });
       }
     } catch (err) {
@@ -155,21 +155,21 @@ export class Outbox {
       const now = this.#o.now().getTime();
       if (e.kind === 'rate_limited') {
         const wait = e.retryAfterMs ?? 1000;
-        store.outbox.holdSendSlot(item.channel, new Date(Date.now() + wait));
-        store.outbox.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
+        await store.outbox.holdSendSlot(item.channel, new Date(Date.now() + wait));
+        await store.outbox.retryLater(item.id, new Date(now + wait), `${NOT_SENT}${e.message}`);
         logger.warn(
           { channel: item.channel, retryAfterMs: wait },
           'Slack is rate limiting this channel; waiting',
         );
       } else if (e.kind === 'transient' && item.attempts + 1 < this.#o.maxAttempts) {
         const backoff = Math.min(60_000, 1000 * 2 ** item.attempts);
-        store.outbox.retryLater(item.id, new Date(now + backoff), e.message);
+        await store.outbox.retryLater(item.id, new Date(now + backoff), e.message);
         logger.warn(
           { err: e, channel: item.channel, kind: item.kind, backoff },
           'Slack send failed; will retry',
         );
       } else {
-        store.outbox.markFailed(item.id, e.message);
+        await store.outbox.markFailed(item.id, e.message);
         logger.error(
           { err: e, channel: item.channel, kind: item.kind, groupId: group.id },
           'Slack send failed for good; the alert stays in the store',
@@ -188,11 +188,11 @@ export class Outbox {
       if (item.kind === 'post') {
         const ts = await sender.findPosted(item.channel, group.id, group.createdAt);
         if (!ts) return false;
-        store.atomically(() => {
-          store.alerts.setGroupTs(group.id, ts);
-          store.outbox.markSent(item.id, this.#o.now());
+        await store.atomically(async () => {
+          await store.alerts.setGroupTs(group.id, ts);
+          await store.outbox.markSent(item.id, this.#o.now());
           // What reached Slack was the message as it was then: bring it up to date.
-          store.outbox.enqueue(
+          await store.outbox.enqueue(
             {
               channel: item.channel,
               groupId: group.id,
@@ -205,11 +205,11 @@ export class Outbox {
         });
       } else if ((item.kind === 'note' || item.kind === 'repeat') && group.ts) {
         if (!(await sender.findReply(item.channel, group.ts, item.id))) return false;
-        store.atomically(() => {
+        await store.atomically(async () => {
           // The note that went out told of the repeats up to then; count them as told (the message's own
           // count stays exact), rather than telling the thread of them twice.
-          if (item.kind === 'repeat') this.#noted(group.id, store.alerts.alertsOfGroup(group.id));
-          store.outbox.markSent(item.id, this.#o.now());
+          if (item.kind === 'repeat') await this.#noted(group.id, await store.alerts.alertsOfGroup(group.id));
+          await store.outbox.markSent(item.id, this.#o.now());
         });
       } else return false;
       logger.info(
@@ -224,11 +224,11 @@ export class Outbox {
   }
 
   /** The thread has been told the counts of `shown` (as rendered; later repeats are still to tell). */
-  #noted(groupId: string, shown: StoredAlert[]): void {
+  async #noted(groupId: string, shown: StoredAlert[]): Promise<void> {
     const counts = new Map(shown.map((a) => [a.id, a.count]));
-    for (const a of this.#o.store.alerts.alertsOfGroup(groupId)) {
+    for (const a of await this.#o.store.alerts.alertsOfGroup(groupId)) {
       const c = counts.get(a.id);
-      if (c !== undefined && c > a.notedCount) this.#o.store.alerts.saveAlert({ ...a, notedCount: c });
+      if (c !== undefined && c > a.notedCount) await this.#o.store.alerts.saveAlert({ ...a, notedCount: c });
     }
   }
 
@@ -251,7 +251,7 @@ export class Outbox {
   /** Stop after the sends in progress; with `drainMs`, first keep sending until empty or out of time. */
   async stop(drainMs = 0): Promise<void> {
     const until = Date.now() + drainMs;
-    while (drainMs > 0 && Date.now() < until && this.#o.store.outbox.outboxBacklog() > 0) {
+    while (drainMs > 0 && Date.now() < until && (await this.#o.store.outbox.outboxBacklog()) > 0) {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.#stopped = true;

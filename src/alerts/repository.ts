@@ -49,22 +49,22 @@ export interface AlertAction {
 /** Alerts, the channel messages (groups) that show them, and what was done to them. */
 export interface AlertRepository {
   /** The unresolved alert with this fingerprint, if any. */
-  openAlertByFingerprint(fingerprint: string): StoredAlert | undefined;
+  openAlertByFingerprint(fingerprint: string): Promise<StoredAlert | undefined>;
   /** Keep an alert, new or changed. */
-  saveAlert(a: StoredAlert): void;
-  alertsOfGroup(groupId: string): StoredAlert[];
+  saveAlert(a: StoredAlert): Promise<void>;
+  alertsOfGroup(groupId: string): Promise<StoredAlert[]>;
   /** Snoozed alerts whose time is up. */
-  snoozesEndedBy(now: Date): StoredAlert[];
+  snoozesEndedBy(now: Date): Promise<StoredAlert[]>;
 
   /** The newest group for a channel and key created at or after `since` that still has an unresolved alert. */
-  openGroup(channel: string, groupKey: string, since: Date): AlertGroup | undefined;
-  insertGroup(g: AlertGroup): void;
-  group(id: string): AlertGroup | undefined;
-  setGroupTs(id: string, ts: string): void;
-  setGroupReminded(id: string, at: Date): void;
+  openGroup(channel: string, groupKey: string, since: Date): Promise<AlertGroup | undefined>;
+  insertGroup(g: AlertGroup): Promise<void>;
+  group(id: string): Promise<AlertGroup | undefined>;
+  setGroupTs(id: string, ts: string): Promise<void>;
+  setGroupReminded(id: string, at: Date): Promise<void>;
   /** Posted groups created before `before`, not yet reminded, with an open alert. */
-  groupsToRemind(before: Date): AlertGroup[];
+  groupsToRemind(before: Date): Promise<AlertGroup[]>;
 
-  recordAction(a: AlertAction): void;
-  actionsOf(groupId: string): AlertAction[];
+  recordAction(a: AlertAction): Promise<void>;
+  actionsOf(groupId: string): Promise<AlertAction[]>;
 }

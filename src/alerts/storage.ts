@@ -11,5 +11,5 @@ export interface AlertStorage {
   inbox: MessageInbox;
   alerts: AlertRepository;
   outbox: OutboxQueue;
-  atomically<T>(fn: () => T): T;
+  atomically<T>(fn: () => Promise<T>): Promise<T>;
 }

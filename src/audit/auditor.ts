@@ -9,10 +9,12 @@ export function auditor(trail: () => AuditLog, logger: Logger): (e: AuditEntry) 
   const log = logger.child({ component: 'audit' });
   return (e) => {
     log.info({ audit: { ...e, at: e.at.toISOString() } }, `audit: ${e.kind} ${e.result}`);
-    try {
-      trail().addAudit(e);
-    } catch (err) {
+    const failed = (err: unknown) =>
       log.error({ err, audit: e }, 'the audit entry could not be stored; it is in this log line');
+    try {
+      trail().addAudit(e).catch(failed);
+    } catch (err) {
+      failed(err);
     }
   };
 }

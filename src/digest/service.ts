@@ -39,9 +39,13 @@ export async function assembleDigest(
   const runs = deps.store().hygieneRuns;
   const snapshot = carryForward(
     { ...snapshotOf(result), ...(posture ? { posture: postureSnapshot(posture) } : {}) },
-    runs.snapshots(1)[0],
+    (await runs.snapshots(1))[0],
   );
-  const digest = buildDigest(snapshot, runs.snapshots(12), deps.store().mutes.activeMutes(deps.now()));
+  const digest = buildDigest(
+    snapshot,
+    await runs.snapshots(12),
+    await deps.store().mutes.activeMutes(deps.now()),
+  );
   return { result, snapshot, digest };
 }
 

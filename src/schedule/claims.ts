@@ -5,5 +5,5 @@
  * conditional writes: a put on the run id that requires no row, or one whose lease has ended.
  */
 export interface RunClaims {
-  claim(runId: string, owner: string, now: Date, until: Date): boolean;
+  claim(runId: string, owner: string, now: Date, until: Date): Promise<boolean>;
 }

@@ -20,6 +20,6 @@ export type Stores = {
   readonly audit: AuditLog;
   readonly claims: RunClaims;
   /** Run `fn` as one transaction where the store has them (see AlertStorage). */
-  atomically<T>(fn: () => T): T;
+  atomically<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;
 };

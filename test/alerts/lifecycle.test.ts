@@ -9,8 +9,8 @@ const T0 = new Date('2026-11-25T12:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 const { logger } = captureLogger();
 
-function accept(store: Stores, id: string, message: string, when = T0) {
-  store.inbox.acceptMessage({
+async function accept(store: Stores, id: string, message: string, when = T0) {
+  await store.inbox.acceptMessage({
     messageId: id,
     topicArn: TOPIC,
     type: 'Notification',
@@ -22,70 +22,70 @@ function accept(store: Stores, id: string, message: string, when = T0) {
 const waiting = (store: Stores, now = at(3600)) => store.outbox.dueItems(now);
 
 describe('processPending', () => {
-  it('opens an alert and queues its post; the message is done once', () => {
+  it('opens an alert and queues its post; the message is done once', async () => {
     const { store } = tempStore();
-    accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
-    expect(processPending(store, PLAIN_POLICY, T0, logger)).toBe(1);
-    expect(processPending(store, PLAIN_POLICY, T0, logger)).toBe(0);
-    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    await accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
+    expect(await processPending(store, PLAIN_POLICY, T0, logger)).toBe(1);
+    expect(await processPending(store, PLAIN_POLICY, T0, logger)).toBe(0);
+    const a = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(a).toMatchObject({ status: 'open', count: 1, channel: CHANNEL });
-    expect(waiting(store).map((i) => i.kind)).toEqual(['post']);
+    expect((await waiting(store)).map((i) => i.kind)).toEqual(['post']);
   });
 
-  it('counts a repeat of an open alert on the original message, once per waiting note', () => {
+  it('counts a repeat of an open alert on the original message, once per waiting note', async () => {
     const { store } = tempStore();
-    accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
-    const post = waiting(store)[0];
-    store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
-    store.outbox.markSent(post?.id ?? 0, T0);
-    for (let i = 2; i <= 5; i++) accept(store, `m${i}`, alarmMessage('HighErrors', 'ALARM'), at(i));
-    processPending(store, PLAIN_POLICY, at(10), logger);
-    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    await accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
+    const post = (await waiting(store))[0];
+    await store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
+    await store.outbox.markSent(post?.id ?? 0, T0);
+    for (let i = 2; i <= 5; i++) await accept(store, `m${i}`, alarmMessage('HighErrors', 'ALARM'), at(i));
+    await processPending(store, PLAIN_POLICY, at(10), logger);
+    const a = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(a).toMatchObject({ count: 5, notedCount: 1, lastSeen: at(5) });
     // One update and one repeat note waiting, however many repeats came.
-    const kinds = store.outbox.outboxBacklog();
+    const kinds = await store.outbox.outboxBacklog();
     expect(kinds).toBe(2);
   });
 
-  it('resolves an alarm’s alert when it returns to OK, and a later ALARM opens a new one', () => {
+  it('resolves an alarm’s alert when it returns to OK, and a later ALARM opens a new one', async () => {
     const { store } = tempStore();
-    accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
-    accept(store, 'm2', alarmMessage('HighErrors', 'OK'), at(60));
-    processPending(store, PLAIN_POLICY, at(61), logger);
+    await accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
+    await accept(store, 'm2', alarmMessage('HighErrors', 'OK'), at(60));
+    await processPending(store, PLAIN_POLICY, at(61), logger);
     expect(
-      store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors'),
+      await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors'),
     ).toBeUndefined();
-    const group = waiting(store)[0]?.groupId ?? '';
-    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({ status: 'resolved', by: 'aws' });
-    expect(store.alerts.actionsOf(group).map((a) => a.kind)).toEqual(['auto-resolve']);
-    accept(store, 'm3', alarmMessage('HighErrors', 'ALARM'), at(120));
-    processPending(store, PLAIN_POLICY, at(121), logger);
-    const again = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
+    const group = (await waiting(store))[0]?.groupId ?? '';
+    expect((await store.alerts.alertsOfGroup(group))[0]).toMatchObject({ status: 'resolved', by: 'aws' });
+    expect((await store.alerts.actionsOf(group)).map((a) => a.kind)).toEqual(['auto-resolve']);
+    await accept(store, 'm3', alarmMessage('HighErrors', 'ALARM'), at(120));
+    await processPending(store, PLAIN_POLICY, at(121), logger);
+    const again = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(again?.groupId).not.toBe(group);
     expect(again?.count).toBe(1);
   });
 
-  it('posts nothing for an OK with no open alert', () => {
+  it('posts nothing for an OK with no open alert', async () => {
     const { store } = tempStore();
-    accept(store, 'm1', alarmMessage('Quiet', 'OK'));
-    processPending(store, PLAIN_POLICY, T0, logger);
-    expect(store.outbox.outboxBacklog()).toBe(0);
+    await accept(store, 'm1', alarmMessage('Quiet', 'OK'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
+    expect(await store.outbox.outboxBacklog()).toBe(0);
   });
 
-  it('keeps an unreadable stored message as a dead letter instead of blocking the rest', () => {
+  it('keeps an unreadable stored message as a dead letter instead of blocking the rest', async () => {
     const { store } = tempStore();
-    store.inbox.acceptMessage({
+    await store.inbox.acceptMessage({
       messageId: 'bad',
       topicArn: TOPIC,
       type: 'Notification',
       body: '{not json',
       receivedAt: T0,
     });
-    accept(store, 'good', alarmMessage('HighErrors', 'ALARM'), at(1));
-    expect(processPending(store, PLAIN_POLICY, at(2), logger)).toBe(2);
-    expect(store.inbox.deadLetters()).toMatchObject([{ source: 'message bad', body: '{not json' }]);
-    expect(store.outbox.outboxBacklog()).toBe(1);
+    await accept(store, 'good', alarmMessage('HighErrors', 'ALARM'), at(1));
+    expect(await processPending(store, PLAIN_POLICY, at(2), logger)).toBe(2);
+    expect(await store.inbox.deadLetters()).toMatchObject([{ source: 'message bad', body: '{not json' }]);
+    expect(await store.outbox.outboxBacklog()).toBe(1);
   });
 });
 
@@ -97,121 +97,127 @@ describe('grouping', () => {
     groupWindowMs: 300_000,
   };
 
-  it('holds a new group’s post for the wait, and later alerts with its key join it', () => {
+  it('holds a new group’s post for the wait, and later alerts with its key join it', async () => {
     const { store } = tempStore();
-    for (let i = 0; i < 5; i++) accept(store, `m${i}`, alarmMessage(`Alarm${i}`, 'ALARM'), at(i));
-    accept(store, 'other', alarmMessage('Alarm0', 'ALARM', '444455556666'), at(1));
-    processPending(store, { ...policy, groupBy: [...policy.groupBy] }, at(5), logger);
-    expect(store.outbox.dueItems(at(5))).toEqual([]);
-    const due = store.outbox.dueItems(at(16));
+    for (let i = 0; i < 5; i++) await accept(store, `m${i}`, alarmMessage(`Alarm${i}`, 'ALARM'), at(i));
+    await accept(store, 'other', alarmMessage('Alarm0', 'ALARM', '444455556666'), at(1));
+    await processPending(store, { ...policy, groupBy: [...policy.groupBy] }, at(5), logger);
+    expect(await store.outbox.dueItems(at(5))).toEqual([]);
+    const due = await store.outbox.dueItems(at(16));
     // One channel, one item at a time: the first group's post.
     expect(due).toHaveLength(1);
-    expect(store.alerts.alertsOfGroup(due[0]?.groupId ?? '')).toHaveLength(5);
-    expect(store.outbox.outboxBacklog()).toBe(2);
+    expect(await store.alerts.alertsOfGroup(due[0]?.groupId ?? '')).toHaveLength(5);
+    expect(await store.outbox.outboxBacklog()).toBe(2);
   });
 
-  it('starts a new group once the window has passed', () => {
+  it('starts a new group once the window has passed', async () => {
     const { store } = tempStore();
     const p = { ...policy, groupBy: [...policy.groupBy] };
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, p, T0, logger);
-    accept(store, 'm2', alarmMessage('B', 'ALARM'), at(400));
-    processPending(store, p, at(400), logger);
-    const a = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A');
-    const b = store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:B');
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, p, T0, logger);
+    await accept(store, 'm2', alarmMessage('B', 'ALARM'), at(400));
+    await processPending(store, p, at(400), logger);
+    const a = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A');
+    const b = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:B');
     expect(a?.groupId).not.toBe(b?.groupId);
   });
 });
 
 describe('clicks, snoozes and escalation', () => {
-  function posted() {
+  async function posted() {
     const { store } = tempStore();
-    accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
-    const post = store.outbox.dueItems(T0)[0];
-    store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
-    store.outbox.markSent(post?.id ?? 0, T0);
+    await accept(store, 'm1', alarmMessage('HighErrors', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
+    const post = (await store.outbox.dueItems(T0))[0];
+    await store.alerts.setGroupTs(post?.groupId ?? '', '1.0');
+    await store.outbox.markSent(post?.id ?? 0, T0);
     return { store, group: post?.groupId ?? '' };
   }
 
-  it('acknowledges, records who, and queues the update and note ahead of background work', () => {
-    const { store, group } = posted();
-    accept(store, 'm2', alarmMessage('Other', 'ALARM'), at(1));
-    processPending(store, PLAIN_POLICY, at(1), logger);
-    expect(act(store, group, 'ack', 'U0ALICE', at(2))).toMatchObject({ changed: 1, ts: '1.0' });
-    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({
+  it('acknowledges, records who, and queues the update and note ahead of background work', async () => {
+    const { store, group } = await posted();
+    await accept(store, 'm2', alarmMessage('Other', 'ALARM'), at(1));
+    await processPending(store, PLAIN_POLICY, at(1), logger);
+    expect(await act(store, group, 'ack', 'U0ALICE', at(2))).toMatchObject({ changed: 1, ts: '1.0' });
+    expect((await store.alerts.alertsOfGroup(group))[0]).toMatchObject({
       status: 'acknowledged',
       by: 'U0ALICE',
       at: at(2),
     });
-    expect(store.outbox.dueItems(at(2))[0]).toMatchObject({ groupId: group, kind: 'update', priority: 0 });
-    expect(act(store, group, 'ack', 'U0BOB', at(3)).changed).toBe(0);
-    expect(store.alerts.actionsOf(group).map((a) => [a.kind, a.userId])).toEqual([['ack', 'U0ALICE']]);
+    expect((await store.outbox.dueItems(at(2)))[0]).toMatchObject({
+      groupId: group,
+      kind: 'update',
+      priority: 0,
+    });
+    expect((await act(store, group, 'ack', 'U0BOB', at(3))).changed).toBe(0);
+    expect((await store.alerts.actionsOf(group)).map((a) => [a.kind, a.userId])).toEqual([
+      ['ack', 'U0ALICE'],
+    ]);
   });
 
-  it('snoozes until a time, reopens when it ends, and quietly counts repeats meanwhile', () => {
-    const { store, group } = posted();
-    act(store, group, 'snooze', 'U0ALICE', at(10), 1);
-    const a = store.alerts.alertsOfGroup(group)[0];
+  it('snoozes until a time, reopens when it ends, and quietly counts repeats meanwhile', async () => {
+    const { store, group } = await posted();
+    await act(store, group, 'snooze', 'U0ALICE', at(10), 1);
+    const a = (await store.alerts.alertsOfGroup(group))[0];
     expect(a).toMatchObject({ status: 'snoozed', snoozedUntil: at(10 + 3600) });
-    accept(store, 'm2', alarmMessage('HighErrors', 'ALARM'), at(20));
-    processPending(store, PLAIN_POLICY, at(20), logger);
+    await accept(store, 'm2', alarmMessage('HighErrors', 'ALARM'), at(20));
+    await processPending(store, PLAIN_POLICY, at(20), logger);
     // The click's update and note wait; the repeat joins the update and adds no thread note.
-    expect(store.outbox.outboxBacklog()).toBe(2);
-    tick(store, PLAIN_POLICY, at(3000));
-    expect(store.alerts.alertsOfGroup(group)[0]?.status).toBe('snoozed');
-    tick(store, PLAIN_POLICY, at(3700));
-    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({ status: 'open', count: 2 });
-    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['snooze', 'snooze-ended']);
+    expect(await store.outbox.outboxBacklog()).toBe(2);
+    await tick(store, PLAIN_POLICY, at(3000));
+    expect((await store.alerts.alertsOfGroup(group))[0]?.status).toBe('snoozed');
+    await tick(store, PLAIN_POLICY, at(3700));
+    expect((await store.alerts.alertsOfGroup(group))[0]).toMatchObject({ status: 'open', count: 2 });
+    expect((await store.alerts.actionsOf(group)).map((x) => x.kind)).toEqual(['snooze', 'snooze-ended']);
   });
 
-  it('snoozed until resolved stays snoozed', () => {
-    const { store, group } = posted();
-    act(store, group, 'snooze', 'U0ALICE', at(10), 0);
-    tick(store, PLAIN_POLICY, at(999_999));
-    expect(store.alerts.alertsOfGroup(group)[0]).toMatchObject({
+  it('snoozed until resolved stays snoozed', async () => {
+    const { store, group } = await posted();
+    await act(store, group, 'snooze', 'U0ALICE', at(10), 0);
+    await tick(store, PLAIN_POLICY, at(999_999));
+    expect((await store.alerts.alertsOfGroup(group))[0]).toMatchObject({
       status: 'snoozed',
       snoozedUntil: undefined,
     });
   });
 
-  it('reminds the thread once, mentioning the on-call group, when nobody acknowledges in time', () => {
-    const { store, group } = posted();
+  it('reminds the thread once, mentioning the on-call group, when nobody acknowledges in time', async () => {
+    const { store, group } = await posted();
     const p = { ...PLAIN_POLICY, escalateAfterMs: 1_800_000, oncallGroup: 'S0ONCALL' };
-    tick(store, p, at(1000));
-    expect(store.alerts.actionsOf(group)).toEqual([]);
-    tick(store, p, at(1801));
-    tick(store, p, at(4000));
-    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['escalate']);
-    expect(store.alerts.group(group)?.remindedAt).toEqual(at(1801));
+    await tick(store, p, at(1000));
+    expect(await store.alerts.actionsOf(group)).toEqual([]);
+    await tick(store, p, at(1801));
+    await tick(store, p, at(4000));
+    expect((await store.alerts.actionsOf(group)).map((x) => x.kind)).toEqual(['escalate']);
+    expect((await store.alerts.group(group))?.remindedAt).toEqual(at(1801));
   });
 
-  it('does not remind about an acknowledged alert', () => {
-    const { store, group } = posted();
-    act(store, group, 'ack', 'U0ALICE', at(5));
-    tick(store, { ...PLAIN_POLICY, escalateAfterMs: 60_000 }, at(4000));
-    expect(store.alerts.actionsOf(group).map((x) => x.kind)).toEqual(['ack']);
+  it('does not remind about an acknowledged alert', async () => {
+    const { store, group } = await posted();
+    await act(store, group, 'ack', 'U0ALICE', at(5));
+    await tick(store, { ...PLAIN_POLICY, escalateAfterMs: 60_000 }, at(4000));
+    expect((await store.alerts.actionsOf(group)).map((x) => x.kind)).toEqual(['ack']);
   });
 });
 
 describe('applyAlert routing', () => {
-  it('sends an alert to the first rule that takes it', () => {
+  it('sends an alert to the first rule that takes it', async () => {
     const { store } = tempStore();
     const [a] = normalizeMessage(alarmMessage('Billing', 'ALARM', '999988887777'), { receivedAt: T0 });
     if (!a) throw new Error('no alert');
-    applyAlert(
+    await applyAlert(
       store,
       { ...PLAIN_POLICY, routes: [{ account: '999988887777', channel: 'C0BILLING1' }] },
       a,
       T0,
       logger,
     );
-    expect(store.alerts.openAlertByFingerprint(a.fingerprint)?.channel).toBe('C0BILLING1');
+    expect((await store.alerts.openAlertByFingerprint(a.fingerprint))?.channel).toBe('C0BILLING1');
   });
 });
 
 describe('CloudTrail Insights in the lifecycle', () => {
-  it('an Insight’s End resolves the alert its Start opened', () => {
+  it('an Insight’s End resolves the alert its Start opened', async () => {
     const { store } = tempStore();
     const event = (state: string) =>
       JSON.stringify({
@@ -228,12 +234,12 @@ describe('CloudTrail Insights in the lifecycle', () => {
           },
         },
       });
-    accept(store, 'i1', event('Start'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'i1', event('Start'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const fp = 'insight:111122223333:us-east-1:iam.amazonaws.com:CreateUser:ApiCallRateInsight:-';
-    expect(store.alerts.openAlertByFingerprint(fp)).toMatchObject({ status: 'open' });
-    accept(store, 'i2', event('End'), at(600));
-    processPending(store, PLAIN_POLICY, at(600), logger);
-    expect(store.alerts.openAlertByFingerprint(fp)).toBeUndefined();
+    expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ status: 'open' });
+    await accept(store, 'i2', event('End'), at(600));
+    await processPending(store, PLAIN_POLICY, at(600), logger);
+    expect(await store.alerts.openAlertByFingerprint(fp)).toBeUndefined();
   });
 });

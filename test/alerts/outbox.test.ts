@@ -9,8 +9,8 @@ import { captureLogger } from '../helpers/deps.js';
 
 const T0 = new Date('2026-11-25T12:00:00Z');
 
-function accept(store: Stores, id: string, message: string) {
-  store.inbox.acceptMessage({
+async function accept(store: Stores, id: string, message: string) {
+  await store.inbox.acceptMessage({
     messageId: id,
     topicArn: TOPIC,
     type: 'Notification',
@@ -56,7 +56,7 @@ function recordingSender(fail: (kind: string, n: number) => SendError | undefine
 
 async function drain(outbox: Outbox, store: Stores, limitMs = 5000) {
   const until = Date.now() + limitMs;
-  while (store.outbox.outboxBacklog() > 0 && Date.now() < until) {
+  while ((await store.outbox.outboxBacklog()) > 0 && Date.now() < until) {
     await outbox.runOnce();
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -66,21 +66,21 @@ describe('Outbox', () => {
   it('paces each channel, keeps order within it, and tells the thread about repeats once', async () => {
     const { store } = tempStore();
     const { logger } = captureLogger();
-    for (let i = 0; i < 3; i++) accept(store, `m${i}`, alarmMessage(`Alarm${i}`, 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
-    for (let i = 3; i < 8; i++) accept(store, `m${i}`, alarmMessage('Alarm0', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    for (let i = 0; i < 3; i++) await accept(store, `m${i}`, alarmMessage(`Alarm${i}`, 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
+    for (let i = 3; i < 8; i++) await accept(store, `m${i}`, alarmMessage('Alarm0', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const { sender, sent } = recordingSender();
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 100 });
     await drain(outbox, store);
     // The repeats came before the post went: it shows them, and the thread hears nothing more.
     expect(sent.map((s) => s.kind)).toEqual(['post', 'post', 'post']);
-    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')?.notedCount).toBe(
-      6,
-    );
+    expect(
+      (await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0'))?.notedCount,
+    ).toBe(6);
     // Repeats after the post update it and get one thread note between them.
-    for (let i = 8; i < 11; i++) accept(store, `m${i}`, alarmMessage('Alarm0', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    for (let i = 8; i < 11; i++) await accept(store, `m${i}`, alarmMessage('Alarm0', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     await drain(outbox, store);
     expect(sent.slice(3).map((s) => s.kind)).toEqual(['update', 'reply']);
     expect(sent[4]?.text).toContain('Alarm0');
@@ -88,7 +88,9 @@ describe('Outbox', () => {
     // written), which may differ by a few ms from one send to the next.
     for (let i = 1; i < sent.length; i++)
       expect((sent[i]?.at ?? 0) - (sent[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(90);
-    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0')).toMatchObject({
+    expect(
+      await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:Alarm0'),
+    ).toMatchObject({
       count: 9,
       notedCount: 9,
     });
@@ -97,8 +99,8 @@ describe('Outbox', () => {
   it('waits out a 429’s Retry-After, then sends the same item', async () => {
     const { store } = tempStore();
     const { logger, lines } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const { sender, sent } = recordingSender((_k, n) =>
       n === 0 ? new SendError('Slack answered 429', 'rate_limited', 300) : undefined,
     );
@@ -117,23 +119,23 @@ describe('Outbox', () => {
   it('gives up on a permanent error with a log line naming the fix; the alert stays stored', async () => {
     const { store } = tempStore();
     const { logger, lines } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const { sender } = recordingSender(
       () => new SendError('Slack refused: not_in_channel (invite the bot)', 'permanent'),
     );
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await outbox.runOnce();
-    expect(store.outbox.outboxBacklog()).toBe(0);
+    expect(await store.outbox.outboxBacklog()).toBe(0);
     expect(lines.find((l) => l.level === 50)).toMatchObject({ channel: CHANNEL });
-    expect(store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A')).toBeDefined();
+    expect(await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:A')).toBeDefined();
   });
 
   it('retries a transient error with backoff, then gives up after the attempts allowed', async () => {
     const { store } = tempStore();
     const { logger } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     let tries = 0;
     const { sender } = recordingSender(() => {
       tries++;
@@ -153,40 +155,40 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(tries).toBe(3);
-    expect(store.outbox.outboxBacklog()).toBe(0);
+    expect(await store.outbox.outboxBacklog()).toBe(0);
   });
 
   it('after a crash, finds a post that went out before it was marked sent, and does not send it again', async () => {
     const { store } = tempStore();
     const { logger } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    accept(store, 'm2', alarmMessage('B', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await accept(store, 'm2', alarmMessage('B', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const { sender, sent } = recordingSender();
     // The first post went out, then the process died before marking it: it is still in flight.
-    const [first] = store.outbox.dueItems(T0);
+    const [first] = await store.outbox.dueItems(T0);
     if (!first) throw new Error('nothing due');
-    store.outbox.markInflight(first.id);
+    await store.outbox.markInflight(first.id);
     sender.posted.set(first.groupId, '999.000100');
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await outbox.recover();
     await drain(outbox, store);
-    expect(store.alerts.group(first.groupId)?.ts).toBe('999.000100');
+    expect((await store.alerts.group(first.groupId))?.ts).toBe('999.000100');
     expect(sent.filter((s) => s.kind === 'post')).toHaveLength(1);
   });
 
   it('sends an update for a click ahead of background items waiting in the channel', async () => {
     const { store } = tempStore();
     const { logger } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const { sender, sent } = recordingSender();
     const outbox = new Outbox({ store, sender, now: () => T0, logger, intervalMs: 1 });
     await drain(outbox, store);
-    for (let i = 0; i < 4; i++) accept(store, `n${i}`, alarmMessage(`Other${i}`, 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    for (let i = 0; i < 4; i++) await accept(store, `n${i}`, alarmMessage(`Other${i}`, 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     const group = [...sender.posted.keys()][0] ?? '';
-    act(store, group, 'ack', 'U0ALICE', T0);
+    await act(store, group, 'ack', 'U0ALICE', T0);
     await outbox.runOnce();
     expect(sent.at(-1)).toMatchObject({ kind: 'update' });
     expect(sent.at(-1)?.text).toContain('A is ALARM');
@@ -195,8 +197,8 @@ describe('Outbox', () => {
   it('a post or note that reached Slack before its answer was lost is not sent again on retry', async () => {
     const { store } = tempStore();
     const { logger } = captureLogger();
-    accept(store, 'm1', alarmMessage('A', 'ALARM'));
-    processPending(store, PLAIN_POLICY, T0, logger);
+    await accept(store, 'm1', alarmMessage('A', 'ALARM'));
+    await processPending(store, PLAIN_POLICY, T0, logger);
     // Slack takes the post, but the answer never arrives (a timeout): the outbox sees a transient error.
     let lose = true;
     const { sender, sent } = recordingSender();
@@ -216,10 +218,10 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(sent.filter((x) => x.kind === 'post')).toHaveLength(1);
-    expect(store.outbox.outboxBacklog()).toBe(0);
+    expect(await store.outbox.outboxBacklog()).toBe(0);
     // The same for a thread note.
     const group = [...sender.posted.keys()][0] ?? '';
-    act(store, group, 'ack', 'U0ALICE', new Date(clock));
+    await act(store, group, 'ack', 'U0ALICE', new Date(clock));
     const reply = sender.reply.bind(sender);
     let loseReply = true;
     sender.reply = async (c, ts, d, id) => {
@@ -234,6 +236,6 @@ describe('Outbox', () => {
       clock += 120_000;
     }
     expect(sent.filter((x) => x.kind === 'reply')).toHaveLength(1);
-    expect(store.outbox.outboxBacklog()).toBe(0);
+    expect(await store.outbox.outboxBacklog()).toBe(0);
   });
 });

@@ -29,62 +29,62 @@ const stored = (id: string, groupId: string, over: Partial<StoredAlert> = {}): S
 /** The AlertRepository contract, for every implementation: `open` gives a fresh, empty repository. */
 export function repositoryContract(name: string, open: () => AlertRepository): void {
   describe(`AlertRepository contract: ${name}`, () => {
-    it('keeps an alert new and changed, and finds the unresolved one by fingerprint', () => {
+    it('keeps an alert new and changed, and finds the unresolved one by fingerprint', async () => {
       const r = open();
-      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
-      r.saveAlert(stored('a1', 'g1'));
-      r.saveAlert(
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.saveAlert(stored('a1', 'g1'));
+      await r.saveAlert(
         stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
       );
-      expect(r.alertsOfGroup('g1')).toEqual([
+      expect(await r.alertsOfGroup('g1')).toEqual([
         stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
       ]);
-      expect(r.openAlertByFingerprint('fp:a1')?.status).toBe('acknowledged');
-      r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
-      expect(r.openAlertByFingerprint('fp:a1')).toBeUndefined();
+      expect((await r.openAlertByFingerprint('fp:a1'))?.status).toBe('acknowledged');
+      await r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
+      expect(await r.openAlertByFingerprint('fp:a1')).toBeUndefined();
     });
 
-    it('finds the open group of a channel and key inside the window only while it has an unresolved alert', () => {
+    it('finds the open group of a channel and key inside the window only while it has an unresolved alert', async () => {
       const r = open();
-      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(10) });
-      r.saveAlert(stored('a1', 'g1'));
-      expect(r.openGroup('C0ALERTS01', 'k', T(0))?.id).toBe('g1');
-      expect(r.openGroup('C0ALERTS01', 'k', T(11))).toBeUndefined();
-      expect(r.openGroup('C0OTHER001', 'k', T(0))).toBeUndefined();
-      r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
-      expect(r.openGroup('C0ALERTS01', 'k', T(0))).toBeUndefined();
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(10) });
+      await r.saveAlert(stored('a1', 'g1'));
+      expect((await r.openGroup('C0ALERTS01', 'k', T(0)))?.id).toBe('g1');
+      expect(await r.openGroup('C0ALERTS01', 'k', T(11))).toBeUndefined();
+      expect(await r.openGroup('C0OTHER001', 'k', T(0))).toBeUndefined();
+      await r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));
+      expect(await r.openGroup('C0ALERTS01', 'k', T(0))).toBeUndefined();
     });
 
-    it('remembers a group’s message and reminder, and lists posted groups with open alerts to remind', () => {
+    it('remembers a group’s message and reminder, and lists posted groups with open alerts to remind', async () => {
       const r = open();
-      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
-      r.insertGroup({ id: 'g2', channel: 'C0ALERTS01', groupKey: 'k2', createdAt: T(0) });
-      r.saveAlert(stored('a1', 'g1'));
-      r.saveAlert(stored('a2', 'g2'));
-      expect(r.groupsToRemind(T(30))).toEqual([]);
-      r.setGroupTs('g1', '1700000000.000100');
-      expect(r.group('g1')?.ts).toBe('1700000000.000100');
-      expect(r.groupsToRemind(T(30)).map((g) => g.id)).toEqual(['g1']);
-      r.setGroupReminded('g1', T(31));
-      expect(r.group('g1')?.remindedAt).toEqual(T(31));
-      expect(r.groupsToRemind(T(60))).toEqual([]);
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.insertGroup({ id: 'g2', channel: 'C0ALERTS01', groupKey: 'k2', createdAt: T(0) });
+      await r.saveAlert(stored('a1', 'g1'));
+      await r.saveAlert(stored('a2', 'g2'));
+      expect(await r.groupsToRemind(T(30))).toEqual([]);
+      await r.setGroupTs('g1', '1700000000.000100');
+      expect((await r.group('g1'))?.ts).toBe('1700000000.000100');
+      expect((await r.groupsToRemind(T(30))).map((g) => g.id)).toEqual(['g1']);
+      await r.setGroupReminded('g1', T(31));
+      expect((await r.group('g1'))?.remindedAt).toEqual(T(31));
+      expect(await r.groupsToRemind(T(60))).toEqual([]);
     });
 
-    it('gives snoozes whose time is up, not those snoozed until resolved', () => {
+    it('gives snoozes whose time is up, not those snoozed until resolved', async () => {
       const r = open();
-      r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
-      r.saveAlert(stored('a1', 'g1', { status: 'snoozed', snoozedUntil: T(20) }));
-      r.saveAlert(stored('a2', 'g1', { status: 'snoozed' }));
-      expect(r.snoozesEndedBy(T(19))).toEqual([]);
-      expect(r.snoozesEndedBy(T(20)).map((a) => a.id)).toEqual(['a1']);
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.saveAlert(stored('a1', 'g1', { status: 'snoozed', snoozedUntil: T(20) }));
+      await r.saveAlert(stored('a2', 'g1', { status: 'snoozed' }));
+      expect(await r.snoozesEndedBy(T(19))).toEqual([]);
+      expect((await r.snoozesEndedBy(T(20))).map((a) => a.id)).toEqual(['a1']);
     });
 
-    it('keeps the actions of a group in the order they happened', () => {
+    it('keeps the actions of a group in the order they happened', async () => {
       const r = open();
-      r.recordAction({ groupId: 'g1', kind: 'ack', userId: 'U1', at: T(1) });
-      r.recordAction({ groupId: 'g2', kind: 'resolve', userId: 'U2', at: T(2) });
-      r.recordAction({ groupId: 'g1', kind: 'snooze', userId: 'U1', at: T(3), detail: '1h' });
-      expect(r.actionsOf('g1')).toEqual([
+      await r.recordAction({ groupId: 'g1', kind: 'ack', userId: 'U1', at: T(1) });
+      await r.recordAction({ groupId: 'g2', kind: 'resolve', userId: 'U2', at: T(2) });
+      await r.recordAction({ groupId: 'g1', kind: 'snooze', userId: 'U1', at: T(3), detail: '1h' });
+      expect(await r.actionsOf('g1')).toEqual([
         { groupId: 'g1', kind: 'ack', userId: 'U1', at: T(1), detail: undefined },
         { groupId: 'g1', kind: 'snooze', userId: 'U1', at: T(3), detail: '1h' },
       ]);

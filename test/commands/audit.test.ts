@@ -29,7 +29,7 @@ describe('the audit trail', () => {
       userId: 'ops',
       front: 'terminal',
     });
-    const all = deps.store().audit.auditEntries({ limit: 50 }).reverse();
+    const all = (await deps.store().audit.auditEntries({ limit: 50 })).reverse();
     expect(all.map((e) => [e.kind, e.user, e.result.split(' ')[0]])).toEqual([
       ['command', 'U0VIEW', 'answer'],
       ['query', 'U0VIEW', expect.any(String)],
@@ -62,7 +62,7 @@ describe('the audit trail', () => {
     expect(text).not.toContain('U0OTHER');
   });
 
-  it('forgets entries older than the retention', () => {
+  it('forgets entries older than the retention', async () => {
     const deps = testDeps();
     const store = deps.store();
     const entry = {
@@ -72,9 +72,9 @@ describe('the audit trail', () => {
       what: 'help',
       result: 'answer',
     };
-    store.audit.addAudit({ ...entry, at: new Date('2025-01-01T00:00:00Z') });
-    store.audit.addAudit({ ...entry, at: new Date('2026-11-01T00:00:00Z') });
-    expect(store.audit.pruneAudit(new Date('2026-01-01T00:00:00Z'))).toBe(1);
-    expect(store.audit.auditEntries({ limit: 10 }).map((e) => e.at.getUTCFullYear())).toEqual([2026]);
+    await store.audit.addAudit({ ...entry, at: new Date('2025-01-01T00:00:00Z') });
+    await store.audit.addAudit({ ...entry, at: new Date('2026-11-01T00:00:00Z') });
+    expect(await store.audit.pruneAudit(new Date('2026-01-01T00:00:00Z'))).toBe(1);
+    expect((await store.audit.auditEntries({ limit: 10 })).map((e) => e.at.getUTCFullYear())).toEqual([2026]);
   });
 });

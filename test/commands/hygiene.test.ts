@@ -64,7 +64,7 @@ describe('/trail hygiene', () => {
       });
       expect(o.status, pattern).toBe('answer');
     }
-    expect(deps.store().mutes.activeMutes(new Date())).toHaveLength(5);
+    expect(await deps.store().mutes.activeMutes(new Date())).toHaveLength(5);
   });
 
   it('refuses a mute from Slack until an admin is configured, naming the permission', async () => {
@@ -76,7 +76,7 @@ describe('/trail hygiene', () => {
     );
     expect(o.status).toBe('refused');
     expect(JSON.stringify(o.doc)).toContain('admin permission');
-    expect(deps.store().mutes.activeMutes(new Date())).toEqual([]);
+    expect(await deps.store().mutes.activeMutes(new Date())).toEqual([]);
   });
 
   it('mutes from the terminal; the muted finding leaves the counts and is said to be muted', async () => {
@@ -87,7 +87,7 @@ describe('/trail hygiene', () => {
       terminal,
     );
     expect(m.status).toBe('answer');
-    expect(deps.store().mutes.activeMutes(new Date('2023-01-05T00:00:00Z'))[0]).toMatchObject({
+    expect((await deps.store().mutes.activeMutes(new Date('2023-01-05T00:00:00Z')))[0]).toMatchObject({
       pattern: 'console-no-mfa:jake',
       by: 'alice',
     });

@@ -69,7 +69,7 @@ describe('the SNS intake on the real HTTP server', () => {
   it('stores a verified notification before answering 200, and knows it when SNS sends it again', async () => {
     expect(await post(note('m-1'))).toEqual({ status: 200, text: 'new' });
     expect(await post(note('m-1'))).toEqual({ status: 200, text: 'duplicate' });
-    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+    expect((await store.inbox.pendingMessages(10)).map((m) => m.messageId)).toEqual(['m-1']);
   });
 
   it('refuses forged, malformed and oversized bodies with a 4xx, storing nothing', async () => {
@@ -78,7 +78,7 @@ describe('the SNS intake on the real HTTP server', () => {
     expect((await post(JSON.stringify(forged))).status).toBe(403);
     expect((await post('{"Type":')).status).toBe(400);
     expect((await post('x'.repeat(400 * 1024))).status).toBe(413);
-    expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['m-1']);
+    expect((await store.inbox.pendingMessages(10)).map((m) => m.messageId)).toEqual(['m-1']);
   });
 
   it('answers 300 random and truncated bodies with a 4xx each, and keeps serving', async () => {
@@ -92,7 +92,7 @@ describe('the SNS intake on the real HTTP server', () => {
       300,
     );
     for (const b of bodies) expect([400, 403, 413]).toContain((await post(b)).status);
-    expect(store.inbox.pendingMessages(1000).some((m) => m.messageId === 'fuzz-1')).toBe(false);
+    expect((await store.inbox.pendingMessages(1000)).some((m) => m.messageId === 'fuzz-1')).toBe(false);
     expect((await post(note('after-fuzz'))).status).toBe(200);
   });
 
@@ -174,7 +174,7 @@ describe('the SNS intake when it cannot take a message now', () => {
       const fresh =
         'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-ffffffffffffffffffffffffffffffff.pem';
       expect((await post('down-2', fresh)).status).toBe(503);
-      expect(store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['down-1']);
+      expect((await store.inbox.pendingMessages(10)).map((m) => m.messageId)).toEqual(['down-1']);
     } finally {
       await trail.stop();
       store.close();

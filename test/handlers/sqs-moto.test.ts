@@ -25,7 +25,7 @@ describe('the SQS intake on a real queue API', () => {
   });
   afterAll(async () => moto?.stop());
 
-  it('reads the region from any queue URL form, and falls back for a stand-in', () => {
+  it('reads the region from any queue URL form, and falls back for a stand-in', async () => {
     expect(sqsRegion('https://sqs.eu-west-1.amazonaws.com/111122223333/q', 'us-east-1')).toBe('eu-west-1');
     expect(sqsRegion('https://sqs-fips.us-gov-west-1.amazonaws.com/111122223333/q', 'x')).toBe(
       'us-gov-west-1',
@@ -55,10 +55,10 @@ describe('the SQS intake on a real queue API', () => {
       maxReceives: 3,
       waitSeconds: 1,
     });
-    for (let t = 0; t < 100 && store.inbox.pendingMessages(10).length === 0; t++)
+    for (let t = 0; t < 100 && (await store.inbox.pendingMessages(10)).length === 0; t++)
       await new Promise((r) => setTimeout(r, 100));
     await poller.stop();
-    expect(store.inbox.pendingMessages(10).map((m) => m.body)).toEqual(['raw alert text']);
+    expect((await store.inbox.pendingMessages(10)).map((m) => m.body)).toEqual(['raw alert text']);
     const left = await admin.send(
       new GetQueueAttributesCommand({
         QueueUrl: made.QueueUrl,

@@ -33,13 +33,15 @@ describe('handleSqsMessage', () => {
     const body = signSns(notification('sns-1', alarmMessage('A', 'ALARM')));
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: body })).toBe('new');
     expect(await handleSqsMessage(i, { MessageId: 'q2', Body: body })).toBe('duplicate');
-    expect(i.store.inbox.pendingMessages(10)).toMatchObject([{ messageId: 'sns-1', type: 'Notification' }]);
+    expect(await i.store.inbox.pendingMessages(10)).toMatchObject([
+      { messageId: 'sns-1', type: 'Notification' },
+    ]);
   });
 
   it('takes a raw-delivery body as it is, keyed by the SQS MessageId', async () => {
     const i = intake();
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: alarmMessage('A', 'ALARM') })).toBe('new');
-    expect(i.store.inbox.pendingMessages(10)).toMatchObject([
+    expect(await i.store.inbox.pendingMessages(10)).toMatchObject([
       { messageId: 'sqs:q1', type: 'Raw', topicArn: QUEUE },
     ]);
   });
@@ -49,8 +51,8 @@ describe('handleSqsMessage', () => {
     const forged = JSON.parse(signSns(notification('sns-1', alarmMessage('A', 'ALARM'))));
     forged.Message = alarmMessage('B', 'ALARM');
     expect(await handleSqsMessage(i, { MessageId: 'q1', Body: JSON.stringify(forged) })).toBe('dead-letter');
-    expect(i.store.inbox.deadLetters()[0]?.reason).toMatch(/signature/);
-    expect(i.store.inbox.pendingMessages(10)).toEqual([]);
+    expect((await i.store.inbox.deadLetters())[0]?.reason).toMatch(/signature/);
+    expect(await i.store.inbox.pendingMessages(10)).toEqual([]);
     expect(i.lines.some((l) => l.msg === 'SQS message moved to the dead letters')).toBe(true);
   });
 
@@ -78,7 +80,7 @@ describe('handleSqsMessage', () => {
     });
     expect(await handleSqsMessage(i, m(1))).toBe('retry');
     expect(await handleSqsMessage(i, m(3))).toBe('dead-letter');
-    expect(broken.inbox.deadLetters()[0]).toMatchObject({
+    expect((await broken.inbox.deadLetters())[0]).toMatchObject({
       body: 'plain text',
       reason: 'failed 3 times: SQLITE_FULL',
     });
@@ -114,8 +116,8 @@ describe('startSqsPoller', () => {
     expect(
       sqs.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries?.map((e) => e.ReceiptHandle),
     ).toEqual(['r1', 'r2']);
-    expect(i.store.inbox.pendingMessages(10).map((m) => m.messageId)).toEqual(['sns-1']);
-    expect(i.store.inbox.deadLetters()).toHaveLength(1);
+    expect((await i.store.inbox.pendingMessages(10)).map((m) => m.messageId)).toEqual(['sns-1']);
+    expect(await i.store.inbox.deadLetters()).toHaveLength(1);
   });
 
   it('backs off when SQS fails, and keeps going', async () => {

@@ -74,7 +74,7 @@ describe('buildDigest across three snapshots', () => {
     [{ account: '222222222222', error: 'AccessDenied on sts:AssumeRole' }],
   );
 
-  it('says what is new, resolved and still open (with age) since the last digest', () => {
+  it('says what is new, resolved and still open (with age) since the last digest', async () => {
     const d = buildDigest(week3, [week2, week1], []);
     expect(d.previousAt).toEqual(week2.takenAt);
     expect(d.added.map((x) => x.id)).toEqual(['two-active-keys:111111111111:carol']);
@@ -88,7 +88,7 @@ describe('buildDigest across three snapshots', () => {
     expect(d.series.map((s) => s.open)).toEqual([2, 3, 3]);
   });
 
-  it('does not call an account’s findings resolved when the account could not be checked, week after week', () => {
+  it('does not call an account’s findings resolved when the account could not be checked, week after week', async () => {
     // The one account fails (recorded under its placeholder id, as with the bot's own credentials).
     const failed = (at: string): Snapshot => ({
       takenAt: new Date(at),
@@ -111,7 +111,7 @@ describe('buildDigest across three snapshots', () => {
     expect(buildDigest(w5, [w4, w3, week2], []).added).toEqual([]);
   });
 
-  it('leaves muted findings out while the mute lasts, and brings them back when it expires', () => {
+  it('leaves muted findings out while the mute lasts, and brings them back when it expires', async () => {
     const m = mute('key-unused:alice', '2026-11-20T00:00:00Z');
     const during = buildDigest(week2, [week1], [m]);
     expect(during.totals.medium).toBe(0);
@@ -130,14 +130,14 @@ describe('buildDigest across three snapshots', () => {
     ).toEqual([]);
   });
 
-  it('keeps mutes in the store until they expire', () => {
+  it('keeps mutes in the store until they expire', async () => {
     const { store } = tempStore();
-    store.mutes.addMute(mute('console-no-mfa:bob', '2026-12-01T00:00:00Z'));
-    expect(store.mutes.activeMutes(new Date('2026-11-30T23:59:59Z'))).toHaveLength(1);
-    expect(store.mutes.activeMutes(new Date('2026-12-01T00:00:00Z'))).toEqual([]);
+    await store.mutes.addMute(mute('console-no-mfa:bob', '2026-12-01T00:00:00Z'));
+    expect(await store.mutes.activeMutes(new Date('2026-11-30T23:59:59Z'))).toHaveLength(1);
+    expect(await store.mutes.activeMutes(new Date('2026-12-01T00:00:00Z'))).toEqual([]);
   });
 
-  it('presents the digest: sections, owners mentioned, suppressions with who and until, nothing from data live', () => {
+  it('presents the digest: sections, owners mentioned, suppressions with who and until, nothing from data live', async () => {
     const hostile = {
       ...f('two-active-keys:111111111111:carol', 'low', 'U0CAROL'),
       title: 'two keys <!channel>',
@@ -161,7 +161,7 @@ describe('buildDigest across three snapshots', () => {
 });
 
 describe('the digest’s posture section', () => {
-  it('says which trail findings are new and resolved since the last digest, and each trail’s delivery', () => {
+  it('says which trail findings are new and resolved since the last digest, and each trail’s delivery', async () => {
     const lastWeek = {
       ...snap('2026-11-16T09:00:00Z', []),
       posture: {
@@ -216,23 +216,23 @@ describe('the digest’s posture section', () => {
     expect(texts(toSlack(presentDigest(failed)).blocks).join('\n')).toContain('The posture check failed');
   });
 
-  it('keeps the posture in the stored snapshot, dates included', () => {
+  it('keeps the posture in the stored snapshot, dates included', async () => {
     const { store } = tempStore();
-    store.hygieneRuns.saveSnapshot({
+    await store.hygieneRuns.saveSnapshot({
       ...snap('2026-11-23T09:00:00Z', []),
       posture: {
         findings: [],
         delivery: [{ trail: 't', isLogging: true, latestDelivery: new Date('2026-11-23T08:00:00Z') }],
       },
     });
-    expect(store.hygieneRuns.snapshots(1)[0]?.posture?.delivery[0]?.latestDelivery).toEqual(
+    expect((await store.hygieneRuns.snapshots(1))[0]?.posture?.delivery[0]?.latestDelivery).toEqual(
       new Date('2026-11-23T08:00:00Z'),
     );
   });
 });
 
 describe('the digest schedule', () => {
-  it('runs at the configured time in the configured time zone', () => {
+  it('runs at the configured time in the configured time zone', async () => {
     const cron = new Cron('0 9 * * 1', { timezone: 'Europe/Berlin', paused: true });
     // Monday 2026-11-30 09:00 in Berlin (CET, UTC+1) is 08:00 UTC.
     expect(cron.nextRun(new Date('2026-11-30T07:00:00Z'))).toEqual(new Date('2026-11-30T08:00:00Z'));
@@ -296,7 +296,7 @@ describe('the digest posted through the fake Slack API', () => {
     expect(slack.callsTo('/api/files.completeUploadExternal')[0]?.body.thread_ts).toBe(
       post?.body.ts ?? channels.posts()[0]?.ts,
     );
-    expect(deps.store().hygieneRuns.snapshots(5)).toHaveLength(1);
+    expect(await deps.store().hygieneRuns.snapshots(5)).toHaveLength(1);
     expect(d.added.length).toBeGreaterThan(0);
   });
 
@@ -355,7 +355,7 @@ describe('the digest posted through the fake Slack API', () => {
       const first = startDigestSchedule(deps, { ...opts, client: crashing });
       await first.missed;
       first.stop();
-      expect(deps.store().hygieneRuns.snapshots(1), crashAt).toEqual([]);
+      expect(await deps.store().hygieneRuns.snapshots(1), crashAt).toEqual([]);
       const restart = startDigestSchedule(deps, { ...opts, client: real });
       await restart.missed;
       restart.stop();
@@ -366,7 +366,7 @@ describe('the digest posted through the fake Slack API', () => {
             (m.metadata?.event_payload as { due?: string } | undefined)?.due === '2023-01-02T08:00:00.000Z',
         );
       expect(posts, crashAt).toHaveLength(1);
-      expect(deps.store().hygieneRuns.snapshots(5), crashAt).toHaveLength(1);
+      expect(await deps.store().hygieneRuns.snapshots(5), crashAt).toHaveLength(1);
     }
   });
 });

@@ -21,12 +21,12 @@ const snap = (day: number): Snapshot => ({
 /** The HygieneRuns contract, for every implementation: `open` gives a fresh, empty store. */
 export function hygieneRunsContract(name: string, open: () => HygieneRuns): void {
   describe(`HygieneRuns contract: ${name}`, () => {
-    it('gives snapshots back newest first, up to the limit, with their dates as dates', () => {
+    it('gives snapshots back newest first, up to the limit, with their dates as dates', async () => {
       const runs = open();
-      expect(runs.snapshots(1)).toEqual([]);
-      for (const day of [2, 16, 9]) runs.saveSnapshot(snap(day));
-      expect(runs.snapshots(2)).toEqual([snap(16), snap(9)]);
-      expect(runs.snapshots(10)).toHaveLength(3);
+      expect(await runs.snapshots(1)).toEqual([]);
+      for (const day of [2, 16, 9]) await runs.saveSnapshot(snap(day));
+      expect(await runs.snapshots(2)).toEqual([snap(16), snap(9)]);
+      expect(await runs.snapshots(10)).toHaveLength(3);
     });
   });
 }

@@ -6,7 +6,7 @@ import type {
   AlertStatus,
   StoredAlert,
 } from '../../alerts/repository.js';
-import { date, iso, type SqliteDb } from './db.js';
+import { date, iso, type SqliteDb, type Sync } from './db.js';
 
 interface AlertRow {
   id: string;
@@ -64,7 +64,7 @@ function groupOf(r: GroupRow): AlertGroup {
 }
 
 /** AlertRepository in SQLite. */
-export class SqliteAlertRepository implements AlertRepository {
+export class SqliteAlertRepository implements Sync<AlertRepository> {
   constructor(private readonly db: SqliteDb) {}
 
   openAlertByFingerprint(fingerprint: string): StoredAlert | undefined {

@@ -1,8 +1,8 @@
 import type { AuditEntry, AuditLog } from '../../audit/log.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 /** AuditLog in SQLite. */
-export class SqliteAuditLog implements AuditLog {
+export class SqliteAuditLog implements Sync<AuditLog> {
   constructor(private readonly db: SqliteDb) {}
 
   addAudit(e: AuditEntry): void {

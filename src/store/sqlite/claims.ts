@@ -1,8 +1,8 @@
 import type { RunClaims } from '../../schedule/claims.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 /** RunClaims in SQLite. */
-export class SqliteRunClaims implements RunClaims {
+export class SqliteRunClaims implements Sync<RunClaims> {
   constructor(private readonly db: SqliteDb) {}
 
   claim(runId: string, owner: string, now: Date, until: Date): boolean {

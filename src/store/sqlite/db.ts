@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -106,6 +107,32 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+/** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */
+export type Sync<P> = {
+  [K in keyof P]: P[K] extends (...a: infer A) => Promise<infer R> ? (...a: A) => R : P[K];
+};
+
+/**
+ * The port of a synchronous adapter: each call waits its turn (no other caller's unit of work open),
+ * then runs at once — nothing else runs between the wait and the statement.
+ */
+export function promised<P extends object>(db: SqliteDb, impl: Sync<P>): P {
+  const out: Record<string, unknown> = {};
+  let proto = Object.getPrototypeOf(impl) as object | null;
+  while (proto && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const f = (impl as Record<string, unknown>)[name];
+      if (name === 'constructor' || typeof f !== 'function' || name in out) continue;
+      out[name] = async (...a: unknown[]) => {
+        await db.turn();
+        return (f as (...x: unknown[]) => unknown).apply(impl, a);
+      };
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return out as P;
+}
+
 /** A date as stored (ISO text), and back. */
 export const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 export const date = (s: string | null) => (s === null ? undefined : new Date(s));
@@ -127,7 +154,7 @@ export class SqliteDb {
     this.#db.exec('PRAGMA busy_timeout = 5000');
     const version = this.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
     for (let i = version; i < MIGRATIONS.length; i++) {
-      this.atomically(() => {
+      this.transaction(() => {
         this.#db.exec(MIGRATIONS[i] as string);
         this.#db.exec(`PRAGMA user_version = ${i + 1}`);
       });
@@ -156,7 +183,8 @@ export class SqliteDb {
   /** Savepoints name the depth, so a nested call rolls back only its own part. */
   #depth = 0;
 
-  atomically<T>(fn: () => T): T {
+  /** A synchronous transaction inside one adapter call (a batch of inserts, a migration). */
+  transaction<T>(fn: () => T): T {
     const outer = this.#depth === 0;
     const name = `sp${this.#depth}`;
     this.#db.exec(outer ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
@@ -171,6 +199,57 @@ export class SqliteDb {
       if (outer) this.#db.exec('ROLLBACK');
       else this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
       throw err;
+    }
+  }
+
+  /**
+   * The unit of work open across awaits, and who it belongs to: while it is open, every other caller's
+   * statement waits for it (`turn`), so nothing of theirs joins — or is rolled back with — a transaction
+   * that is not theirs. A nested `atomically` in the same unit is a savepoint.
+   */
+  #unit: { token: object; done: Promise<void> } | undefined;
+  readonly #als = new AsyncLocalStorage<object>();
+
+  /** Wait until no other caller's unit of work is open. */
+  async turn(): Promise<void> {
+    while (this.#unit && this.#als.getStore() !== this.#unit.token) await this.#unit.done;
+  }
+
+  /** Run `fn` as one transaction, across its awaits (one commit for a batch; a savepoint when nested). */
+  async atomically<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#unit && this.#als.getStore() === this.#unit.token) {
+      const name = `sp${this.#depth}`;
+      this.#db.exec(`SAVEPOINT ${name}`);
+      this.#depth++;
+      try {
+        const out = await fn();
+        this.#depth--;
+        this.#db.exec(`RELEASE ${name}`);
+        return out;
+      } catch (err) {
+        this.#depth--;
+        this.#db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        throw err;
+      }
+    }
+    await this.turn();
+    const token = {};
+    let release = () => {};
+    this.#unit = { token, done: new Promise<void>((r) => (release = r)) };
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#depth++;
+    try {
+      const out = await this.#als.run(token, fn);
+      this.#depth--;
+      this.#db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.#depth--;
+      this.#db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.#unit = undefined;
+      release();
     }
   }
   close(): void {

@@ -1,9 +1,9 @@
 import type { Snapshot } from '../../hygiene/digest.js';
 import type { HygieneRuns } from '../../hygiene/runs.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 /** HygieneRuns in SQLite. */
-export class SqliteHygieneRuns implements HygieneRuns {
+export class SqliteHygieneRuns implements Sync<HygieneRuns> {
   constructor(private readonly db: SqliteDb) {}
 
   saveSnapshot(s: Snapshot): void {

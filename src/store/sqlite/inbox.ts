@@ -1,8 +1,8 @@
 import type { AcceptedMessage, MessageInbox } from '../../alerts/inbox.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 /** MessageInbox in SQLite. */
-export class SqliteInbox implements MessageInbox {
+export class SqliteInbox implements Sync<MessageInbox> {
   constructor(private readonly db: SqliteDb) {}
 
   acceptMessage(m: AcceptedMessage): 'new' | 'duplicate' {
@@ -17,7 +17,7 @@ export class SqliteInbox implements MessageInbox {
     return Number(r.changes) === 1 ? 'new' : 'duplicate';
   }
   acceptMessages(ms: AcceptedMessage[]): ('new' | 'duplicate')[] {
-    return this.db.atomically(() => ms.map((m) => this.acceptMessage(m)));
+    return this.db.transaction(() => ms.map((m) => this.acceptMessage(m)));
   }
   pendingMessages(limit: number): AcceptedMessage[] {
     return this.db

@@ -1,8 +1,15 @@
+import type { MessageInbox } from '../../alerts/inbox.js';
+import type { OutboxQueue } from '../../alerts/outbox-queue.js';
+import type { AlertRepository } from '../../alerts/repository.js';
+import type { AuditLog } from '../../audit/log.js';
+import type { MuteList } from '../../hygiene/mutes.js';
+import type { HygieneRuns } from '../../hygiene/runs.js';
+import type { RunClaims } from '../../schedule/claims.js';
 import type { Stores } from '../stores.js';
 import { SqliteAlertRepository } from './alerts.js';
 import { SqliteAuditLog } from './audit.js';
 import { SqliteRunClaims } from './claims.js';
-import { SqliteDb } from './db.js';
+import { promised, SqliteDb } from './db.js';
 import { SqliteHygieneRuns } from './hygiene-runs.js';
 import { SqliteInbox } from './inbox.js';
 import { SqliteMuteList } from './mutes.js';
@@ -12,13 +19,13 @@ import { SqliteOutboxQueue } from './outbox.js';
 export function openSqliteStores(path: string): Stores {
   const db = new SqliteDb(path);
   return {
-    inbox: new SqliteInbox(db),
-    alerts: new SqliteAlertRepository(db),
-    outbox: new SqliteOutboxQueue(db),
-    hygieneRuns: new SqliteHygieneRuns(db),
-    mutes: new SqliteMuteList(db),
-    audit: new SqliteAuditLog(db),
-    claims: new SqliteRunClaims(db),
+    inbox: promised<MessageInbox>(db, new SqliteInbox(db)),
+    alerts: promised<AlertRepository>(db, new SqliteAlertRepository(db)),
+    outbox: promised<OutboxQueue>(db, new SqliteOutboxQueue(db)),
+    hygieneRuns: promised<HygieneRuns>(db, new SqliteHygieneRuns(db)),
+    mutes: promised<MuteList>(db, new SqliteMuteList(db)),
+    audit: promised<AuditLog>(db, new SqliteAuditLog(db)),
+    claims: promised<RunClaims>(db, new SqliteRunClaims(db)),
     atomically: (fn) => db.atomically(fn),
     close: () => db.close(),
   };

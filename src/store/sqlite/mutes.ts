@@ -1,9 +1,9 @@
 import type { Mute } from '../../hygiene/digest.js';
 import type { MuteList } from '../../hygiene/mutes.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 /** MuteList in SQLite. */
-export class SqliteMuteList implements MuteList {
+export class SqliteMuteList implements Sync<MuteList> {
   constructor(private readonly db: SqliteDb) {}
 
   addMute(m: Mute): void {

@@ -1,6 +1,6 @@
 import type { OutboxItem, OutboxKind, OutboxQueue } from '../../alerts/outbox-queue.js';
 import type { Doc } from '../../present/doc.js';
-import type { SqliteDb } from './db.js';
+import type { SqliteDb, Sync } from './db.js';
 
 interface OutboxRow {
   id: number;
@@ -31,7 +31,7 @@ function itemOf(r: OutboxRow): OutboxItem {
 }
 
 /** OutboxQueue in SQLite. */
-export class SqliteOutboxQueue implements OutboxQueue {
+export class SqliteOutboxQueue implements Sync<OutboxQueue> {
   constructor(private readonly db: SqliteDb) {}
 
   enqueue(item: Omit<OutboxItem, 'id' | 'attempts' | 'state'>, coalesce = false): void {
