@@ -67,11 +67,15 @@ export async function runCli(
   ]);
   let base: BaseDeps;
   let config: ReturnType<typeof loadConfig> | undefined;
+  let holder: Awaited<ReturnType<typeof wiring.storeHolder>> | undefined;
   try {
     if (makeDeps) base = makeDeps(env);
     else {
       config = loadConfig(env);
-      base = wiring.baseDeps(config);
+      // `trail store init`: the terminal's own, never Slack's — make the store (file or table) ready.
+      if (words[0] === 'store') return await storeCommand(words.slice(1), config, io);
+      holder = await wiring.storeHolder(config);
+      base = wiring.baseDeps(config, { store: holder.get });
     }
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -93,6 +97,7 @@ export async function runCli(
         : { ...base, ...(await wiring.awsDeps(config, base.now)) };
     outcome = await execute(prepared, deps, actor);
   }
+  holder?.close();
   if (csv && outcome.status === 'answer') {
     if (outcome.file) {
       io.out(String(outcome.file.content));
@@ -111,6 +116,38 @@ export async function runCli(
     (outcome.status === 'answer' ? io.out : io.err)(toText(outcome.doc));
   }
   return outcome.status === 'answer' ? EXIT.answer : outcome.status === 'usage' ? EXIT.usage : EXIT.failed;
+}
+
+/** `trail store init`: create the store config names if it is missing (idempotent), and say which. */
+async function storeCommand(
+  words: string[],
+  config: import('./config.js').Config,
+  io: CliIo,
+): Promise<number> {
+  if (words.length !== 1 || words[0] !== 'init') {
+    io.err('Usage: trail store init   (creates the SQLite file or the DynamoDB table if missing)\n');
+    return EXIT.usage;
+  }
+  if (config.TRAIL_STORE === 'dynamodb') {
+    const { initDynamoTable } = await import('./store/dynamodb/open.js');
+    const table = config.TRAIL_DYNAMODB_TABLE as string;
+    try {
+      const r = await initDynamoTable(config);
+      io.out(
+        r === 'created'
+          ? `DynamoDB table ${table} created (on demand, TTL on expiresAt).\n`
+          : `DynamoDB table ${table} is there and fits; nothing changed.\n`,
+      );
+      return EXIT.answer;
+    } catch (err) {
+      io.err(`${(err as Error).message}\n`);
+      return EXIT.failed;
+    }
+  }
+  const { openSqliteStores } = await import('./store/sqlite/index.js');
+  openSqliteStores(config.TRAIL_STORE_PATH).close();
+  io.out(`SQLite store ready at ${config.TRAIL_STORE_PATH}.\n`);
+  return EXIT.answer;
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

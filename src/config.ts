@@ -156,6 +156,12 @@ export const configSchema = z.object({
     )
     .optional(),
   TRAIL_STORE_PATH: z.string().min(1),
+  TRAIL_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  TRAIL_DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of letters, digits, _ . -)')
+    .optional(),
+  TRAIL_STORE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))
     .default([]),
@@ -298,6 +304,10 @@ export function loadConfig(
   if (parsed.success && parsed.data.TRAIL_HYGIENE_ORGANIZATION && !parsed.data.TRAIL_ASSUME_ROLE_NAME)
     problems.push(
       'TRAIL_HYGIENE_ORGANIZATION: needs TRAIL_ASSUME_ROLE_NAME, the role to assume in each member account (without it every account would be checked as the bot’s own)',
+    );
+  if (parsed.success && parsed.data.TRAIL_STORE === 'dynamodb' && !parsed.data.TRAIL_DYNAMODB_TABLE)
+    problems.push(
+      'TRAIL_DYNAMODB_TABLE: required with TRAIL_STORE=dynamodb (the table `trail store init` creates)',
     );
   // Name the variable and the rule, never the value: it may be a secret.
   if (!parsed.success)

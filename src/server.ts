@@ -13,7 +13,7 @@ import { type Config, requireSlack } from './config.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
 import { DAY_MS } from './time.js';
-import { buildDeps, groupDirectory, lazyStore } from './wiring.js';
+import { buildDeps, groupDirectory, storeHolder } from './wiring.js';
 
 /** What a test may replace when it starts the whole bot. */
 export interface ServerOverrides {
@@ -49,7 +49,13 @@ export function sqsRegion(url: string, fallback: string): string {
  */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const slack = requireSlack(config);
-  const holder = lazyStore(config.TRAIL_STORE_PATH);
+  const holder = await storeHolder(config);
+  if (config.TRAIL_STORE === 'dynamodb') {
+    // The table is checked before anything is accepted into it: a wrong one is said exactly, at start.
+    const { dynamoTableProblems } = await import('./store/dynamodb/open.js');
+    const problems = await dynamoTableProblems(config);
+    if (problems.length) throw new ConfigError(problems);
+  }
   const directory = groupDirectory();
   const deps = await buildDeps(config, {
     directory,

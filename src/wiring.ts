@@ -7,12 +7,35 @@ import { questionQueue } from './question-queue.js';
 import { openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/stores.js';
 
-/** The SQLite store at `path`, opened on first use; `close` closes it if it was opened. */
-export function lazyStore(path: string): { get: () => Stores; close: () => void } {
+/** A store opened on first use; `close` closes it if it was opened. */
+export interface StoreHolder {
+  get: () => Stores;
+  close: () => void;
+}
+
+/** The SQLite store at `path`, opened on first use. */
+export function lazyStore(path: string): StoreHolder {
   let store: Stores | undefined;
   return {
     get: () => {
       store ??= openSqliteStores(path);
+      return store;
+    },
+    close: () => store?.close(),
+  };
+}
+
+/**
+ * The store config chooses (TRAIL_STORE): SQLite at TRAIL_STORE_PATH, or the DynamoDB table
+ * TRAIL_DYNAMODB_TABLE — whose SDK loads only then. Opened on first use either way.
+ */
+export async function storeHolder(config: Config): Promise<StoreHolder> {
+  if (config.TRAIL_STORE !== 'dynamodb') return lazyStore(config.TRAIL_STORE_PATH);
+  const { dynamoStoresFor } = await import('./store/dynamodb/open.js');
+  let store: Stores | undefined;
+  return {
+    get: () => {
+      store ??= dynamoStoresFor(config);
       return store;
     },
     close: () => store?.close(),
@@ -48,7 +71,13 @@ export interface DepsOptions {
 /** The dependencies that need no AWS client: enough for help, usage errors and the offline subcommands. */
 export function baseDeps(config: Config, opts: DepsOptions = {}): BaseDeps {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const store = opts.store ?? lazyStore(config.TRAIL_STORE_PATH).get;
+  const store =
+    opts.store ??
+    (config.TRAIL_STORE === 'dynamodb'
+      ? () => {
+          throw new Error('the DynamoDB store is opened with storeHolder(config), then handed in');
+        }
+      : lazyStore(config.TRAIL_STORE_PATH).get);
   return {
     config,
     now: opts.now ?? (() => new Date()),

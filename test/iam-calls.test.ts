@@ -27,6 +27,19 @@ const ACTION_OF: Record<string, string | null> = {
 /** IAM's service prefix where it is not the client's name. */
 const SERVICE_PREFIX: Record<string, string> = { 'cloudwatch-logs': 'logs' };
 
+/** The DocumentClient's commands (lib-dynamodb) and the DynamoDB actions they are. */
+const DOCUMENT_COMMANDS: Record<string, string> = {
+  GetCommand: 'dynamodb:GetItem',
+  PutCommand: 'dynamodb:PutItem',
+  UpdateCommand: 'dynamodb:UpdateItem',
+  DeleteCommand: 'dynamodb:DeleteItem',
+  QueryCommand: 'dynamodb:Query',
+  BatchWriteCommand: 'dynamodb:BatchWriteItem',
+};
+
+/** Calls only `trail store init` makes, run by the operator who creates the table, never by the bot. */
+const OPERATOR_ONLY = new Set(['dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive']);
+
 /** The calls the code makes, as IAM actions. */
 function actionsInCode(): Set<string> {
   const out = new Set<string>();
@@ -42,9 +55,12 @@ function actionsInCode(): Set<string> {
           if (!call) continue;
           const action = `${service}:${call}`;
           const mapped = action in ACTION_OF ? ACTION_OF[action] : action;
-          if (mapped) out.add(mapped);
+          if (mapped && !OPERATOR_ONLY.has(mapped)) out.add(mapped);
         }
       }
+      for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/lib-dynamodb'/g))
+        for (const raw of (m[1] as string).split(','))
+          if (DOCUMENT_COMMANDS[raw.trim()]) out.add(DOCUMENT_COMMANDS[raw.trim()] as string);
       // Roles in other accounts are assumed through the credential provider.
       if (/fromTemporaryCredentials\(/.test(text)) out.add('sts:AssumeRole');
       // … naming who asked: setting a SourceIdentity is its own permission.

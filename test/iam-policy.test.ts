@@ -12,11 +12,17 @@ const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s)
 
 describe('the shipped IAM policy', () => {
   // That it allows exactly the calls the code makes is proved by iam-calls.test.ts, from the code itself.
-  it('writes nothing but Athena’s results (and takes alerts off its queue), and grants no action by wildcard', () => {
+  it('writes nothing but Athena’s results and its own store (and takes alerts off its queue), and grants no action by wildcard', () => {
     const writes = allowed.filter((a) => !/^[a-z0-9]+:(Get|List|Describe|Lookup|Generate|Receive)/.test(a));
     expect([...new Set(writes)].sort()).toEqual([
       'athena:StartQueryExecution',
       'athena:StopQueryExecution',
+      // The store's own table (TRAIL_STORE=dynamodb), and nothing else of DynamoDB.
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       's3:AbortMultipartUpload',
       's3:PutObject',

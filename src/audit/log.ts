@@ -17,7 +17,11 @@ export interface AuditEntry {
 /** The audit trail as kept: newest first; entries older than the retention are pruned. */
 export interface AuditLog {
   addAudit(e: AuditEntry): Promise<void>;
-  auditEntries(q: { user?: string | undefined; since?: Date | undefined; limit: number }): AuditEntry[];
+  auditEntries(q: {
+    user?: string | undefined;
+    since?: Date | undefined;
+    limit: number;
+  }): Promise<AuditEntry[]>;
   /** Drop entries older than `before`; how many went. */
   pruneAudit(before: Date): Promise<number>;
 }

@@ -1,4 +1,3 @@
-import type { Alert } from '../../alerts/alert.js';
 import type {
   AlertAction,
   AlertGroup,
@@ -6,6 +5,7 @@ import type {
   AlertStatus,
   StoredAlert,
 } from '../../alerts/repository.js';
+import { alertFromJson } from '../codec.js';
 import { date, iso, type SqliteDb, type Sync } from './db.js';
 
 interface AlertRow {
@@ -34,13 +34,12 @@ interface GroupRow {
 }
 
 function alertOf(r: AlertRow): StoredAlert {
-  const a = JSON.parse(r.alert) as Alert & { time: string };
   return {
     id: r.id,
     groupId: r.group_id,
     fingerprint: r.fingerprint,
     channel: r.channel,
-    alert: { ...a, time: new Date(a.time) },
+    alert: alertFromJson(r.alert),
     status: r.status as AlertStatus,
     by: r.by_user ?? undefined,
     at: date(r.at),

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../hygiene/digest.js';
 import type { HygieneRuns } from '../../hygiene/runs.js';
+import { snapshotFromJson } from '../codec.js';
 import type { SqliteDb, Sync } from './db.js';
 
 /** HygieneRuns in SQLite. */
@@ -19,24 +20,6 @@ export class SqliteHygieneRuns implements Sync<HygieneRuns> {
         'SELECT snapshot FROM hygiene_snapshots ORDER BY taken_at DESC, id DESC LIMIT ?',
         limit,
       )
-      .map((r) => {
-        const s = JSON.parse(r.snapshot) as Snapshot & {
-          takenAt: string;
-          reports: { account: string; generatedAt: string }[];
-        };
-        const posture = s.posture && {
-          ...s.posture,
-          delivery: s.posture.delivery.map((d) => ({
-            ...d,
-            latestDelivery: d.latestDelivery ? new Date(d.latestDelivery) : undefined,
-          })),
-        };
-        return {
-          ...s,
-          takenAt: new Date(s.takenAt),
-          reports: s.reports.map((x) => ({ account: x.account, generatedAt: new Date(x.generatedAt) })),
-          ...(posture ? { posture } : {}),
-        };
-      });
+      .map((r) => snapshotFromJson(r.snapshot));
   }
 }

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { loadConfig } from '../../src/config.js';
+import { startServer } from '../../src/server.js';
+import { openDynamoStores } from '../../src/store/dynamodb/index.js';
+import { initTable, tableProblems } from '../../src/store/dynamodb/table.js';
+import type { Stores } from '../../src/store/stores.js';
+import { inboxContract } from '../alerts/inbox.contract.js';
+import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
+import { repositoryContract } from '../alerts/repository.contract.js';
+import { auditLogContract } from '../audit/log.contract.js';
+import { deploy } from '../helpers/cloudformation.js';
+import { MOTO_CREDENTIALS, type Moto, startMoto } from '../helpers/moto.js';
+import { mutesContract } from '../hygiene/mutes.contract.js';
+import { hygieneRunsContract } from '../hygiene/runs.contract.js';
+import { claimsContract } from '../schedule/claims.contract.js';
+
+// Every port's contract against the DynamoDB adapter, on moto's DynamoDB: one table, made as
+// `trail store init` makes it; each fresh store its own key prefix in it.
+let moto: Moto;
+let client: DynamoDBClient;
+const TABLE = 'trailbot';
+beforeAll(async () => {
+  moto = await startMoto();
+  client = new DynamoDBClient({ region: 'us-east-1', endpoint: moto.url, credentials: MOTO_CREDENTIALS });
+  await initTable(client, TABLE);
+  // The bot's and the terminal's clients find moto through the SDK's standard settings.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.url,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+  });
+});
+afterAll(async () => moto?.stop());
+
+const fresh = (): Stores => openDynamoStores(client, { table: TABLE, ns: `${randomUUID()}/` });
+inboxContract('DynamoDB', () => fresh().inbox);
+repositoryContract('DynamoDB', () => fresh().alerts);
+outboxQueueContract('DynamoDB', () => fresh().outbox);
+hygieneRunsContract('DynamoDB', () => fresh().hygieneRuns);
+mutesContract('DynamoDB', () => fresh().mutes);
+auditLogContract('DynamoDB', () => fresh().audit);
+claimsContract('DynamoDB', () => fresh().claims);
+
+describe('the DynamoDB table', () => {
+  it('is the table the bot stack makes with StoreOnDynamoDB=true', async () => {
+    const out = await deploy(moto, 'bot.yaml', { StoreOnDynamoDB: 'true', BotName: 'fleet' });
+    expect(out.StoreTableName).toBe('fleet-store');
+    expect(await tableProblems(client, 'fleet-store')).toEqual([]);
+  });
+
+  it('is made once by init (TTL on expiresAt), found fitting after, and init again changes nothing', async () => {
+    expect(await tableProblems(client, TABLE)).toEqual([]);
+    expect(await initTable(client, TABLE)).toBe('exists');
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiresAt',
+      TimeToLiveStatus: 'ENABLED',
+    });
+    expect(await initTable(client, 'trailbot-second')).toBe('created');
+  });
+
+  it('is made by `trail store init` in the terminal, once; a second run says it is there', async () => {
+    const env = { TRAIL_STORE: 'dynamodb', TRAIL_DYNAMODB_TABLE: 'made-by-cli', TRAIL_REGIONS: 'us-east-1' };
+    const run = async () => {
+      let out = '';
+      const code = await runCli(['store', 'init'], env, { out: (s) => (out += s), err: (s) => (out += s) });
+      return { code, out };
+    };
+    expect(await run()).toEqual({
+      code: 0,
+      out: 'DynamoDB table made-by-cli created (on demand, TTL on expiresAt).\n',
+    });
+    expect(await run()).toEqual({
+      code: 0,
+      out: 'DynamoDB table made-by-cli is there and fits; nothing changed.\n',
+    });
+    expect(await tableProblems(client, 'made-by-cli')).toEqual([]);
+  });
+
+  it('says exactly what is wrong with a table that is missing or made otherwise', async () => {
+    expect(await tableProblems(client, 'nope')).toEqual([
+      'TRAIL_DYNAMODB_TABLE: table nope does not exist; create it with `trail store init`',
+    ]);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'other-app',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    expect(await tableProblems(client, 'other-app')).toEqual([
+      'table other-app: its key is (id HASH); Trailbot needs (pk HASH, sk RANGE), both strings',
+      'table other-app: no global secondary index gsi1 (gsi1pk HASH, gsi1sk RANGE, all attributes)',
+      'table other-app: no global secondary index gsi2 (gsi2pk HASH, gsi2sk RANGE, all attributes)',
+    ]);
+    await expect(initTable(client, 'other-app')).rejects.toThrow(/its key is \(id HASH\)/);
+    // The bot does not start on it, and says why.
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TRAIL_STORE: 'dynamodb',
+      TRAIL_DYNAMODB_TABLE: 'other-app',
+      TRAIL_STORE_PATH: '/nonexistent/unused.db',
+    });
+    await expect(startServer(config)).rejects.toThrow(/other-app: its key is \(id HASH\)/);
+    expect(() => loadConfig({ TRAIL_STORE: 'dynamodb' })).toThrow(
+      /TRAIL_DYNAMODB_TABLE: required with TRAIL_STORE=dynamodb/,
+    );
+  });
+});
