@@ -52,7 +52,13 @@ export function registerAlertActions(
       const a = readAlertAction(value);
       // A click acts only on the alert of the message it was clicked on: a value naming another alert (of
       // another channel, say) is refused, and the refusal is audited.
-      const group = await alerts.store.alerts.group(a.alertId);
+      let group = await alerts.store.alerts.group(a.alertId);
+      // A click can come before the store has the post's ts (the post is written there just after Slack
+      // answers; over the network that takes a moment): wait for it briefly rather than refuse.
+      for (let i = 0; group && !group.ts && i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        group = await alerts.store.alerts.group(a.alertId);
+      }
       if (group && (group.channel !== message.channel || group.ts !== message.ts))
         throw new NotAuthorizedError(
           'respond',

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
 import type { CommandDeps } from '../src/deps.js';
@@ -11,6 +12,9 @@ import { findTagged } from './find-posted.js';
 
 /** The Slack calls the digest makes; a WebClient, or a test's stand-in. */
 export type DigestClient = Pick<WebClient, 'chat' | 'filesUploadV2' | 'users' | 'conversations'>;
+
+/** How long a replica holds the digest run it claimed. */
+const DIGEST_LEASE_MS = 30 * 60_000;
 
 /** The identity the weekly digest assumes roles with (their SourceIdentity and session name). */
 export const DIGEST_IDENTITY = 'trailbot-digest';
@@ -41,9 +45,23 @@ export async function runDigest(
   client: DigestClient,
   channel: string,
   due: Date = deps.now(),
-): Promise<Digest> {
+  replica: string = deps.config.TRAIL_REPLICA_ID ?? hostname(),
+): Promise<Digest | undefined> {
   const now = deps.now();
   const store = deps.store();
+  // Once however many replicas run the schedule: the run for `due` is claimed for half an hour by this
+  // replica (TRAIL_REPLICA_ID, else the host name — so a restarted replica takes its own claim back).
+  if (
+    !(await store.claims.claim(
+      `digest:${due.toISOString()}`,
+      replica,
+      now,
+      new Date(now.getTime() + DIGEST_LEASE_MS),
+    ))
+  ) {
+    deps.logger.info({ due }, 'another replica is running this digest');
+    return undefined;
+  }
   // Scheduled work acts as itself: roles it assumes carry the fixed identity trailbot-digest.
   const acting = deps.forIdentity ? { ...deps, ...deps.forIdentity(DIGEST_IDENTITY) } : deps;
   const assembled = await weeklyDigest(acting);

@@ -97,7 +97,6 @@ export async function runCli(
         : { ...base, ...(await wiring.awsDeps(config, base.now)) };
     outcome = await execute(prepared, deps, actor);
   }
-  holder?.close();
   if (csv && outcome.status === 'answer') {
     if (outcome.file) {
       io.out(String(outcome.file.content));

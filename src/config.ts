@@ -161,6 +161,10 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of letters, digits, _ . -)')
     .optional(),
+  TRAIL_REPLICA_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, 'must be 1–128 of letters, digits, _ . : -')
+    .optional(),
   TRAIL_STORE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))

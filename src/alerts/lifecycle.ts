@@ -5,7 +5,7 @@ import type { Doc, Inline } from '../present/doc.js';
 import { formatUtc, HOUR_MS } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
 import type { AcceptedMessage } from './inbox.js';
-import type { StoredAlert } from './repository.js';
+import { StaleWriteError, type StoredAlert } from './repository.js';
 import { type Route, routeAlert } from './routing.js';
 import type { AlertStorage } from './storage.js';
 
@@ -40,6 +40,20 @@ export function alertPolicy(config: Config): AlertPolicy {
     escalateAfterMs: config.TRAIL_ALERT_ESCALATE_AFTER,
     oncallGroup: config.TRAIL_ONCALL_GROUP,
   };
+}
+
+/**
+ * Run `fn` again (it reads afresh) when a save in it lost to a change made since its read — another
+ * replica's click or message — up to `tries` times.
+ */
+export async function retryStale<T>(fn: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof StaleWriteError) || i >= tries) throw err;
+    }
+  }
 }
 
 /** Outbox priorities: a person's click goes before background work. */
@@ -182,10 +196,12 @@ export async function processPending(
   await store.atomically(async () => {
     for (const m of pending) {
       try {
-        await store.atomically(async () => {
-          for (const a of alertsOf(m)) await applyAlert(store, policy, a, now, log);
-          await store.inbox.markProcessed(m.messageId, now);
-        });
+        await retryStale(() =>
+          store.atomically(async () => {
+            for (const a of alertsOf(m)) await applyAlert(store, policy, a, now, log);
+            await store.inbox.markProcessed(m.messageId, now);
+          }),
+        );
       } catch (err) {
         // Stored bodies were verified or read on intake; one that still cannot be turned into alerts
         // is kept aside whole, with the reason, so it neither blocks the rest nor disappears.
@@ -223,40 +239,43 @@ export async function act(
   now: Date,
   hours?: number,
 ): Promise<ClickResult> {
-  return store.atomically(async (): Promise<ClickResult> => {
-    const group = await store.alerts.group(groupId);
-    if (!group) return { changed: 0 };
-    const live = (await store.alerts.alertsOfGroup(groupId)).filter((a) => a.status !== 'resolved');
-    const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
-    const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * HOUR_MS) : undefined;
-    for (const a of moving) {
-      await store.alerts.saveAlert({
-        ...a,
-        status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
-        by: userId,
-        at: now,
-        snoozedUntil: until,
+  // Two clicks at once (on two replicas): one wins, the other reads again and finds nothing left to move.
+  return retryStale(() =>
+    store.atomically(async (): Promise<ClickResult> => {
+      const group = await store.alerts.group(groupId);
+      if (!group) return { changed: 0 };
+      const live = (await store.alerts.alertsOfGroup(groupId)).filter((a) => a.status !== 'resolved');
+      const moving = kind === 'ack' ? live.filter((a) => a.status !== 'acknowledged') : live;
+      const until = kind === 'snooze' && hours ? new Date(now.getTime() + hours * HOUR_MS) : undefined;
+      for (const a of moving) {
+        await store.alerts.saveAlert({
+          ...a,
+          status: kind === 'ack' ? 'acknowledged' : kind === 'resolve' ? 'resolved' : 'snoozed',
+          by: userId,
+          at: now,
+          snoozedUntil: until,
+        });
+      }
+      if (!moving.length) return { changed: 0, channel: group.channel, ts: group.ts };
+      const detail =
+        kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
+      await store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
+      const words =
+        kind === 'ack'
+          ? 'Acknowledged'
+          : kind === 'resolve'
+            ? 'Resolved'
+            : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
+      const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
+      await store.outbox.enqueue({ ...item, kind: 'update' }, true);
+      await store.outbox.enqueue({
+        ...item,
+        kind: 'note',
+        doc: note([`${words} by `, { mention: { user: userId } }, '.']),
       });
-    }
-    if (!moving.length) return { changed: 0, channel: group.channel, ts: group.ts };
-    const detail =
-      kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
-    await store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
-    const words =
-      kind === 'ack'
-        ? 'Acknowledged'
-        : kind === 'resolve'
-          ? 'Resolved'
-          : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
-    const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
-    await store.outbox.enqueue({ ...item, kind: 'update' }, true);
-    await store.outbox.enqueue({
-      ...item,
-      kind: 'note',
-      doc: note([`${words} by `, { mention: { user: userId } }, '.']),
-    });
-    return { changed: moving.length, channel: group.channel, ts: group.ts };
-  });
+      return { changed: moving.length, channel: group.channel, ts: group.ts };
+    }),
+  );
 }
 
 /** Record an investigation asked from a message, for the audit trail. */
@@ -276,13 +295,19 @@ export async function recordInvestigation(
 export async function tick(store: AlertStorage, policy: AlertPolicy, now: Date): Promise<void> {
   await store.atomically(async () => {
     for (const a of await store.alerts.snoozesEndedBy(now)) {
-      await store.alerts.saveAlert({
-        ...a,
-        status: 'open',
-        by: undefined,
-        at: undefined,
-        snoozedUntil: undefined,
-      });
+      try {
+        await store.alerts.saveAlert({
+          ...a,
+          status: 'open',
+          by: undefined,
+          at: undefined,
+          snoozedUntil: undefined,
+        });
+      } catch (err) {
+        // Changed since (a click, or another replica's tick reopened it): nothing to do here.
+        if (err instanceof StaleWriteError) continue;
+        throw err;
+      }
       await store.alerts.recordAction({
         groupId: a.groupId,
         kind: 'snooze-ended',

@@ -3,7 +3,7 @@ import { presentAlertMessage } from '../present/alert.js';
 import type { Doc } from '../present/doc.js';
 import { formatUtc } from '../time.js';
 import type { OutboxItem } from './outbox-queue.js';
-import type { StoredAlert } from './repository.js';
+import { StaleWriteError, type StoredAlert } from './repository.js';
 import type { AlertStorage } from './storage.js';
 
 /** Why a send failed, as the outbox needs to know it. */
@@ -228,7 +228,11 @@ export class Outbox {
     const counts = new Map(shown.map((a) => [a.id, a.count]));
     for (const a of await this.#o.store.alerts.alertsOfGroup(groupId)) {
       const c = counts.get(a.id);
-      if (c !== undefined && c > a.notedCount) await this.#o.store.alerts.saveAlert({ ...a, notedCount: c });
+      if (c !== undefined && c > a.notedCount)
+        await this.#o.store.alerts.saveAlert({ ...a, notedCount: c }).catch((err: unknown) => {
+          // Changed since it was read (a repeat counted meanwhile): the next note tells of it.
+          if (!(err instanceof StaleWriteError)) throw err;
+        });
     }
   }
 

@@ -23,6 +23,20 @@ export interface StoredAlert {
   notedCount: number;
   firstSeen: Date;
   lastSeen: Date;
+  /**
+   * The version read (every save adds one). Saving a copy whose version is no longer the stored one
+   * fails with StaleWriteError: of two replicas changing one alert from the same read, one wins and the
+   * other reads again. Undefined: written without that check (a new alert).
+   */
+  version?: number | undefined;
+}
+
+/** A save lost to a change made since the alert was read: read it again and decide again. */
+export class StaleWriteError extends Error {
+  constructor(what: string) {
+    super(`${what} changed since it was read`);
+    this.name = 'StaleWriteError';
+  }
 }
 
 /** One channel message listing one or more alerts with the same group key. */
@@ -50,7 +64,7 @@ export interface AlertAction {
 export interface AlertRepository {
   /** The unresolved alert with this fingerprint, if any. */
   openAlertByFingerprint(fingerprint: string): Promise<StoredAlert | undefined>;
-  /** Keep an alert, new or changed. */
+  /** Keep an alert, new or changed; a changed one only if it is still at the version read (StaleWriteError). */
   saveAlert(a: StoredAlert): Promise<void>;
   alertsOfGroup(groupId: string): Promise<StoredAlert[]>;
   /** Snoozed alerts whose time is up. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
-import type { AlertRepository, StoredAlert } from '../../src/alerts/repository.js';
+import { type AlertRepository, StaleWriteError, type StoredAlert } from '../../src/alerts/repository.js';
 
 const T = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s));
 const alert = (title: string): Alert =>
@@ -29,6 +29,24 @@ const stored = (id: string, groupId: string, over: Partial<StoredAlert> = {}): S
 /** The AlertRepository contract, for every implementation: `open` gives a fresh, empty repository. */
 export function repositoryContract(name: string, open: () => AlertRepository): void {
   describe(`AlertRepository contract: ${name}`, () => {
+    it('changes an alert only at the version it was read: of two changes from one read, one wins', async () => {
+      const r = open();
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.saveAlert(stored('a1', 'g1'));
+      const [read] = await r.alertsOfGroup('g1');
+      if (!read) throw new Error('not kept');
+      await r.saveAlert({ ...read, status: 'acknowledged', by: 'U1' });
+      await expect(r.saveAlert({ ...read, status: 'resolved', by: 'U2' })).rejects.toBeInstanceOf(
+        StaleWriteError,
+      );
+      const [now] = await r.alertsOfGroup('g1');
+      expect(now).toMatchObject({ status: 'acknowledged', by: 'U1' });
+      expect(now?.version).toBeGreaterThan(read.version ?? 0);
+      // Read again, it changes.
+      await r.saveAlert({ ...(now as StoredAlert), status: 'resolved', by: 'U2' });
+      expect((await r.alertsOfGroup('g1'))[0]?.status).toBe('resolved');
+    });
+
     it('keeps an alert new and changed, and finds the unresolved one by fingerprint', async () => {
       const r = open();
       await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
@@ -36,7 +54,7 @@ export function repositoryContract(name: string, open: () => AlertRepository): v
       await r.saveAlert(
         stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
       );
-      expect(await r.alertsOfGroup('g1')).toEqual([
+      expect((await r.alertsOfGroup('g1')).map(({ version, ...a }) => a)).toEqual([
         stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
       ]);
       expect((await r.openAlertByFingerprint('fp:a1'))?.status).toBe('acknowledged');

@@ -297,7 +297,11 @@ describe('the digest posted through the fake Slack API', () => {
       post?.body.ts ?? channels.posts()[0]?.ts,
     );
     expect(await deps.store().hygieneRuns.snapshots(5)).toHaveLength(1);
-    expect(d.added.length).toBeGreaterThan(0);
+    expect(d?.added.length).toBeGreaterThan(0);
+    // Another replica, fired for the same schedule time: the run is claimed, so nothing is posted twice.
+    const posts = slack.callsTo('/api/chat.postMessage').length;
+    expect(await runDigest(deps, client, 'C0DIGEST01', deps.now(), 'replica-b')).toBeUndefined();
+    expect(slack.callsTo('/api/chat.postMessage')).toHaveLength(posts);
   });
 
   it('runs a digest the bot missed while it was down, once, at start', async () => {

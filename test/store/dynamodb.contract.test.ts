@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { act, processPending } from '../../src/alerts/lifecycle.js';
 import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
@@ -11,7 +12,9 @@ import { inboxContract } from '../alerts/inbox.contract.js';
 import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
 import { auditLogContract } from '../audit/log.contract.js';
+import { alarmMessage, notification, PLAIN_POLICY, TOPIC } from '../helpers/alerts.js';
 import { deploy } from '../helpers/cloudformation.js';
+import { captureLogger } from '../helpers/deps.js';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../helpers/moto.js';
 import { mutesContract } from '../hygiene/mutes.contract.js';
 import { hygieneRunsContract } from '../hygiene/runs.contract.js';
@@ -43,6 +46,37 @@ hygieneRunsContract('DynamoDB', () => fresh().hygieneRuns);
 mutesContract('DynamoDB', () => fresh().mutes);
 auditLogContract('DynamoDB', () => fresh().audit);
 claimsContract('DynamoDB', () => fresh().claims);
+
+describe('two replicas on one table', () => {
+  it('accept a MessageId once, turn it into one alert, and resolve it once when both click at the same moment', async () => {
+    const ns = `${randomUUID()}/`;
+    const [a, b] = [
+      openDynamoStores(client, { table: TABLE, ns }),
+      openDynamoStores(client, { table: TABLE, ns }),
+    ];
+    const { logger } = captureLogger();
+    const m = {
+      messageId: 'm-1',
+      topicArn: TOPIC,
+      type: 'Notification',
+      body: JSON.stringify(notification('m-1', alarmMessage('DiskFull', 'ALARM'))),
+      receivedAt: new Date('2026-12-01T10:00:00Z'),
+    };
+    expect(await Promise.all([a.inbox.acceptMessage(m), b.inbox.acceptMessage(m)])).toEqual(
+      expect.arrayContaining(['new', 'duplicate']),
+    );
+    const now = new Date('2026-12-01T10:00:01Z');
+    await processPending(a, PLAIN_POLICY, now, logger);
+    expect(await processPending(b, PLAIN_POLICY, now, logger)).toBe(0);
+    const group = (await a.outbox.dueItems(new Date('2026-12-01T11:00:00Z')))[0]?.groupId as string;
+    const clicks = await Promise.all([
+      act(a, group, 'resolve', 'U0ALICE', now),
+      act(b, group, 'resolve', 'U0BOB', now),
+    ]);
+    expect(clicks.map((c) => c.changed).sort()).toEqual([0, 1]);
+    expect((await a.alerts.actionsOf(group)).filter((x) => x.kind === 'resolve')).toHaveLength(1);
+  });
+});
 
 describe('the DynamoDB table', () => {
   it('is the table the bot stack makes with StoreOnDynamoDB=true', async () => {

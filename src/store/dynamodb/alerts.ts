@@ -1,13 +1,14 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  AlertAction,
-  AlertGroup,
-  AlertRepository,
-  AlertStatus,
-  StoredAlert,
+import {
+  type AlertAction,
+  type AlertGroup,
+  type AlertRepository,
+  type AlertStatus,
+  StaleWriteError,
+  type StoredAlert,
 } from '../../alerts/repository.js';
 import { alertFromJson } from '../codec.js';
-import { type DynamoTable, seq } from './table.js';
+import { conditionFailed, type DynamoTable, seq } from './table.js';
 
 type Item = Record<string, unknown>;
 const d = (v: unknown) => (typeof v === 'string' ? new Date(v) : undefined);
@@ -27,6 +28,7 @@ function alertOf(i: Item): StoredAlert {
     notedCount: i.notedCount as number,
     firstSeen: new Date(i.firstSeen as string),
     lastSeen: new Date(i.lastSeen as string),
+    version: i.version as number,
   };
 }
 function groupOf(i: Item): AlertGroup {
@@ -72,32 +74,41 @@ export class DynamoAlertRepository implements AlertRepository {
   async saveAlert(a: StoredAlert): Promise<void> {
     const sk = `ALERT#${a.firstSeen.toISOString()}#${a.id}`;
     const snoozed = a.status === 'snoozed' && a.snoozedUntil;
-    await this.t.doc.send(
-      new PutCommand({
-        TableName: this.t.name,
-        Item: {
-          pk: this.#pk(a.groupId),
-          sk,
-          id: a.id,
-          groupId: a.groupId,
-          fingerprint: a.fingerprint,
-          channel: a.channel,
-          alert: JSON.stringify(a.alert),
-          status: a.status,
-          by: a.by,
-          at: a.at?.toISOString(),
-          snoozedUntil: a.snoozedUntil?.toISOString(),
-          count: a.count,
-          notedCount: a.notedCount,
-          firstSeen: a.firstSeen.toISOString(),
-          lastSeen: a.lastSeen.toISOString(),
-          ...(snoozed
-            ? { gsi1pk: `${this.t.ns}SNOOZED`, gsi1sk: `${a.snoozedUntil?.toISOString()}#${a.id}` }
-            : {}),
-          ...(a.status === 'open' ? { open: 1 } : {}),
-        },
-      }),
-    );
+    await this.t.doc
+      .send(
+        new PutCommand({
+          TableName: this.t.name,
+          Item: {
+            pk: this.#pk(a.groupId),
+            sk,
+            id: a.id,
+            groupId: a.groupId,
+            fingerprint: a.fingerprint,
+            channel: a.channel,
+            alert: JSON.stringify(a.alert),
+            status: a.status,
+            by: a.by,
+            at: a.at?.toISOString(),
+            snoozedUntil: a.snoozedUntil?.toISOString(),
+            count: a.count,
+            notedCount: a.notedCount,
+            firstSeen: a.firstSeen.toISOString(),
+            lastSeen: a.lastSeen.toISOString(),
+            ...(snoozed
+              ? { gsi1pk: `${this.t.ns}SNOOZED`, gsi1sk: `${a.snoozedUntil?.toISOString()}#${a.id}` }
+              : {}),
+            version: (a.version ?? 0) + 1,
+          },
+          // A copy read at a version replaces the item only at that version.
+          ...(a.version === undefined
+            ? {}
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': a.version } }),
+        }),
+      )
+      .catch((err: unknown) => {
+        if (conditionFailed(err)) throw new StaleWriteError(`alert ${a.id}`);
+        throw err;
+      });
     const pointer = { pk: `${this.t.ns}FP#${a.fingerprint}`, sk: 'OPEN' };
     if (a.status === 'resolved')
       await this.t.doc

@@ -1,9 +1,10 @@
-import type {
-  AlertAction,
-  AlertGroup,
-  AlertRepository,
-  AlertStatus,
-  StoredAlert,
+import {
+  type AlertAction,
+  type AlertGroup,
+  type AlertRepository,
+  type AlertStatus,
+  StaleWriteError,
+  type StoredAlert,
 } from '../../alerts/repository.js';
 import { alertFromJson } from '../codec.js';
 import { date, iso, type SqliteDb, type Sync } from './db.js';
@@ -22,6 +23,7 @@ interface AlertRow {
   noted_count: number;
   first_seen: string;
   last_seen: string;
+  version: number;
 }
 
 interface GroupRow {
@@ -48,6 +50,7 @@ function alertOf(r: AlertRow): StoredAlert {
     notedCount: r.noted_count,
     firstSeen: new Date(r.first_seen),
     lastSeen: new Date(r.last_seen),
+    version: r.version,
   };
 }
 
@@ -75,13 +78,14 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
   }
   saveAlert(a: StoredAlert): void {
     // One statement for a new alert and a changed one; an alert's id, group, fingerprint, channel and
-    // first sighting never change.
-    this.db.run(
+    // first sighting never change. A copy read at a version changes the row only at that version.
+    const r = this.db.run(
       `INSERT INTO alerts (id, group_id, fingerprint, channel, alert, status, by_user, at, snoozed_until, count,
-         noted_count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         noted_count, first_seen, last_seen, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET alert = excluded.alert, status = excluded.status, by_user = excluded.by_user,
          at = excluded.at, snoozed_until = excluded.snoozed_until, count = excluded.count,
-         noted_count = excluded.noted_count, last_seen = excluded.last_seen`,
+         noted_count = excluded.noted_count, last_seen = excluded.last_seen, version = alerts.version + 1
+       WHERE ? IS NULL OR alerts.version = ?`,
       a.id,
       a.groupId,
       a.fingerprint,
@@ -95,7 +99,10 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
       a.notedCount,
       a.firstSeen.toISOString(),
       a.lastSeen.toISOString(),
+      a.version ?? null,
+      a.version ?? null,
     );
+    if (Number(r.changes) === 0) throw new StaleWriteError(`alert ${a.id}`);
   }
   alertsOfGroup(groupId: string): StoredAlert[] {
     return this.db

@@ -105,6 +105,8 @@ const MIGRATIONS: readonly string[] = [
      channel TEXT PRIMARY KEY,
      next_at TEXT NOT NULL
    );`,
+  // Optimistic locking: an alert's version, checked on every change.
+  'ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;',
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */
