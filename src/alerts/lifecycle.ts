@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
-import { formatUtc, HOUR_MS } from '../time.js';
+import { DAY_MS, formatUtc, HOUR_MS } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
 import type { AcceptedMessage } from './inbox.js';
 import { StaleWriteError, type StoredAlert } from './repository.js';
@@ -324,6 +324,9 @@ export async function tick(store: AlertStorage, policy: AlertPolicy, now: Date):
     }
     if (policy.escalateAfterMs === undefined) return;
     for (const g of await store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
+      // Every replica ticks: the reminder is claimed (by this tick alone), so the thread hears it once.
+      const far = new Date(now.getTime() + 365 * DAY_MS);
+      if (!(await store.claims.claim(`remind:${g.id}`, randomUUID(), now, far))) continue;
       const minutes = Math.round(policy.escalateAfterMs / 60_000);
       const open = (await store.alerts.alertsOfGroup(g.id)).filter((a) => a.status === 'open').length;
       await store.alerts.setGroupReminded(g.id, now);

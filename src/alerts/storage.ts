@@ -1,3 +1,4 @@
+import type { RunClaims } from '../schedule/claims.js';
 import type { MessageInbox } from './inbox.js';
 import type { OutboxQueue } from './outbox-queue.js';
 import type { AlertRepository } from './repository.js';
@@ -11,5 +12,7 @@ export interface AlertStorage {
   inbox: MessageInbox;
   alerts: AlertRepository;
   outbox: OutboxQueue;
+  /** Timed work done once across replicas (an escalation reminder). */
+  claims: RunClaims;
   atomically<T>(fn: () => Promise<T>): Promise<T>;
 }
