@@ -23,6 +23,8 @@ export interface ServerOverrides {
   pollMs?: number;
   /** Least time between sends to one channel (ms); Slack's pace by default. */
   channelIntervalMs?: number;
+  /** After how long a send in flight counts as left by a replica that died (ms). */
+  abandonedAfterMs?: number;
   now?: () => Date;
 }
 
@@ -90,6 +92,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       now: deps.now,
       logger: deps.logger.child({ component: 'outbox' }),
       ...(overrides.channelIntervalMs !== undefined ? { intervalMs: overrides.channelIntervalMs } : {}),
+      ...(overrides.abandonedAfterMs !== undefined ? { abandonedAfterMs: overrides.abandonedAfterMs } : {}),
     });
     alerts = { store, policy: alertPolicy(config), outbox };
   }

@@ -56,6 +56,11 @@ export async function retryStale<T>(fn: () => Promise<T>, tries = 4): Promise<T>
   }
 }
 
+/** This process, as the holder of the claims it takes on messages to process. */
+const PROCESS_OWNER = randomUUID();
+/** How long a message being turned into alerts is this process's alone. */
+const PROCESS_LEASE_MS = 15_000;
+
 /** Outbox priorities: a person's click goes before background work. */
 export const PRIORITY = { click: 0, background: 1 } as const;
 
@@ -192,9 +197,13 @@ export async function processPending(
   limit = 500,
 ): Promise<number> {
   const pending = await store.inbox.pendingMessages(limit);
+  // Several replicas see the same pending messages: each is claimed for 15 s by one of them, long
+  // enough to turn it into alerts (a replica that dies holding it leaves it to another after that).
+  const until = new Date(now.getTime() + PROCESS_LEASE_MS);
   // One commit (one fsync) for the batch; each message in its own savepoint inside it.
   await store.atomically(async () => {
     for (const m of pending) {
+      if (!(await store.claims.claim(`process:${m.messageId}`, PROCESS_OWNER, now, until))) continue;
       try {
         await retryStale(() =>
           store.atomically(async () => {

@@ -19,6 +19,8 @@ export interface OutboxItem {
   notBefore: Date;
   attempts: number;
   state: 'pending' | 'inflight' | 'sent' | 'failed';
+  /** Since when it has been in flight. */
+  inflightSince?: Date | undefined;
   /** Why the last try did not go (a 429 proves nothing was sent). */
   lastError?: string | undefined;
 }
@@ -36,7 +38,8 @@ export interface OutboxQueue {
   dueItems(now: Date): Promise<OutboxItem[]>;
   /** Items left in flight by a stopped process. */
   inflightItems(): Promise<OutboxItem[]>;
-  markInflight(id: number): Promise<void>;
+  /** Being sent from `at` (a replica that dies sending leaves it in flight: see Outbox's recovery). */
+  markInflight(id: number, at?: Date): Promise<void>;
   markSent(id: number, at: Date): Promise<void>;
   /** Back to waiting until `notBefore` (a 429, a Slack error worth retrying). */
   retryLater(id: number, notBefore: Date, error: string): Promise<void>;

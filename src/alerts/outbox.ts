@@ -40,9 +40,16 @@ export interface OutboxOptions {
   logger: Logger;
   /** Least time between two sends to one channel. Slack allows about one message per second. */
   intervalMs?: number;
+  /** After how long a send in flight counts as left by a replica that died. */
+  abandonedAfterMs?: number;
   /** Tries before a transient failure is given up (and logged as an error). */
   maxAttempts?: number;
 }
+
+/** A send in flight longer than this was left by a replica that died (Slack calls time out far sooner). */
+const ABANDONED_AFTER_MS = 120_000;
+/** How often a replica looks for sends left in flight by others. */
+const RECOVERY_EVERY_MS = 5_000;
 
 /** How a retry reason starts when the try is known not to have reached Slack (a 429 refuses it). */
 const NOT_SENT = 'not sent: ';
@@ -79,7 +86,12 @@ export class Outbox {
   #stopped = true;
 
   constructor(opts: OutboxOptions) {
-    this.#o = { intervalMs: CHANNEL_INTERVAL_MS, maxAttempts: 8, ...opts };
+    this.#o = {
+      intervalMs: CHANNEL_INTERVAL_MS,
+      maxAttempts: 8,
+      abandonedAfterMs: ABANDONED_AFTER_MS,
+      ...opts,
+    };
   }
 
   /** After a restart: settle what was in flight when the process stopped. */
@@ -89,9 +101,26 @@ export class Outbox {
       await this.#o.store.outbox.retryLater(item.id, this.#o.now(), 'left in flight by a stopped process');
   }
 
+  #lastRecovery = 0;
+
+  /**
+   * What another replica left in flight when it died: a send in flight far longer than any send takes
+   * waits again, and its next try looks for it in Slack first (so nothing is posted twice). Looked at
+   * every few seconds, not on every turn.
+   */
+  async #recoverAbandoned(): Promise<void> {
+    if (Date.now() - this.#lastRecovery < RECOVERY_EVERY_MS) return;
+    this.#lastRecovery = Date.now();
+    const now = this.#o.now();
+    for (const item of await this.#o.store.outbox.inflightItems())
+      if (item.inflightSince && now.getTime() - item.inflightSince.getTime() > this.#o.abandonedAfterMs)
+        await this.#o.store.outbox.retryLater(item.id, now, 'left in flight by a replica that stopped');
+  }
+
   /** Send every item due now, one per channel whose turn it is; returns how many were tried. */
   async runOnce(): Promise<number> {
     const now = this.#o.now().getTime();
+    await this.#recoverAbandoned();
     const due = await this.#o.store.outbox.dueItems(new Date(now));
     await Promise.all(due.map((i) => this.#send(i)));
     return due.length;
@@ -130,7 +159,7 @@ export class Outbox {
     // store — so sends are spaced however long the work before took, and across processes on one store.
     // Not free: the item stays waiting and goes on a later turn.
     if (!(await store.outbox.takeSendSlot(item.channel, new Date(), this.#o.intervalMs))) return;
-    await store.outbox.markInflight(item.id);
+    await store.outbox.markInflight(item.id, this.#o.now());
     try {
       if (item.kind === 'post') {
         const ts = await sender.post(item.channel, doc, group.id);

@@ -18,6 +18,7 @@ function itemOf(i: Item): OutboxItem {
     attempts: i.attempts as number,
     state: i.state as OutboxItem['state'],
     lastError: (i.lastError as string | undefined) ?? undefined,
+    inflightSince: typeof i.inflightAt === 'string' ? new Date(i.inflightAt) : undefined,
   };
 }
 
@@ -114,11 +115,12 @@ export class DynamoOutboxQueue implements OutboxQueue {
   async inflightItems(): Promise<OutboxItem[]> {
     return (await this.#all('OUTINFLIGHT')).map(itemOf).filter((i) => i.state === 'inflight');
   }
-  async markInflight(id: number): Promise<void> {
+  async markInflight(id: number, at: Date = new Date()): Promise<void> {
     await this.#update(
       id,
-      'SET #s = :s, attempts = attempts + :one, gsi1pk = :g, gsi1sk = :k REMOVE gsi2pk, gsi2sk',
+      'SET #s = :s, attempts = attempts + :one, inflightAt = :at, gsi1pk = :g, gsi1sk = :k REMOVE gsi2pk, gsi2sk',
       {
+        ':at': at.toISOString(),
         ':s': 'inflight',
         ':one': 1,
         ':g': `${this.t.ns}OUTINFLIGHT`,

@@ -107,6 +107,8 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // Optimistic locking: an alert's version, checked on every change.
   'ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;',
+  // When a send began: what another replica finds in flight for long was left by one that died.
+  'ALTER TABLE outbox ADD COLUMN inflight_at TEXT;',
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */

@@ -13,6 +13,7 @@ interface OutboxRow {
   attempts: number;
   state: string;
   last_error: string | null;
+  inflight_at: string | null;
 }
 
 function itemOf(r: OutboxRow): OutboxItem {
@@ -27,6 +28,7 @@ function itemOf(r: OutboxRow): OutboxItem {
     attempts: r.attempts,
     state: r.state as OutboxItem['state'],
     lastError: r.last_error ?? undefined,
+    inflightSince: r.inflight_at ? new Date(r.inflight_at) : undefined,
   };
 }
 
@@ -76,8 +78,12 @@ export class SqliteOutboxQueue implements Sync<OutboxQueue> {
   inflightItems(): OutboxItem[] {
     return this.db.all<OutboxRow>("SELECT * FROM outbox WHERE state = 'inflight' ORDER BY id").map(itemOf);
   }
-  markInflight(id: number): void {
-    this.db.run("UPDATE outbox SET state = 'inflight', attempts = attempts + 1 WHERE id = ?", id);
+  markInflight(id: number, at: Date = new Date()): void {
+    this.db.run(
+      "UPDATE outbox SET state = 'inflight', attempts = attempts + 1, inflight_at = ? WHERE id = ?",
+      at.toISOString(),
+      id,
+    );
   }
   markSent(id: number, at: Date): void {
     this.db.run(
