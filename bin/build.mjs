@@ -10,7 +10,7 @@ const bench = process.argv.includes('--bench');
 await build({
   entryPoints: bench
     ? { 'bench/alert-server': 'test/fixtures/alert-server.ts' }
-    : ['src/cli.ts', 'src/main.ts'],
+    : ['src/cli.ts', 'src/main.ts', 'src/lambda.ts'],
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cfnStatements } from '../../iam/generate.js';
 import { CIS_METRIC_FILTERS } from '../../src/posture/cis-filters.js';
@@ -184,5 +185,56 @@ describe('the bot stack’s parts moto skips (bot.yaml), from the template itsel
     expect(rules).toHaveLength(11);
     for (const [id, rule] of rules)
       expect(rule.Properties.Targets, id).toEqual([{ Id: 'alerts', Arn: { Ref: 'AlertTopic' } }]);
+  });
+});
+
+describe('the Lambda mode (lambda.yaml)', () => {
+  const t = template('lambda.yaml');
+  const r = (id: string) => t.Resources[id]?.Properties as Record<string, unknown>;
+
+  it('takes the alert queue with partial batch failures, and schedules the minute’s work and the digest', () => {
+    expect(r('AlertQueueMapping')).toMatchObject({
+      EventSourceArn: { Ref: 'AlertQueueArn' },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(r('AlertFunction')).toMatchObject({ Handler: 'dist/lambda.sqs', Runtime: 'nodejs24.x' });
+    expect(r('ScheduledFunction')).toMatchObject({ Handler: 'dist/lambda.schedule' });
+    const target = (id: string) => (r(id).Target as { Input: string }).Input;
+    expect(JSON.parse(target('EveryMinute'))).toEqual({ job: 'alerts' });
+    expect(r('EveryMinute').ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.parse(target('WeeklyDigest'))).toEqual({ job: 'digest' });
+    const env = (r('AlertFunction').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ TRAIL_STORE: 'dynamodb', TRAIL_DYNAMODB_TABLE: { Ref: 'StoreTableName' } });
+  });
+
+  it('deploys into moto beside the bot stack', async () => {
+    const moto = await startMoto();
+    try {
+      const bot = await deploy(moto, 'bot.yaml', { RunsOn: 'lambda', StoreOnDynamoDB: 'true' });
+      const s3 = new S3Client({
+        region: 'us-east-1',
+        endpoint: moto.url,
+        credentials: MOTO_CREDENTIALS,
+        forcePathStyle: true,
+      });
+      await s3.send(new CreateBucketCommand({ Bucket: 'trailbot-code' }));
+      // The package's contents do not matter to the deployment: an empty zip.
+      const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+      await s3.send(new PutObjectCommand({ Bucket: 'trailbot-code', Key: 'trailbot.zip', Body: emptyZip }));
+      const out = await deploy(moto, 'lambda.yaml', {
+        BotRoleArn: bot.BotRoleArn as string,
+        AlertQueueArn: `arn:aws:sqs:us-east-1:123456789012:trailbot-alerts`,
+        CodeBucket: 'trailbot-code',
+        CodeKey: 'trailbot.zip',
+        SettingsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:trailbot/settings-abc',
+        StoreTableName: bot.StoreTableName as string,
+        AlertTopicArns: bot.AlertTopicArn as string,
+        DefaultChannel: 'C0ALERTS01',
+      });
+      expect(out.AlertFunctionArn).toMatch(/:function:trailbot-alerts$/);
+      expect(out.ScheduledFunctionArn).toMatch(/:function:trailbot-scheduled$/);
+    } finally {
+      await moto.stop();
+    }
   });
 });

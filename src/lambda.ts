@@ -1,0 +1,85 @@
+// The bot on AWS Lambda (with TRAIL_STORE=dynamodb): `sqs` is the alert queue's event-source handler
+// (dist/lambda.sqs), `schedule` the EventBridge Scheduler target (dist/lambda.schedule) for the
+// minute's alert work and the weekly digest. Built once per container, on the first invocation.
+import type { Context, SQSEvent } from 'aws-lambda';
+import {
+  digestJob,
+  type LambdaAlerts,
+  type ScheduledJob,
+  scheduledHandler,
+  sqsEventHandler,
+} from '../handlers/lambda.js';
+import { slackSender } from '../handlers/outbox.js';
+import { alertPolicy } from './alerts/lifecycle.js';
+import { Outbox } from './alerts/outbox.js';
+import { type CertFetcher, httpsCertFetcher, SnsVerifier } from './alerts/sns.js';
+import { configSchema, loadConfig, requireSlack } from './config.js';
+import { ConfigError } from './errors.js';
+import { withStoredSettings } from './secrets.js';
+import { buildDeps, storeHolder } from './wiring.js';
+
+/** The Lambda runtime from an environment: config (and TRAIL_SECRETS), the DynamoDB store, Slack. */
+export async function lambdaRuntime(
+  env: Record<string, string | undefined>,
+  overrides: { fetchCert?: CertFetcher } = {},
+): Promise<{ rt: LambdaAlerts; digest: () => Promise<unknown> }> {
+  const config = loadConfig(await withStoredSettings(env, (k) => k in configSchema.shape), { slack: true });
+  if (config.TRAIL_STORE !== 'dynamodb')
+    throw new ConfigError(['TRAIL_STORE: Lambda mode needs dynamodb (invocations share no disk)']);
+  if (!config.TRAIL_ALERT_DEFAULT_CHANNEL)
+    throw new ConfigError(['TRAIL_ALERT_DEFAULT_CHANNEL: required for alerts']);
+  const slack = requireSlack(config);
+  const holder = await storeHolder(config);
+  const deps = await buildDeps(config, { store: holder.get });
+  const store = holder.get();
+  const outbox = new Outbox({
+    store,
+    sender: slackSender(slack.botToken.reveal(), { slackApiUrl: config.SLACK_API_URL, logger: deps.logger }),
+    now: deps.now,
+    logger: deps.logger.child({ component: 'outbox' }),
+  });
+  const rt: LambdaAlerts = {
+    intake: {
+      queueUrl: config.TRAIL_SQS_QUEUE_URL ?? 'lambda',
+      verifier: new SnsVerifier({
+        allowedTopics: config.TRAIL_SNS_TOPICS ?? [],
+        fetchCert: overrides.fetchCert ?? httpsCertFetcher,
+      }),
+      store,
+      logger: deps.logger,
+      now: deps.now,
+      maxReceives: config.TRAIL_SQS_MAX_RECEIVES,
+    },
+    alerts: { store, policy: alertPolicy(config), outbox },
+    logger: deps.logger,
+    now: deps.now,
+  };
+  const digest = async () => {
+    if (!config.TRAIL_DIGEST_CHANNEL)
+      throw new ConfigError(['TRAIL_DIGEST_CHANNEL: required for the digest job']);
+    return digestJob(deps, {
+      token: slack.botToken.reveal(),
+      slackApiUrl: config.SLACK_API_URL,
+      channel: config.TRAIL_DIGEST_CHANNEL,
+    });
+  };
+  return { rt, digest };
+}
+
+let runtime: ReturnType<typeof lambdaRuntime> | undefined;
+const built = () => {
+  runtime ??= lambdaRuntime(process.env);
+  return runtime;
+};
+
+/** The alert queue's event-source handler (ReportBatchItemFailures). */
+export const sqs = async (event: SQSEvent, context: Context) => {
+  const { rt } = await built();
+  return sqsEventHandler(rt)(event, context);
+};
+
+/** The scheduled jobs: `{"job": "alerts"}` every minute, `{"job": "digest"}` weekly. */
+export const schedule = async (event: ScheduledJob, context: Context) => {
+  const { rt, digest } = await built();
+  return scheduledHandler(rt, digest)(event, context);
+};
