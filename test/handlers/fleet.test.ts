@@ -2,11 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_IDS } from '../../src/slack/ids.js';
 import { initTable } from '../../src/store/dynamodb/table.js';
 import { alarmMessage, notification, TOPIC } from '../helpers/alerts.js';
 import { startBot } from '../helpers/bot-process.js';
-import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
+import { type FakeMessage, FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../helpers/moto.js';
+import { buttonClickBody, postSigned } from '../helpers/signed.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
 
 // Two bot processes on one DynamoDB table (moto's) and one fake Slack: SNS deliveries spread over both,
@@ -133,7 +135,38 @@ describe('a fleet of two replicas on DynamoDB', () => {
           `${channelOf(c)} sends ${i - 1} and ${i}`,
         ).toBeGreaterThanOrEqual(1000);
     }
-    b.child.kill('SIGTERM');
-    await once(b.child, 'exit');
+
+    // The killed replica comes back; a button clicked on it and then on the other resolves once.
+    const a2 = await startBot({ ...env, TRAIL_REPLICA_ID: 'replica-a' });
+    children.push(a2.child);
+    const post = ch.posts().find((m) => m.text.includes('Fleet3x')) as FakeMessage;
+    const resolve = (post.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .find((x) => x.type === 'actions')
+      ?.elements?.find((e) => e.action_id === ACTION_IDS.alertResolve);
+    for (const [i, port] of [a2.port, b.port].entries()) {
+      const path = `/response/fleet-${i}`;
+      slack.on(path, () => ({ body: { ok: true } }));
+      const body = buttonClickBody({
+        actionId: ACTION_IDS.alertResolve,
+        value: resolve?.value,
+        userId: i === 0 ? 'U0ALICE' : 'U0BOB',
+        responseUrl: `${slack.url}${path}`,
+        on: post,
+      });
+      expect(
+        (await postSigned(`http://127.0.0.1:${port}/slack/events`, body, { secret: 'fleet-secret' })).status,
+      ).toBe(200);
+      await slack.waitFor(path).catch(() => undefined);
+    }
+    const notes = async () => ch.replies(post.ts).filter((m) => /Resolved by/.test(m.text));
+    const until = Date.now() + 15_000;
+    while ((await notes()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await notes()).map((m) => m.text)).toEqual([expect.stringContaining('Resolved by <@U0ALICE>')]);
+
+    for (const c of [a2.child, b.child]) {
+      c.kill('SIGTERM');
+      await once(c, 'exit');
+    }
   }, 150_000);
 });
