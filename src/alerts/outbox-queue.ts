@@ -38,8 +38,12 @@ export interface OutboxQueue {
   dueItems(now: Date): Promise<OutboxItem[]>;
   /** Items left in flight by a stopped process. */
   inflightItems(): Promise<OutboxItem[]>;
-  /** Being sent from `at` (a replica that dies sending leaves it in flight: see Outbox's recovery). */
-  markInflight(id: number, at?: Date): Promise<void>;
+  /**
+   * Take a waiting item to send it, from `at`: true only for the one caller that moved it from waiting
+   * to in flight (two replicas that both saw it due cannot both send it). A replica that dies sending
+   * leaves it in flight: see Outbox's recovery.
+   */
+  markInflight(id: number, at?: Date): Promise<boolean>;
   markSent(id: number, at: Date): Promise<void>;
   /** Back to waiting until `notBefore` (a 429, a Slack error worth retrying). */
   retryLater(id: number, notBefore: Date, error: string): Promise<void>;

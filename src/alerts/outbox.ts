@@ -159,7 +159,8 @@ export class Outbox {
     // store — so sends are spaced however long the work before took, and across processes on one store.
     // Not free: the item stays waiting and goes on a later turn.
     if (!(await store.outbox.takeSendSlot(item.channel, new Date(), this.#o.intervalMs))) return;
-    await store.outbox.markInflight(item.id, this.#o.now());
+    // Another replica that saw it due may have taken it first: then it is theirs to send.
+    if (!(await store.outbox.markInflight(item.id, this.#o.now()))) return;
     try {
       if (item.kind === 'post') {
         const ts = await sender.post(item.channel, doc, group.id);

@@ -24,7 +24,9 @@ export function outboxQueueContract(name: string, open: () => OutboxQueue): void
         ['C2', 'g3'],
       ]);
       const first = (await q.dueItems(T(1)))[0];
-      await q.markInflight(first?.id as number);
+      expect(await q.markInflight(first?.id as number)).toBe(true);
+      // A second taker (another replica that saw it due) does not get it.
+      expect(await q.markInflight(first?.id as number)).toBe(false);
       expect((await q.dueItems(T(1))).map((i) => i.channel)).toEqual(['C2']);
       expect((await q.inflightItems()).map((i) => i.groupId)).toEqual(['g4']);
       await q.markSent(first?.id as number, T(2));

@@ -115,18 +115,32 @@ export class DynamoOutboxQueue implements OutboxQueue {
   async inflightItems(): Promise<OutboxItem[]> {
     return (await this.#all('OUTINFLIGHT')).map(itemOf).filter((i) => i.state === 'inflight');
   }
-  async markInflight(id: number, at: Date = new Date()): Promise<void> {
-    await this.#update(
-      id,
-      'SET #s = :s, attempts = attempts + :one, inflightAt = :at, gsi1pk = :g, gsi1sk = :k REMOVE gsi2pk, gsi2sk',
-      {
-        ':at': at.toISOString(),
-        ':s': 'inflight',
-        ':one': 1,
-        ':g': `${this.t.ns}OUTINFLIGHT`,
-        ':k': pad(id),
-      },
-    );
+  async markInflight(id: number, at: Date = new Date()): Promise<boolean> {
+    try {
+      await this.t.doc.send(
+        new UpdateCommand({
+          TableName: this.t.name,
+          Key: this.#key(id),
+          UpdateExpression:
+            'SET #s = :s, attempts = attempts + :one, inflightAt = :at, gsi1pk = :g, gsi1sk = :k REMOVE gsi2pk, gsi2sk',
+          // Only from waiting: of two replicas that saw it due, one takes it.
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':s': 'inflight',
+            ':pending': 'pending',
+            ':one': 1,
+            ':g': `${this.t.ns}OUTINFLIGHT`,
+            ':k': pad(id),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    }
   }
   async markSent(id: number, at: Date): Promise<void> {
     await this.#update(

@@ -78,12 +78,13 @@ export class SqliteOutboxQueue implements Sync<OutboxQueue> {
   inflightItems(): OutboxItem[] {
     return this.db.all<OutboxRow>("SELECT * FROM outbox WHERE state = 'inflight' ORDER BY id").map(itemOf);
   }
-  markInflight(id: number, at: Date = new Date()): void {
-    this.db.run(
-      "UPDATE outbox SET state = 'inflight', attempts = attempts + 1, inflight_at = ? WHERE id = ?",
+  markInflight(id: number, at: Date = new Date()): boolean {
+    const r = this.db.run(
+      "UPDATE outbox SET state = 'inflight', attempts = attempts + 1, inflight_at = ? WHERE id = ? AND state = 'pending'",
       at.toISOString(),
       id,
     );
+    return Number(r.changes) === 1;
   }
   markSent(id: number, at: Date): void {
     this.db.run(
