@@ -1,8 +1,13 @@
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Actor } from '../src/auth.js';
 import type { CommandDeps } from '../src/deps.js';
-import type { SlackMessage } from '../src/slack/blocks.js';
+import { presentProgress } from '../src/present/progress.js';
+import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import { eventsToCsv } from '../src/trail/export.js';
+import type { SearchProgress } from '../src/trail/sources/types.js';
+import { execute, failure, type Outcome, prepare } from './dispatch.js';
 
 // How an answer goes into a channel with its file: shared by the /trail router and the Investigate
 // button (handlers/alerts.ts), the two edges that post answers.
@@ -76,4 +81,110 @@ export async function postAnswer(
     }
     return false;
   }
+}
+
+/** A question to answer after the ack: its words, who asked where, and where the answer goes. */
+export interface QuestionTask {
+  words: string[];
+  actor: Actor;
+  /** Slack's response_url for the command or click: progress, refusals and private answers go there. */
+  responseUrl: string;
+  /** Post the answer in this thread (Investigate) instead of through response_url. */
+  thread?: { channel: string; ts: string } | undefined;
+}
+
+/** How an answer reaches Slack: response_url, and the Web API for posts and files. */
+export interface QuestionIo {
+  respond: RespondFn;
+  client: WebClient;
+}
+
+/**
+ * Where a question is answered once Slack has its ack: in this process (the container's bot), or, on
+ * Lambda, in a second invocation — Lambda stops an invocation's work once it has answered Slack.
+ */
+export type AskLater = (task: QuestionTask, io: QuestionIo) => Promise<string>;
+
+/** Answer in this process, a few at a time (deps.questions). */
+export const answerHere =
+  (deps: CommandDeps): AskLater =>
+  (task, io) =>
+    answerQuestion(deps, task, io);
+
+/** Progress updates a question may send, and how often. */
+const MAX_PROGRESS_UPDATES = 3;
+const PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * Run a question and deliver its answer: progress replaces the "working" note (the first time a query
+ * can be cancelled, then every 10 s, at most three times: response_url takes five messages in all); an
+ * answer goes to the channel (with its CSV file above 25 events) or to the thread asked for; refusals,
+ * usage errors and failures go to the asker alone. Returns what happened, for the audit trail.
+ */
+export async function answerQuestion(deps: CommandDeps, task: QuestionTask, io: QuestionIo): Promise<string> {
+  const { actor } = task;
+  const send = (type: 'in_channel' | 'ephemeral', msg: SlackMessage, replaceOriginal = false) =>
+    io
+      .respond({
+        response_type: type,
+        ...msg,
+        ...(replaceOriginal
+          ? { replace_original: true }
+          : type === 'ephemeral' && task.thread
+            ? { replace_original: false }
+            : {}),
+      })
+      .catch((err: unknown) => {
+        // response_url refused (expired after 30 minutes, or Slack is down): nothing more can reach the
+        // user through it, so the log must hold it.
+        deps.logger.error({ err }, 'could not deliver the answer through response_url');
+      });
+  const prepared = prepare(task.words, deps, actor);
+  if (prepared.kind === 'done') {
+    // A refusal or a usage error is for the asker alone, never the channel or the alert's thread.
+    await send('ephemeral', toSlack(prepared.outcome.doc));
+    return prepared.outcome.status;
+  }
+  let updates = 0;
+  let last = Date.now();
+  let shownQuery: string | undefined;
+  const progress = (p: SearchProgress) => {
+    if (task.thread) return;
+    const fresh = p.queryId !== undefined && p.queryId !== shownQuery;
+    if (updates >= MAX_PROGRESS_UPDATES || (!fresh && Date.now() - last < PROGRESS_EVERY_MS)) return;
+    updates++;
+    last = Date.now();
+    shownQuery = p.queryId ?? shownQuery;
+    const doc = presentProgress(prepared.working, p.note, p.queryId, actor.userId);
+    void send('ephemeral', toSlack(doc), true);
+  };
+  let outcome: Outcome;
+  try {
+    outcome = await deps.questions.run(() => execute(prepared, deps, actor, progress));
+  } catch (err) {
+    // Only the queue itself throws here (BusyError): execute turns every error into an outcome.
+    outcome = failure(err, deps, actor, prepared.command.name);
+  }
+  const message = toSlack(outcome.doc);
+  if (outcome.status !== 'answer') {
+    await send('ephemeral', message);
+    return outcome.status;
+  }
+  const rows = outcome.rows ?? [];
+  const file = outcome.file?.needed ? outcome.file : rows.length > FILE_ABOVE ? eventsFile(rows) : undefined;
+  if (task.thread) {
+    const where = { channel: task.thread.channel, threadTs: task.thread.ts };
+    if (await postAnswer(io.client, deps, where, message, file)) return 'answered in the thread';
+    // The thread could not take it (the bot left the channel, the answer too long): the asker gets it.
+    await send('ephemeral', toSlack(outcome.doc));
+    return 'could not post in the thread; answered the asker';
+  }
+  if (
+    file &&
+    actor.channelId &&
+    (await postAnswer(io.client, deps, { channel: actor.channelId }, message, file))
+  )
+    return 'answered in the channel with its file';
+  await send('in_channel', message);
+  return 'answered';
 }

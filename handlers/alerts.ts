@@ -1,23 +1,26 @@
 import type { App } from '@slack/bolt';
-import { eventsFile, FILE_ABOVE, postAnswer } from '../commands/answer.js';
-import { execute, prepare } from '../commands/dispatch.js';
+import { type AskLater, answerHere } from '../commands/answer.js';
+import { prepare } from '../commands/dispatch.js';
 import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
 import type { AlertStorage } from '../src/alerts/storage.js';
-import type { Actor } from '../src/auth.js';
 import type { CommandDeps } from '../src/deps.js';
 import { NotAuthorizedError, UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
-import { toSlack } from '../src/slack/blocks.js';
 import { readAlertAction } from '../src/slack/buttons.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
-import { onButton } from './buttons.js';
+import { type ButtonContext, onButton } from './buttons.js';
 
 /** What the alert buttons and jobs work on, when alerts are configured. */
 export interface AlertRuntime {
   store: AlertStorage;
   policy: AlertPolicy;
   outbox: Outbox;
+  /**
+   * Called after a click changed alerts, whose message updates now wait in the outbox: unset on the
+   * container (its outbox runs all the time); on Lambda, a second invocation sends them.
+   */
+  changed?: (() => Promise<void>) | undefined;
 }
 
 const ALERT_BUTTONS = [
@@ -45,9 +48,11 @@ export function registerAlertActions(
   app: Pick<App, 'action'>,
   deps: CommandDeps,
   alerts?: AlertRuntime,
+  later: AskLater = answerHere(deps),
 ): void {
   for (const id of ALERT_BUTTONS) {
-    onButton(app, deps, id, 'respond', async ({ actor, value, message, client, ephemeral }) => {
+    onButton(app, deps, id, 'respond', async (ctx) => {
+      const { actor, value, message, ephemeral } = ctx;
       if (!alerts) throw new UsageError('Alerts are not configured on this Trailbot.');
       const a = readAlertAction(value);
       // A click acts only on the alert of the message it was clicked on: a value naming another alert (of
@@ -65,9 +70,10 @@ export function registerAlertActions(
           'This button does not belong to the message it was clicked on; nothing was changed.',
         );
       if (a.kind === 'investigate') {
-        return `investigate ${a.alertId}: ${await investigate(deps, alerts, a.alertId, actor, client, ephemeral)}`;
+        return `investigate ${a.alertId}: ${await investigate(deps, alerts, a.alertId, ctx, later)}`;
       }
       const r = await act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
+      if (r.changed > 0) await alerts.changed?.();
       if (r.changed === 0) {
         await ephemeral(
           say(
@@ -86,9 +92,8 @@ async function investigate(
   deps: CommandDeps,
   alerts: AlertRuntime,
   groupId: string,
-  actor: Actor,
-  client: Parameters<typeof postAnswer>[0],
-  ephemeral: (d: Doc) => Promise<unknown>,
+  { actor, client, respond, responseUrl, ephemeral }: ButtonContext,
+  later: AskLater,
 ): Promise<string> {
   const group = await alerts.store.alerts.group(groupId);
   const subject = (await alerts.store.alerts.alertsOfGroup(groupId)).find((a) => a.alert.actor);
@@ -107,32 +112,16 @@ async function investigate(
   ];
   await recordInvestigation(alerts.store, groupId, actor.userId, deps.now());
   const prepared = prepare(words, deps, actor);
-  const where = { channel: group.channel, threadTs: group.ts };
   if (prepared.kind === 'done') {
     // A refusal or a usage error is for the clicker alone, never the alert's thread.
     await ephemeral(prepared.outcome.doc);
     return prepared.outcome.status;
   }
   await ephemeral(say('Investigating; the answer will be in the alert’s thread.'));
-  const outcome = await deps.questions.run(() => execute(prepared, deps, actor));
-  if (outcome.status !== 'answer') {
-    await ephemeral(outcome.doc);
-    return outcome.status;
-  }
-  const rows = outcome.rows ?? [];
-  const posted = await postAnswer(
-    client,
-    deps,
-    where,
-    toSlack(outcome.doc),
-    rows.length > FILE_ABOVE ? eventsFile(rows) : undefined,
+  return later(
+    { words, actor, responseUrl, thread: { channel: group.channel, ts: group.ts } },
+    { respond, client },
   );
-  if (!posted) {
-    // The thread could not take it (the bot left the channel, the answer too long): the clicker gets it.
-    await ephemeral(outcome.doc);
-    return 'could not post in the thread; answered the clicker';
-  }
-  return 'answered in the thread';
 }
 
 /**

@@ -1,5 +1,13 @@
 import type { Server } from 'node:http';
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  AwsLambdaReceiver,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { AskLater } from '../commands/answer.js';
 import { registerCommands } from '../commands/router.js';
 import type { Secret } from '../src/config.js';
 import type { CommandDeps } from '../src/deps.js';
@@ -75,21 +83,78 @@ export const REQUEST_SKEW_S = 300;
 function refuseSkewed(receiver: HTTPReceiver, log: Logger): void {
   const inner = receiver.requestListener;
   receiver.requestListener = (req, res) => {
-    const header = req.headers['x-slack-request-timestamp'];
-    if (typeof header === 'string') {
-      const ts = Number(header);
-      // The real clock, as Bolt's own check uses: a stand-in clock for the domain must not widen it.
-      const skew = Number.isFinite(ts) ? ts - Date.now() / 1000 : Number.POSITIVE_INFINITY;
-      if (Math.abs(skew) > REQUEST_SKEW_S) {
-        log.warn(
-          { path: req.url, skewSeconds: Number.isFinite(skew) ? Math.round(skew) : header },
-          'Slack request refused: its timestamp is outside the five-minute window',
-        );
-        res.writeHead(401).end();
-        return;
-      }
+    if (skewed(req.headers['x-slack-request-timestamp'], req.url, log)) {
+      res.writeHead(401).end();
+      return;
     }
     inner(req, res);
+  };
+}
+
+/** True (and logged) when a Slack request's timestamp header is outside the window either way. */
+function skewed(header: string | string[] | undefined, path: string | undefined, log: Logger): boolean {
+  if (typeof header !== 'string') return false;
+  const ts = Number(header);
+  // The real clock, as Bolt's own check uses: a stand-in clock for the domain must not widen it.
+  const skew = Number.isFinite(ts) ? ts - Date.now() / 1000 : Number.POSITIVE_INFINITY;
+  if (Math.abs(skew) <= REQUEST_SKEW_S) return false;
+  log.warn(
+    { path, skewSeconds: Number.isFinite(skew) ? Math.round(skew) : header },
+    'Slack request refused: its timestamp is outside the five-minute window',
+  );
+  return true;
+}
+
+/** What a Function URL or API Gateway (payload 1.0 or 2.0) hands the Slack function. */
+export interface SlackHttpEvent {
+  headers: Record<string, string | undefined>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  rawPath?: string;
+  path?: string;
+}
+
+/** What the Slack function answers: the HTTP response Lambda's URL or API Gateway returns. */
+export interface SlackHttpResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The Bolt app on Lambda, behind a Function URL or API Gateway: slash commands, buttons and events
+ * through Bolt's AwsLambdaReceiver, which answers once the listener has acked and finished — so the
+ * listeners ack at once and hand each question to `later` (a second invocation), never answering it
+ * here. Before Bolt: a body Lambda sent base64-encoded is decoded as UTF-8 (Bolt decodes it as ASCII,
+ * which breaks the signature of any text that is not), and a timestamp outside the five-minute window
+ * either way is refused, as on the container.
+ */
+export function buildLambdaApp(
+  deps: CommandDeps,
+  opts: Pick<SlackOptions, 'botToken' | 'signingSecret' | 'slackApiUrl' | 'alerts'>,
+  later: AskLater,
+): (event: SlackHttpEvent) => Promise<SlackHttpResult> {
+  const logger = boltLogger(deps.logger);
+  const receiver = new AwsLambdaReceiver({ signingSecret: opts.signingSecret.reveal(), logger });
+  const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
+  const app = new App({ token: opts.botToken.reveal(), receiver, logger, clientOptions });
+  registerCommands(app, deps, later);
+  registerHandlers(app, deps, opts.alerts, later);
+  app.error(async (err) => {
+    deps.logger.error({ err }, 'unhandled error in a Slack listener');
+  });
+  const handler = receiver.toHandler();
+  return async (event) => {
+    const header = Object.entries(event.headers).find(
+      ([k]) => k.toLowerCase() === 'x-slack-request-timestamp',
+    );
+    if (skewed(header?.[1], event.rawPath ?? event.path, deps.logger)) return { statusCode: 401, body: '' };
+    const body =
+      event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const result = (await handler({ ...event, body, isBase64Encoded: false } as never, {} as never)) as
+      | SlackHttpResult
+      | undefined;
+    return result ?? { statusCode: 500, body: '' };
   };
 }
 

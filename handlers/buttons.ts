@@ -15,6 +15,8 @@ export interface ButtonContext {
   message: { channel?: string | undefined; ts?: string | undefined };
   client: WebClient;
   respond: RespondFn;
+  /** Slack's response_url for this click, for work that answers after this invocation (Lambda). */
+  responseUrl: string;
   /** Answer the clicker alone. */
   ephemeral: (doc: Doc) => Promise<unknown>;
 }
@@ -52,7 +54,16 @@ export function onButton(
     try {
       authorize(permission, actor, deps.access);
       const message = { channel: body.channel?.id, ts: body.message?.ts ?? body.container?.message_ts };
-      const result = await run({ actor, value: action.value, message, client, respond, ephemeral });
+      const responseUrl = body.response_url;
+      const result = await run({
+        actor,
+        value: action.value,
+        message,
+        client,
+        respond,
+        responseUrl,
+        ephemeral,
+      });
       record('button', result, { value: action.value });
     } catch (err) {
       const e = explainError(err);

@@ -1,4 +1,5 @@
 import type { App, CustomRoute } from '@slack/bolt';
+import type { AskLater } from '../commands/answer.js';
 import type { CommandDeps } from '../src/deps.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerCancel } from './cancel.js';
@@ -9,9 +10,14 @@ import { type SnsIntake, snsRoute } from './sns.js';
 export type HandlerRegistrar = Pick<App, 'action'>;
 
 /** Register button actions: Cancel on a running Athena query, and the alert buttons. */
-export function registerHandlers(app: HandlerRegistrar, deps: CommandDeps, alerts?: AlertRuntime): void {
+export function registerHandlers(
+  app: HandlerRegistrar,
+  deps: CommandDeps,
+  alerts?: AlertRuntime,
+  later?: AskLater,
+): void {
   registerCancel(app, deps);
-  registerAlertActions(app, deps, alerts);
+  registerAlertActions(app, deps, alerts, later);
 }
 
 /** Extra HTTP routes beside /slack/events: liveness and readiness, and the SNS intake when configured. */

@@ -1,5 +1,7 @@
+import type { RespondFn } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { type AskLater, answerQuestion, type QuestionTask } from '../commands/answer.js';
 import { processPending, tick } from '../src/alerts/lifecycle.js';
 import type { CommandDeps } from '../src/deps.js';
 import type { Logger } from '../src/log.js';
@@ -102,5 +104,54 @@ export function scheduledHandler(
     await tick(rt.alerts.store, rt.alerts.policy, rt.now());
     await drainAlerts(rt, () => context?.getRemainingTimeInMillis() ?? 30_000);
     return { job: 'alerts' };
+  };
+}
+
+/** A response_url as Bolt's `respond`, for an invocation that has no Bolt request: POST the JSON. */
+export function respondVia(responseUrl: string): RespondFn {
+  return async (message) => {
+    const res = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(typeof message === 'string' ? { text: message } : message),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+    return res;
+  };
+}
+
+/**
+ * The second invocation's payload: a question the Slack function acked and handed on, or the message
+ * updates a click queued (sent by draining the outbox).
+ */
+export type SlackJob = { question: QuestionTask } | { drain: true };
+
+/**
+ * On Lambda, a question is answered in a second, asynchronous invocation of the Slack function (`invoke`
+ * sends it; Lambda queues and retries it): the first answers Slack within its 3 s and ends.
+ */
+export function handOff(invoke: (job: SlackJob) => Promise<void>): AskLater {
+  return async (task) => {
+    await invoke({ question: task });
+    return 'handed to a second invocation';
+  };
+}
+
+/**
+ * The second invocation: answer the question (through its response_url and the bot's token), or send
+ * the message updates waiting in the outbox, keeping each channel's pace.
+ */
+export function slackJob(
+  deps: CommandDeps,
+  rt: LambdaAlerts,
+  o: { token: string; slackApiUrl?: string | undefined },
+): (job: SlackJob, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<string> {
+  const client = new WebClient(o.token, { ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}) });
+  return async (job, context) => {
+    if ('question' in job)
+      return answerQuestion(deps, job.question, { respond: respondVia(job.question.responseUrl), client });
+    const done = await drainAlerts(rt, () => context?.getRemainingTimeInMillis() ?? 30_000);
+    return `drained: ${done.sent} sent, ${done.left} left`;
   };
 }

@@ -20,6 +20,7 @@ const ACTION_OF: Record<string, string | null> = {
   's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
   's3:GetObjectLockConfiguration': 's3:GetBucketObjectLockConfiguration',
   'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'lambda:Invoke': 'lambda:InvokeFunction',
   // GetCallerIdentity needs no permission.
   'sts:GetCallerIdentity': null,
 };

@@ -12,7 +12,7 @@ const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s)
 
 describe('the shipped IAM policy', () => {
   // That it allows exactly the calls the code makes is proved by iam-calls.test.ts, from the code itself.
-  it('writes nothing but Athena’s results and its own store (and takes alerts off its queue), and grants no action by wildcard', () => {
+  it('writes nothing but Athena’s results and its own store (takes alerts off its queue, hands itself questions on Lambda), and grants no action by wildcard', () => {
     const writes = allowed.filter((a) => !/^[a-z0-9]+:(Get|List|Describe|Lookup|Generate|Receive)/.test(a));
     expect([...new Set(writes)].sort()).toEqual([
       'athena:StartQueryExecution',
@@ -24,6 +24,8 @@ describe('the shipped IAM policy', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'kms:Decrypt',
+      // On Lambda, the Slack function hands a question to a second invocation of itself, and only itself.
+      'lambda:InvokeFunction',
       's3:AbortMultipartUpload',
       's3:PutObject',
       'sqs:DeleteMessage',
@@ -34,6 +36,8 @@ describe('the shipped IAM policy', () => {
     // Writes only to the Athena results bucket, never to the CloudTrail archive.
     const puts = policy.Statement.filter((s) => s.Action.includes('s3:PutObject'));
     expect(JSON.stringify(puts)).not.toContain('CLOUDTRAIL');
+    const invoke = policy.Statement.filter((s) => s.Action.includes('lambda:InvokeFunction'));
+    expect(invoke.flatMap((s) => s.Resource)).toEqual(['arn:aws:lambda:*:*:function:trailbot-slack']);
   });
 
   it('is the policy an AccessDenied answer points to', () => {

@@ -203,6 +203,15 @@ describe('the Lambda mode (lambda.yaml)', () => {
     expect(JSON.parse(target('EveryMinute'))).toEqual({ job: 'alerts' });
     expect(r('EveryMinute').ScheduleExpression).toBe('rate(1 minute)');
     expect(JSON.parse(target('WeeklyDigest'))).toEqual({ job: 'digest' });
+    expect(r('SlackFunction')).toMatchObject({ Handler: 'dist/lambda.slack', Runtime: 'nodejs24.x' });
+    // Slack signs its requests itself; the URL cannot ask for SigV4.
+    expect(r('SlackFunctionUrl')).toMatchObject({
+      TargetFunctionArn: { 'Fn::GetAtt': 'SlackFunction.Arn' },
+      AuthType: 'NONE',
+    });
+    expect(t.Outputs?.SlackRequestUrl?.Value).toEqual({
+      'Fn::Sub': expect.stringMatching(/^\$\{SlackFunctionUrl\.FunctionUrl\}slack\/events$/),
+    });
     const env = (r('AlertFunction').Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env).toMatchObject({ TRAIL_STORE: 'dynamodb', TRAIL_DYNAMODB_TABLE: { Ref: 'StoreTableName' } });
   });
@@ -221,18 +230,25 @@ describe('the Lambda mode (lambda.yaml)', () => {
       // The package's contents do not matter to the deployment: an empty zip.
       const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
       await s3.send(new PutObjectCommand({ Bucket: 'trailbot-code', Key: 'trailbot.zip', Body: emptyZip }));
-      const out = await deploy(moto, 'lambda.yaml', {
-        BotRoleArn: bot.BotRoleArn as string,
-        AlertQueueArn: `arn:aws:sqs:us-east-1:123456789012:trailbot-alerts`,
-        CodeBucket: 'trailbot-code',
-        CodeKey: 'trailbot.zip',
-        SettingsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:trailbot/settings-abc',
-        StoreTableName: bot.StoreTableName as string,
-        AlertTopicArns: bot.AlertTopicArn as string,
-        DefaultChannel: 'C0ALERTS01',
-      });
+      const out = await deploy(
+        moto,
+        'lambda.yaml',
+        {
+          BotRoleArn: bot.BotRoleArn as string,
+          AlertQueueArn: `arn:aws:sqs:us-east-1:123456789012:trailbot-alerts`,
+          CodeBucket: 'trailbot-code',
+          CodeKey: 'trailbot.zip',
+          SettingsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:trailbot/settings-abc',
+          StoreTableName: bot.StoreTableName as string,
+          AlertTopicArns: bot.AlertTopicArn as string,
+          DefaultChannel: 'C0ALERTS01',
+          // moto skips AWS::Lambda::Url, so the URL's FunctionUrl attribute cannot be resolved there.
+        },
+        ['SlackRequestUrl'],
+      );
       expect(out.AlertFunctionArn).toMatch(/:function:trailbot-alerts$/);
       expect(out.ScheduledFunctionArn).toMatch(/:function:trailbot-scheduled$/);
+      expect(out.SlackFunctionArn).toMatch(/:function:trailbot-slack$/);
     } finally {
       await moto.stop();
     }

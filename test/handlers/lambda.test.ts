@@ -3,11 +3,18 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackHttpEvent } from '../../handlers/app.js';
+import type { SlackJob } from '../../handlers/lambda.js';
 import { lambdaRuntime } from '../../src/lambda.js';
+import { readAlertAction } from '../../src/slack/buttons.js';
+import { ACTION_IDS } from '../../src/slack/ids.js';
 import { initTable } from '../../src/store/dynamodb/table.js';
 import { alarmMessage, CHANNEL, notification, TOPIC } from '../helpers/alerts.js';
-import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
+import { INVICTUS_DIR } from '../helpers/data.js';
+import { type FakeMessage, FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../helpers/moto.js';
+import { buttonClickBody, slackSignature, slashCommandBody } from '../helpers/signed.js';
+import { texts } from '../helpers/slack.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
 
 // The Lambda handlers invoked with the events Lambda hands them: an SQS batch (the Developer Guide's
@@ -120,5 +127,136 @@ describe('Lambda mode', () => {
     await expect(lambdaRuntime({ ...env, TRAIL_STORE: 'sqlite' })).rejects.toThrow(
       /Lambda mode needs dynamodb/,
     );
+  });
+
+  describe('the Slack function behind a function URL', () => {
+    const URL_EVENT = readFileSync(
+      join(import.meta.dirname, '../fixtures/lambda/function-url-event.json'),
+      'utf8',
+    );
+    const SECRET = 'lambda-secret';
+    /** The function URL's event for a Slack request: the body base64-encoded, Slack's headers added. */
+    const urlEvent = (body: string, o: { ts?: number; signature?: string } = {}): SlackHttpEvent => {
+      const e = JSON.parse(URL_EVENT) as SlackHttpEvent;
+      const ts = o.ts ?? Math.floor(Date.now() / 1000);
+      e.headers = {
+        ...e.headers,
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': o.signature ?? slackSignature(SECRET, ts, body),
+      };
+      e.body = Buffer.from(body, 'utf8').toString('base64');
+      return e;
+    };
+    let responses = 0;
+    const responseUrl = () => {
+      const path = `/response/lambda-${++responses}`;
+      slack.on(path, () => ({ body: { ok: true } }));
+      return { path, url: `${slack.url}${path}` };
+    };
+    const jobs: SlackJob[] = [];
+    const runtime = () =>
+      lambdaRuntime(
+        { ...env, TRAIL_SOURCE: 'local', TRAIL_LOGS_DIR: INVICTUS_DIR },
+        {
+          fetchCert: async () => SNS_TEST_CERT_PEM,
+          invoke: async (job) => {
+            jobs.push(job);
+          },
+        },
+      );
+
+    it('acks a slash command at once and answers it in a second invocation, through response_url', async () => {
+      jobs.length = 0;
+      const lambda = await runtime();
+      const r = responseUrl();
+      // Em dashes where the user typed two hyphens (autocorrect): undone before the words are read.
+      const body = slashCommandBody({
+        text: 'who-deleted stratus-red-team-ctes-bucket-qyxyekjbtk —since 2023-07-01 —until 2023-07-31',
+        responseUrl: r.url,
+      });
+      const started = performance.now();
+      const res = await lambda.slack(urlEvent(body));
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({
+        response_type: 'ephemeral',
+        text: 'Looking for deletions of `stratus-red-team-ctes-bucket-qyxyekjbtk`…',
+      });
+      // Nothing answered in this invocation: the question went to the next one.
+      expect(slack.callsTo(r.path)).toHaveLength(0);
+      expect(jobs).toEqual([
+        {
+          question: {
+            words: [
+              'who-deleted',
+              'stratus-red-team-ctes-bucket-qyxyekjbtk',
+              '--since',
+              '2023-07-01',
+              '--until',
+              '2023-07-31',
+            ],
+            actor: { userId: 'U0ALICE', channelId: 'C0SECURITY', front: 'slack' },
+            responseUrl: r.url,
+          },
+        },
+      ]);
+      // The job travels as JSON, as Lambda's asynchronous invocation carries it.
+      const job = JSON.parse(JSON.stringify(jobs[0])) as SlackJob;
+      expect(await lambda.job(job, context())).toBe('answered');
+      const [answer] = slack.callsTo(r.path);
+      expect(answer?.body.response_type).toBe('in_channel');
+      expect(texts(answer?.body.blocks as unknown[]).join('\n')).toContain(
+        '*Answer: *`bert-jan` deleted `stratus-red-team-ctes-bucket-qyxyekjbtk`',
+      );
+    });
+
+    it('reads a JSON body as UTF-8, so a signature over text that is not ASCII holds', async () => {
+      const lambda = await runtime();
+      // Slack's check of the Request URL; the Events API's JSON bodies carry UTF-8 as it is (a view's
+      // text, a message's), where Bolt's own reading of base64 (as ASCII) changes it and the signature fails.
+      const body = JSON.stringify({ token: 't', challenge: 'Café — ✓ 確認', type: 'url_verification' });
+      const e = urlEvent(body);
+      e.headers['content-type'] = 'application/json';
+      const res = await lambda.slack(e);
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ challenge: 'Café — ✓ 確認' });
+    });
+
+    it('refuses a forged signature and a timestamp from the future, handing nothing on', async () => {
+      jobs.length = 0;
+      const lambda = await runtime();
+      const body = slashCommandBody({ text: 'who-deleted x', responseUrl: responseUrl().url });
+      expect((await lambda.slack(urlEvent(body, { signature: 'v0=00' }))).statusCode).toBe(401);
+      const future = Math.floor(Date.now() / 1000) + 600;
+      expect((await lambda.slack(urlEvent(body, { ts: future }))).statusCode).toBe(401);
+      expect(jobs).toEqual([]);
+    });
+
+    it('applies an Acknowledge click within the invocation, and a second invocation updates the message', async () => {
+      jobs.length = 0;
+      const lambda = await runtime();
+      const { sqsEventHandler } = await import('../../handlers/lambda.js');
+      const envelope = signSns(notification('sns-ack', alarmMessage('LambdaAck', 'ALARM')));
+      await sqsEventHandler(lambda.rt)({ Records: [record('q-ack', envelope)] }, context());
+      const post = ch.posts().find((m) => m.text.includes('LambdaAck')) as FakeMessage;
+      const actions = (post.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+        .find((b) => b.type === 'actions')
+        ?.elements?.find((e) => e.action_id === ACTION_IDS.alertAck);
+      expect(actions?.value).toBeTruthy();
+      const click = buttonClickBody({
+        actionId: ACTION_IDS.alertAck,
+        value: actions?.value,
+        userId: 'U0BOB',
+        responseUrl: responseUrl().url,
+        on: { channel: CHANNEL, ts: post?.ts as string },
+      });
+      expect((await lambda.slack(urlEvent(click))).statusCode).toBe(200);
+      const group = readAlertAction(actions?.value).alertId;
+      expect((await lambda.rt.alerts.store.alerts.group(group))?.ts).toBe(post?.ts);
+      expect(jobs).toEqual([{ drain: true }]);
+      expect(post?.edits).toHaveLength(0);
+      expect(await lambda.job({ drain: true }, context())).toMatch(/^drained: [1-9]\d* sent, 0 left$/);
+      expect(texts(post?.edits.at(-1)?.blocks as unknown[]).join('\n')).toContain('Acknowledged by <@U0BOB>');
+    });
   });
 });
