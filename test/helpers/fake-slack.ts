@@ -11,11 +11,9 @@ export interface RecordedCall {
   raw: string;
 }
 
-type Reply = (body: Record<string, unknown>) => {
-  status?: number;
-  headers?: Record<string, string>;
-  body: unknown;
-};
+type Answer = { status?: number; headers?: Record<string, string>; body: unknown };
+/** A route's answer; a promise makes a Slack slow to answer. */
+type Reply = (body: Record<string, unknown>) => Answer | Promise<Answer>;
 
 function readBody(req: IncomingMessage): Promise<{ body: Record<string, unknown>; raw: string }> {
   return new Promise((resolve, reject) => {
@@ -120,7 +118,7 @@ export class FakeSlack {
         held.push(res);
         return;
       }
-      const r = reply(body);
+      const r = await reply(body);
       res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...(r.headers ?? {}) });
       res.end(JSON.stringify(r.body));
       for (const w of [...this.#waiters]) {
