@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AuditEntry } from '../src/audit/log.js';
 import { UsageError } from '../src/errors.js';
-import { type Doc, person } from '../src/present/doc.js';
-import { formatUtc, resolveRange } from '../src/time.js';
+import { type Doc, type Inline, person } from '../src/present/doc.js';
+import { resolveRange } from '../src/time.js';
 import { inert } from '../src/trail/export.js';
 import { parseWords } from './options.js';
 import type { CommandSpec } from './spec.js';
@@ -43,11 +43,13 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
     };
   },
   present({ entries, args }): Doc {
-    const head = `Audit: ${entries.length}${entries.length === MAX ? '+' : ''} entr${entries.length === 1 ? 'y' : 'ies'} since ${formatUtc(args.since)}${args.user ? ` for ${args.user}` : ''}`;
+    const head = `Audit: ${entries.length}${entries.length === MAX ? '+' : ''} entr${entries.length === 1 ? 'y' : 'ies'}${args.user ? ` for ${args.user}` : ''}`;
+    const since: Inline[] = ['Since ', { time: args.since }, '.'];
     return {
-      summary: [head],
+      summary: [head, ' since ', { time: args.since }],
       blocks: [
         { type: 'header', text: head },
+        { type: 'context', parts: since },
         {
           type: 'items',
           noun: 'entries',
@@ -56,7 +58,8 @@ export const auditCommand: CommandSpec<Args, { entries: AuditEntry[]; args: Args
             {
               type: 'context',
               parts: [
-                `${formatUtc(e.at)} `,
+                { time: e.at },
+                ' ',
                 person(e.user),
                 e.channel ? ` in ${e.channel}` : ` (${e.front})`,
                 ` ${e.kind}: `,

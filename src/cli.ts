@@ -57,7 +57,27 @@ export async function runCli(
     io.err('--json and --csv both choose the output: pick one.\n');
     return EXIT.usage;
   }
-  const words = argv.filter((w) => w !== '--json' && w !== '--csv');
+  // --tz ZONE: the terminal's times in that zone (UTC otherwise); Slack shows each reader their own.
+  let zone: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i] as string;
+    if (w === '--tz' || w.startsWith('--tz=')) {
+      zone = (w === '--tz' ? argv[++i] : w.slice(5)) ?? '';
+      continue;
+    }
+    rest.push(w);
+  }
+  if (zone !== undefined) {
+    const { checkZone } = await import('./time.js');
+    try {
+      checkZone(zone);
+    } catch (err) {
+      io.err(`${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  const words = rest.filter((w) => w !== '--json' && w !== '--csv');
   const [{ prepare, execute }, { loadConfig }, { ConfigError }, { toText }, wiring] = await Promise.all([
     import('../commands/dispatch.js'),
     import('./config.js'),
@@ -112,7 +132,7 @@ export async function runCli(
     const body = outcome.status === 'answer' ? outcome.result : { error: outcome.error };
     (outcome.status === 'answer' ? io.out : io.err)(`${JSON.stringify(body, null, 2)}\n`);
   } else {
-    (outcome.status === 'answer' ? io.out : io.err)(toText(outcome.doc));
+    (outcome.status === 'answer' ? io.out : io.err)(toText(outcome.doc, zone));
   }
   return outcome.status === 'answer' ? EXIT.answer : outcome.status === 'usage' ? EXIT.usage : EXIT.failed;
 }

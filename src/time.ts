@@ -99,10 +99,50 @@ export function formatUtc(d: Date): string {
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/** "2026-11-20T13:05:09Z": the fallback text of a Slack date token. */
+export function isoSeconds(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** Check an IANA time zone name (--tz), so a typo is said rather than shown as UTC. */
+export function checkZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new UsageError(`--tz "${zone}" is not a time zone: an IANA name such as Europe/Amsterdam or UTC.`);
+  }
+}
+
+/** "2026-11-20 14:05:09 GMT+1" in an IANA zone (--tz in the terminal). */
+export function formatInZone(d: Date, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'short',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+}
+
 /** "3 days ago", measured from `now`. */
 export function ago(d: Date, now: Date): string {
   if (d.getTime() > now.getTime()) return 'just now';
   return `${formatDistanceStrict(d, now)} ago`;
+}
+
+/** How long a range is: "7 days". */
+export function rangeLength(r: Pick<TimeRange, 'start' | 'end'>): string {
+  return formatDistanceStrict(r.start, r.end);
 }
 
 /** How a range reads in an answer: "2026-11-18 04:00:00 UTC – 2026-11-25 04:00:00 UTC (7 days)". */

@@ -35,6 +35,17 @@ describe('the terminal front', () => {
     expect(r.out).toContain('1 deletion and 1 failed attempt');
   });
 
+  it('shows times in the zone --tz names, and refuses a zone that does not exist', async () => {
+    const r = await run(['who-deleted', BUCKET, '--tz', 'Europe/Amsterdam', ...JULY_2023]);
+    expect(r.code).toBe(0);
+    // 12:08:06 UTC is 14:08:06 in Amsterdam in July (CEST, UTC+2).
+    expect(r.out).toContain('deleted stratus-red-team-ctes-bucket-qyxyekjbtk at 2023-07-10 14:08:06 GMT+2');
+    const bad = await run(['who-deleted', BUCKET, '--tz=Mars/Olympus', ...JULY_2023]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--tz "Mars/Olympus" is not a time zone');
+    expect((await run(['who-deleted', BUCKET, '--tz'])).code).toBe(2);
+  });
+
   it('prints the result as JSON with --json', async () => {
     const r = await run(['who-deleted', BUCKET, '--json', ...JULY_2023]);
     expect(r.code).toBe(0);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
-import { DAY_MS, formatUtc, HOUR_MS } from '../time.js';
+import { DAY_MS, HOUR_MS } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
 import type { AcceptedMessage } from './inbox.js';
 import { StaleWriteError, type StoredAlert } from './repository.js';
@@ -269,18 +269,20 @@ export async function act(
       const detail =
         kind === 'snooze' ? (until ? `until ${until.toISOString()}` : 'until resolved') : undefined;
       await store.alerts.recordAction({ groupId, kind, userId, at: now, detail });
-      const words =
+      const words: Inline[] =
         kind === 'ack'
-          ? 'Acknowledged'
+          ? ['Acknowledged']
           : kind === 'resolve'
-            ? 'Resolved'
-            : `Snoozed ${until ? `until ${formatUtc(until)}` : 'until resolved'}`;
+            ? ['Resolved']
+            : until
+              ? ['Snoozed until ', { time: until }]
+              : ['Snoozed until resolved'];
       const item = { channel: group.channel, groupId, priority: PRIORITY.click, notBefore: now };
       await store.outbox.enqueue({ ...item, kind: 'update' }, true);
       await store.outbox.enqueue({
         ...item,
         kind: 'note',
-        doc: note([`${words} by `, { mention: { user: userId } }, '.']),
+        doc: note([...words, ' by ', { mention: { user: userId } }, '.']),
       });
       return { changed: moving.length, channel: group.channel, ts: group.ts };
     }),

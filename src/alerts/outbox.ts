@@ -1,7 +1,6 @@
 import type { Logger } from '../log.js';
 import { presentAlertMessage } from '../present/alert.js';
 import type { Doc } from '../present/doc.js';
-import { formatUtc } from '../time.js';
 import type { OutboxItem } from './outbox-queue.js';
 import { StaleWriteError, type StoredAlert } from './repository.js';
 import type { AlertStorage } from './storage.js';
@@ -63,7 +62,9 @@ function repeatNote(alerts: StoredAlert[]): Doc | undefined {
   const lines = told.map((a) => ({
     type: 'context' as const,
     parts: [
-      `🔁 Seen ${a.count - a.notedCount} more time${a.count - a.notedCount === 1 ? '' : 's'} (${a.count} in all, last ${formatUtc(a.lastSeen)}): `,
+      `🔁 Seen ${a.count - a.notedCount} more time${a.count - a.notedCount === 1 ? '' : 's'} (${a.count} in all, last `,
+      { time: a.lastSeen },
+      '): ',
       { lit: a.alert.title },
     ],
   }));

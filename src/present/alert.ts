@@ -3,8 +3,7 @@ import type { StoredAlert } from '../alerts/repository.js';
 import { bySeverity, SEVERITIES } from '../severity.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
-import { formatUtc } from '../time.js';
-import { type Doc, type DocBlock, type Field, type Inline, person } from './doc.js';
+import { type Doc, type DocBlock, type Field, type Inline, person, span } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';
 
 const MARK = SEVERITY_MARK;
@@ -18,23 +17,25 @@ function who(by: string): Inline {
 
 function statusLine(s: StoredAlert): Inline[] {
   const by: Inline[] = s.by ? [' by ', who(s.by)] : [];
-  const when = s.at ? ` at ${formatUtc(s.at)}` : '';
+  const when: Inline[] = s.at ? [' at ', { time: s.at }] : [];
   switch (s.status) {
     case 'open':
       return ['Open'];
     case 'acknowledged':
-      return ['Acknowledged', ...by, when];
+      return ['Acknowledged', ...by, ...when];
     case 'resolved':
-      return ['Resolved', ...by, when];
+      return ['Resolved', ...by, ...when];
     case 'snoozed':
-      return ['Snoozed', ...by, s.snoozedUntil ? ` until ${formatUtc(s.snoozedUntil)}` : ' until resolved'];
+      return [
+        'Snoozed',
+        ...by,
+        ...(s.snoozedUntil ? [' until ', { time: s.snoozedUntil }] : [' until resolved']),
+      ];
   }
 }
 
-function seen(s: StoredAlert): string {
-  return s.count > 1
-    ? `${s.count} times, ${formatUtc(s.firstSeen)} → ${formatUtc(s.lastSeen)}`
-    : formatUtc(s.firstSeen);
+function seen(s: StoredAlert): Inline[] {
+  return s.count > 1 ? [`${s.count} times, `, ...span(s.firstSeen, s.lastSeen)] : [{ time: s.firstSeen }];
 }
 
 /** The buttons that move a message's alerts; none once they are all resolved. */
@@ -76,7 +77,7 @@ function single(groupId: string, s: StoredAlert): Doc {
   if (a.actor) fields.push({ label: 'Actor', value: [{ lit: a.actor }] });
   if (a.state) fields.push({ label: 'State', value: [{ lit: a.state }] });
   for (const d of a.details ?? []) fields.push({ label: d.label, value: [{ lit: d.value }] });
-  fields.push({ label: 'Seen', value: [seen(s)] });
+  fields.push({ label: 'Seen', value: seen(s) });
   const blocks: DocBlock[] = [
     {
       type: 'text',
@@ -130,7 +131,9 @@ function grouped(groupId: string, alerts: StoredAlert[]): Doc {
               `${MARK[s.alert.severity]} `,
               { lit: s.alert.title },
               ...(s.alert.resource ? [' on ', { lit: s.alert.resource }] : []),
-              ` — ${seen(s)} — `,
+              ' — ',
+              ...seen(s),
+              ' — ',
               ...statusLine(s),
               ...(s.alert.link ? [' — ', { link: { url: s.alert.link, text: 'console' } }] : []),
             ],

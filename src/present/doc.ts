@@ -1,4 +1,5 @@
 import { SLACK_USER_ID } from '../slack/ids.js';
+import { formatInZone, formatUtc, rangeLength, type TimeRange } from '../time.js';
 
 /**
  * A small document model that presenters build and the two fronts write: Block Kit for Slack
@@ -13,7 +14,12 @@ export type Inline =
   | { lit: string }
   | { link: { url: string; text: string } }
   /** A Slack user (U…/W…) or user group (S…) to notify; ids only, checked when written. */
-  | { mention: { user: string } | { group: string } };
+  | { mention: { user: string } | { group: string } }
+  /**
+   * A moment: in Slack a date token each reader sees in their own zone; in the terminal UTC (or --tz).
+   * A document kept as JSON (the outbox) holds it as its ISO string; `moment` reads either.
+   */
+  | { time: Date | string };
 
 /** A label and its value, shown as a Block Kit field or "label: value". */
 export interface Field {
@@ -44,17 +50,33 @@ export interface Doc {
   blocks: DocBlock[];
 }
 
-/** Plain text of inline content, for the terminal and for lengths. */
-export function plain(parts: Inline[]): string {
+/** Plain text of inline content, for the terminal and for lengths; times in UTC or in `zone`. */
+export function plain(parts: Inline[], zone?: string): string {
   return parts
     .map((p) => {
       if (typeof p === 'string') return p;
       if ('bold' in p) return p.bold;
       if ('lit' in p) return p.lit;
       if ('mention' in p) return 'user' in p.mention ? `@${p.mention.user}` : `@${p.mention.group}`;
+      if ('time' in p) return zone ? formatInZone(moment(p.time), zone) : formatUtc(moment(p.time));
       return `${p.link.text} (${p.link.url})`;
     })
     .join('');
+}
+
+/** A time inline's moment, whether a Date or (from a document kept as JSON) its ISO string. */
+export function moment(t: Date | string): Date {
+  return typeof t === 'string' ? new Date(t) : t;
+}
+
+/** A range as it reads in an answer: "start – end (7 days)". */
+export function rangeParts(r: Pick<TimeRange, 'start' | 'end'>): Inline[] {
+  return [{ time: r.start }, ' – ', { time: r.end }, ` (${rangeLength(r)})`];
+}
+
+/** "first → last", or the one time when they are the same. */
+export function span(first: Date, last: Date): Inline[] {
+  return first.getTime() === last.getTime() ? [{ time: first }] : [{ time: first }, ' → ', { time: last }];
 }
 
 /** A person: a Slack user id is mentioned, anything else (an email, a login) shown as it is. */

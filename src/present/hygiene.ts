@@ -2,7 +2,7 @@ import type { CheckId, Finding, FindingSeverity } from '../hygiene/checks.js';
 import type { Digest, Mute, SnapshotFinding } from '../hygiene/digest.js';
 import type { HygieneResult } from '../hygiene/service.js';
 import { SEVERITIES as ALL_SEVERITIES } from '../severity.js';
-import { ago, formatUtc } from '../time.js';
+import { ago } from '../time.js';
 import { type Doc, type DocBlock, type Inline, person } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';
 
@@ -51,8 +51,16 @@ function reportLines(r: HygieneResult, now: Date): DocBlock[] {
             r.liveUser
               ? 'checked live just now'
               : r.reportFile
-                ? `from the report file ${r.reportFile} (the file does not say when it was generated; ages are counted from ${formatUtc(now)})`
-                : `credential report generated ${formatUtc(a.generatedAt)} (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
+                ? `from the report file ${r.reportFile} (the file does not say when it was generated; ages are counted from `
+                : 'credential report generated ',
+            ...(r.liveUser
+              ? []
+              : r.reportFile
+                ? [{ time: now }, ')']
+                : [
+                    { time: a.generatedAt },
+                    ` (${ago(a.generatedAt, now)}; fixes made since show in the next report, or with --user)`,
+                  ]),
           ],
         }
       : {
@@ -98,7 +106,9 @@ export function presentMute(m: Mute): Doc {
   const text: Inline[] = [
     '🔕 Muted ',
     { lit: m.pattern },
-    ` until ${formatUtc(m.until)}: `,
+    ' until ',
+    { time: m.until },
+    ': ',
     { lit: m.reason },
   ];
   return { summary: text, blocks: [{ type: 'text', parts: text }] };
@@ -136,10 +146,12 @@ export function presentDigest(d: Digest): Doc {
     {
       type: 'context',
       parts: [
-        d.previousAt
-          ? `Changes since the last digest, ${formatUtc(d.previousAt)}.`
-          : 'The first digest: everything open is new.',
-        ` Taken ${formatUtc(d.takenAt)}.`,
+        ...(d.previousAt
+          ? ['Changes since the last digest, ', { time: d.previousAt }, '.']
+          : ['The first digest: everything open is new.']),
+        ' Taken ',
+        { time: d.takenAt },
+        '.',
       ],
     },
     ...section(
@@ -161,7 +173,7 @@ export function presentDigest(d: Digest): Doc {
       type: 'fields',
       fields: d.perAccount.slice(0, 10).map((a) => ({
         label: a.account,
-        value: [`${a.open} open${a.generatedAt ? `; report ${formatUtc(a.generatedAt)}` : ''}`],
+        value: [`${a.open} open`, ...(a.generatedAt ? ['; report ', { time: a.generatedAt }] : [])],
       })),
     },
   ];
@@ -184,7 +196,8 @@ export function presentDigest(d: Digest): Doc {
         type: 'context',
         parts: [
           { lit: t.trail },
-          `: ${t.isLogging ? 'logging' : 'NOT logging'}, last delivery ${t.latestDelivery ? formatUtc(t.latestDelivery) : 'never'}`,
+          `: ${t.isLogging ? 'logging' : 'NOT logging'}, last delivery `,
+          t.latestDelivery ? { time: t.latestDelivery } : 'never',
           ...(t.latestDeliveryError ? [', error ', { lit: t.latestDeliveryError }] : []),
         ],
       });
@@ -217,7 +230,10 @@ export function presentDigest(d: Digest): Doc {
           { lit: m.reason },
           ' — muted by ',
           person(m.by),
-          ` on ${formatUtc(m.at)}, until ${formatUtc(m.until)}`,
+          ' on ',
+          { time: m.at },
+          ', until ',
+          { time: m.until },
         ],
       })),
       'suppressions',

@@ -1,7 +1,7 @@
-import { ago, formatUtc } from '../time.js';
+import { ago } from '../time.js';
 import { isFailure, type TrailEvent } from '../trail/event.js';
 import { BY, type Group, groupBy, type Investigation } from '../trail/investigate.js';
-import type { Doc, DocBlock, Inline } from './doc.js';
+import { type Doc, type DocBlock, type Inline, span } from './doc.js';
 import { plural, scopeBlocks } from './who-deleted.js';
 
 /** Rows of a summary shown before "and N more". */
@@ -13,8 +13,7 @@ function groupBlock(g: Group): DocBlock {
   const parts: Inline[] = [{ bold: g.title }];
   for (const r of g.rows.slice(0, GROUP_ROWS)) {
     const failed = r.failures ? `, ${r.failures} failed` : '';
-    const when = r.count > 1 ? `${formatUtc(r.first)} → ${formatUtc(r.last)}` : formatUtc(r.first);
-    parts.push('\n', { lit: r.key }, ` — ${r.count}${failed}; ${when}`);
+    parts.push('\n', { lit: r.key }, ` — ${r.count}${failed}; `, ...span(r.first, r.last));
   }
   if (g.rows.length > GROUP_ROWS) parts.push(`\n…and ${g.rows.length - GROUP_ROWS} more`);
   return { type: 'text', parts };
@@ -23,7 +22,8 @@ function groupBlock(g: Group): DocBlock {
 /** One event on one line: when, who, what, from where, and the error if it failed. */
 export function eventLine(e: TrailEvent): Inline[] {
   const parts: Inline[] = [
-    `${formatUtc(e.time)}  `,
+    { time: e.time },
+    '  ',
     { lit: e.principal.display },
     '  ',
     { lit: e.name },
@@ -66,14 +66,20 @@ export function presentInvestigation(inv: Investigation, now: Date): Doc {
     summary = [
       `${plural(search.matched, 'event')}: `,
       { lit: inv.subject },
-      `; last at ${formatUtc(newest.time)}.`,
+      '; last at ',
+      { time: newest.time },
+      '.',
     ];
     blocks.push({
       type: 'text',
       parts: [
         { bold: 'Answer: ' },
         `${plural(search.matched, 'event')}${shown}, ${failures} failed, by ${plural(principals.size, 'principal')} `,
-        `from ${plural(ips.size, 'address', 'addresses')}. First ${formatUtc(oldest.time)}, last ${formatUtc(newest.time)} `,
+        `from ${plural(ips.size, 'address', 'addresses')}. First `,
+        { time: oldest.time },
+        ', last ',
+        { time: newest.time },
+        ' ',
         `(${ago(newest.time, now)}). Most active: `,
         { lit: groupBy(events, BY.principal).rows[0]?.key ?? newest.principal.display },
         '.',

@@ -1,6 +1,5 @@
 import type { PostureResult } from '../posture/checks.js';
 import { SEVERITIES } from '../severity.js';
-import { formatUtc } from '../time.js';
 import type { VerifyResult } from '../trail/verify.js';
 import type { Doc, DocBlock, Inline } from './doc.js';
 import { SEVERITY_MARK } from './severity.js';
@@ -79,7 +78,9 @@ export function presentPosture(r: PostureResult): Doc {
         { lit: r.account },
         `, ${r.trails} trail${r.trails === 1 ? '' : 's'}, regions `,
         { lit: r.regions.join(', ') },
-        `; checked ${formatUtc(r.checkedAt)}.`,
+        '; checked ',
+        { time: r.checkedAt },
+        '.',
       ],
     },
     ...r.delivery.map(
@@ -89,7 +90,8 @@ export function presentPosture(r: PostureResult): Doc {
           { lit: d.trail },
           ' (',
           { lit: d.homeRegion },
-          `): ${d.isLogging ? 'logging' : 'NOT logging'}, last delivery ${d.latestDelivery ? formatUtc(d.latestDelivery) : 'never'}`,
+          `): ${d.isLogging ? 'logging' : 'NOT logging'}, last delivery `,
+          d.latestDelivery ? { time: d.latestDelivery } : 'never',
           ...(d.latestDeliveryError ? [', error ', { lit: d.latestDeliveryError }] : []),
         ],
       }),

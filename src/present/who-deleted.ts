@@ -1,8 +1,8 @@
-import { ago, describeRange, formatUtc, type TimeRange } from '../time.js';
+import { ago, type TimeRange } from '../time.js';
 import type { TrailEvent } from '../trail/event.js';
 import type { Coverage, SearchResult } from '../trail/sources/types.js';
 import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
-import type { Doc, DocBlock, Field, Inline } from './doc.js';
+import { type Doc, type DocBlock, type Field, type Inline, rangeParts } from './doc.js';
 
 /** CloudTrail delivers within about 5 minutes, sometimes 15: recent events may be missing. */
 const DELIVERY_LAG_MS = 15 * 60_000;
@@ -20,7 +20,7 @@ function deletionItem(d: Deletion, now: Date): DocBlock[] {
   const e = d.event;
   const fields: Field[] = [
     { label: 'Who', value: principalParts(e) },
-    { label: 'When', value: [`${formatUtc(e.time)}, ${ago(e.time, now)}`] },
+    { label: 'When', value: [{ time: e.time }, `, ${ago(e.time, now)}`] },
     { label: 'What', value: [`${d.kind} `, { lit: d.resource }, ' by ', { lit: e.name }] },
     {
       label: 'From',
@@ -73,7 +73,9 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
       { lit: e.principal.display },
       ` ${verb} `,
       target,
-      ` at ${formatUtc(e.time)} (${ago(e.time, now)}).`,
+      ' at ',
+      { time: e.time },
+      ` (${ago(e.time, now)}).`,
     ];
     blocks.push({ type: 'header', text: deleted[0] ? 'Deletion found' : 'Failed deletion attempts found' });
     blocks.push({
@@ -83,7 +85,9 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
         { lit: e.principal.display },
         ` ${verb} `,
         target,
-        ` at ${formatUtc(e.time)} (${ago(e.time, now)}). `,
+        ' at ',
+        { time: e.time },
+        ` (${ago(e.time, now)}). `,
         `${plural(deleted.length, 'deletion')} and ${plural(attempts.length, 'failed attempt')}.`,
       ],
     });
@@ -126,7 +130,8 @@ export function scopeBlocks(
       parts: [
         'Searched ',
         { lit: search.scope.detail },
-        `, ${describeRange(range)}`,
+        ', ',
+        ...rangeParts(range),
         range.defaulted ? ' (the default range; widen it with --since)' : '',
         '. Regions: ',
         ...some(search.scope.regions),

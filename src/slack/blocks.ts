@@ -1,6 +1,7 @@
 import type { Block, KnownBlock } from '@slack/types';
-import type { Doc, DocBlock, Inline } from '../present/doc.js';
+import { type Doc, type DocBlock, type Inline, moment } from '../present/doc.js';
 import { visible } from '../present/visible.js';
+import { isoSeconds } from '../time.js';
 import { escapeMrkdwn, literal } from './escape.js';
 import { SLACK_USER_ID } from './ids.js';
 import { SLACK_LIMITS as L } from './limits.js';
@@ -34,6 +35,14 @@ function mention(m: { user: string } | { group: string }): string {
   return /^S[A-Z0-9]{2,20}$/.test(m.group) ? `<!subteam^${m.group}>` : literal(m.group);
 }
 
+/**
+ * A moment as Slack's date token: each reader sees it in their own zone and locale; clients that cannot
+ * render it show the fallback, the time in UTC.
+ */
+function dateToken(d: Date): string {
+  return `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time_secs}|${isoSeconds(d)}>`;
+}
+
 /** Inline content as mrkdwn; every string goes through escaping, outside data through `literal`. */
 export function mrkdwn(parts: Inline[]): string {
   return parts
@@ -42,6 +51,7 @@ export function mrkdwn(parts: Inline[]): string {
       if ('bold' in p) return `*${escapeMrkdwn(p.bold)}*`;
       if ('lit' in p) return literal(p.lit);
       if ('mention' in p) return mention(p.mention);
+      if ('time' in p) return dateToken(moment(p.time));
       const url = p.link.url.replace(/[<>|\s]/g, encodeURIComponent);
       return `<${escapeMrkdwn(url)}|${escapeMrkdwn(p.link.text.replace(/[|]/g, '¦'))}>`;
     })

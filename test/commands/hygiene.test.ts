@@ -16,7 +16,7 @@ import { runCli } from '../../src/cli.js';
 import { toSlack } from '../../src/slack/blocks.js';
 import { IAM_DATA } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
-import { texts } from '../helpers/slack.js';
+import { slackTime, texts } from '../helpers/slack.js';
 
 const REPORT = join(IAM_DATA, 'credential-report.csv');
 const slack = { userId: 'U0ALICE', channelId: 'C0SEC', front: 'slack' as const };
@@ -106,7 +106,7 @@ describe('/trail hygiene', () => {
       'console-no-mfa:123456789012:test_account',
     ]);
     expect(texts(toSlack(o.doc).blocks).join('\n')).toContain(
-      'the file does not say when it was generated; ages are counted from 2023-01-05 00:00:00 UTC',
+      `the file does not say when it was generated; ages are counted from ${slackTime('2023-01-05T00:00:00Z')}`,
     );
   });
 });
@@ -126,7 +126,7 @@ describe('/trail hygiene against IAM', () => {
       const o = await dispatch(['hygiene'], deps, slack);
       expect(o.status).toBe('answer');
       expect(texts(toSlack(o.doc).blocks).join('\n')).toContain(
-        'Account 123456789012: credential report generated 2023-01-04 20:00:00 UTC (4 hours ago',
+        `Account 123456789012: credential report generated ${slackTime('2023-01-04T20:00:00Z')} (4 hours ago`,
       );
       expect(o.file).toMatchObject({ needed: false });
     } finally {

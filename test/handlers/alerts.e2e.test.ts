@@ -149,7 +149,9 @@ describe.each(['sqlite', 'dynamodb'] as const)(
       expect(click.status).toBe(200);
       expect(click.ms).toBeLessThan(3000);
       await until('the update', () => post.edits.length > 0);
-      expect(textOf(latest(post))).toMatch(/Acknowledged by <@U0ALICE> at \d{4}-\d\d-\d\d/);
+      expect(textOf(latest(post))).toMatch(
+        /Acknowledged by <@U0ALICE> at <!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|\d{4}-\d\d-\d\dT/,
+      );
       expect(buttonsOf(latest(post).blocks).map((x) => x.action_id)).not.toContain(ACTION_IDS.alertAck);
       const note = await until('the thread note', () => ch.replies(post.ts)[0]);
       expect(textOf(note)).toContain('Acknowledged by <@U0ALICE>');
@@ -165,7 +167,7 @@ describe.each(['sqlite', 'dynamodb'] as const)(
         post,
       );
       await until('the update', () => post.edits.length > 0);
-      expect(textOf(latest(post))).toMatch(/Snoozed by <@U0ALICE> until \d{4}-/);
+      expect(textOf(latest(post))).toMatch(/Snoozed by <@U0ALICE> until <!date\^\d+\^/);
       await until('the note', () => ch.replies(post.ts).some((r) => textOf(r).includes('Snoozed until')));
     });
 

@@ -26,7 +26,7 @@ import { tempStore } from '../helpers/alerts.js';
 import { IAM_DATA } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
-import { outsideCode, texts } from '../helpers/slack.js';
+import { outsideCode, slackTime, texts } from '../helpers/slack.js';
 
 const f = (id: string, severity: SnapshotFinding['severity'] = 'medium', owner?: string): SnapshotFinding => {
   const [check, account, user] = id.split(':') as [string, string, string];
@@ -193,7 +193,7 @@ describe('the digest’s posture section', () => {
     expect(d.posture?.resolved.map((f) => f.id)).toEqual(['kms-encryption:111111111111:org-trail']);
     const all = texts(toSlack(presentDigest(d)).blocks).join('\n');
     expect(all).toContain('*Trail posture: 1 open finding*');
-    expect(all).toContain('`org-trail`: logging, last delivery 2026-11-23 00:00:00 UTC');
+    expect(all).toContain(`\`org-trail\`: logging, last delivery ${slackTime('2026-11-23T00:00:00Z')}`);
     expect(all).toContain('*New posture findings (1)*');
     expect(all).toContain('*Resolved posture findings (1)*');
     // A check that could not be made resolves nothing.

@@ -6,7 +6,7 @@ import { toSlack } from '../../src/slack/blocks.js';
 import { readAlertAction } from '../../src/slack/buttons.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { SLACK_LIMITS } from '../../src/slack/limits.js';
-import { assertInert, outsideCode, texts } from '../helpers/slack.js';
+import { assertInert, outsideCode, slackTime, texts } from '../helpers/slack.js';
 
 const alert: Alert = {
   title: 'StopLogging by alice',
@@ -79,13 +79,15 @@ describe('presentAlert', () => {
         at: new Date('2026-11-25T10:05:00Z'),
       }),
     );
-    expect(texts(acked.blocks).join('\n')).toContain('Acknowledged by <@U0BOB> at 2026-11-25 10:05:00 UTC');
+    expect(texts(acked.blocks).join('\n')).toContain(
+      `Acknowledged by <@U0BOB> at ${slackTime('2026-11-25T10:05:00Z')}`,
+    );
     expect(actionsOf(acked.blocks)[0]?.action_id).toBe(ACTION_IDS.alertResolve);
     const repeated = toSlack(
       presentAlert(alert, { ...open, count: 3, lastSeen: new Date('2026-11-25T11:00:00Z') }),
     );
     expect(texts(repeated.blocks).join('\n')).toContain(
-      '3 times, 2026-11-25 10:00:00 UTC → 2026-11-25 11:00:00 UTC',
+      `3 times, ${slackTime('2026-11-25T10:00:00Z')} → ${slackTime('2026-11-25T11:00:00Z')}`,
     );
     const resolved = toSlack(
       presentAlert(alert, { ...open, status: 'resolved', by: 'U0BOB', at: new Date() }),

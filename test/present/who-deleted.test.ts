@@ -4,7 +4,7 @@ import { toSlack } from '../../src/slack/blocks.js';
 import { toText } from '../../src/terminal/text.js';
 import { parseRecord } from '../../src/trail/event.js';
 import type { Deletion, WhoDeletedAnswer } from '../../src/trail/who-deleted.js';
-import { assertInert, outsideCode, texts } from '../helpers/slack.js';
+import { assertInert, outsideCode, slackTime, texts } from '../helpers/slack.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const range = {
@@ -73,7 +73,9 @@ describe('presentWhoDeleted', () => {
     );
     expect(text).toContain('4802 events examined (source: local)');
     expect(text.indexOf('Deletions (1)')).toBeLessThan(text.indexOf('Failed attempts (1)'));
-    expect(toSlack(doc).text).toBe('`alice` deleted `bucket-x` at 2026-11-24 09:15:00 UTC (1 day ago).');
+    expect(toSlack(doc).text).toBe(
+      `\`alice\` deleted \`bucket-x\` at ${slackTime('2026-11-24T09:15:00Z')} (1 day ago).`,
+    );
   });
 
   it('says nothing was found, with the range, regions, accounts and events examined', () => {

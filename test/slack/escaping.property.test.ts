@@ -15,7 +15,7 @@ import { type SlackMessage, toSlack } from '../../src/slack/blocks.js';
 import { SLACK_LIMITS as L } from '../../src/slack/limits.js';
 import { parseRecord } from '../../src/trail/event.js';
 import { BY, groupBy } from '../../src/trail/investigate.js';
-import { texts } from '../helpers/slack.js';
+import { DATE_TOKEN, texts } from '../helpers/slack.js';
 
 /** Values full of Slack markup, as an attacker would put them in a bucket name or a finding title. */
 const MARKUP = [
@@ -57,6 +57,7 @@ const OURS = [
   /<https:\/\/[a-z0-9-]*\.?(?:console\.aws\.amazon\.com|health\.aws\.amazon\.com)[^<>\s|]*\|[^<>|]*>/g,
   /<@[UW][A-Z0-9]{2,20}>/g,
   /<!subteam\^S[A-Z0-9]{2,20}>/g,
+  DATE_TOKEN,
 ];
 
 /** No rendered text may ping, link or break formatting; no block may exceed Slack's limits. */
@@ -88,6 +89,9 @@ function assertSafe(msg: SlackMessage) {
     let outside = blocks.replace(/`[^`\n]*`/g, '');
     for (const ours of OURS) outside = outside.replace(ours, '');
     expect(outside, t.slice(0, 300)).not.toMatch(/[<>]/);
+    // Every time is a date token, shown in the reader's zone: none is left as text (UTC, ISO or not)
+    // outside a token's fallback.
+    expect(outside, t.slice(0, 300)).not.toMatch(/\d{4}-\d\d-\d\d[T ]\d\d:\d\d/);
   }
 }
 

@@ -1,4 +1,4 @@
-import { formatUtc, HOUR_MS } from '../../time.js';
+import { HOUR_MS } from '../../time.js';
 import { finding, type PostureFinding } from '../checks.js';
 import { managementReadWrite } from './selectors.js';
 import type { PostureRule } from './types.js';
@@ -24,7 +24,9 @@ export const trailRules: PostureRule = (facts, opts) => {
           t.latestDeliveryError
             ? `${name} fails to deliver`
             : `${name} has not delivered for ${age === undefined ? 'ever' : `${Math.floor(age)} hours`}`,
-          `latest delivery ${t.latestDelivery ? formatUtc(t.latestDelivery) : 'never'}${t.latestDeliveryError ? `; error ${t.latestDeliveryError}` : ''}`,
+          // Counted from the check rather than written as a time: the answer shows each trail's delivery
+          // time in the reader's zone.
+          `latest delivery ${age === undefined ? 'never' : `${Math.floor(age)} hours before the check`}${t.latestDeliveryError ? `; error ${t.latestDeliveryError}` : ''}`,
           `aws cloudtrail get-trail-status --name ${name}  # check the bucket policy and KMS key policy let CloudTrail write`,
         ),
       );
