@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { KEEP_ANSWER_MS } from '../src/answers/kept.js';
 import type { Actor } from '../src/auth.js';
 import type { CommandDeps } from '../src/deps.js';
+import type { Doc, DocBlock } from '../src/present/doc.js';
 import { presentProgress } from '../src/present/progress.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
+import { shareValue } from '../src/slack/buttons.js';
+import { ACTION_IDS } from '../src/slack/ids.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import { eventsToCsv } from '../src/trail/export.js';
 import type { SearchProgress } from '../src/trail/sources/types.js';
@@ -91,6 +96,8 @@ export interface QuestionTask {
   responseUrl: string;
   /** Post the answer in this thread (Investigate) instead of through response_url. */
   thread?: { channel: string; ts: string } | undefined;
+  /** Answer the asker alone, with a "Share in channel" button (--private, TRAIL_PRIVATE_CHANNELS). */
+  private?: boolean | undefined;
 }
 
 /** How an answer reaches Slack: response_url, and the Web API for posts and files. */
@@ -170,6 +177,7 @@ export async function answerQuestion(deps: CommandDeps, task: QuestionTask, io: 
     await send('ephemeral', message);
     return outcome.status;
   }
+  if (task.private) return answerPrivately(deps, task, outcome.doc, send);
   const rows = outcome.rows ?? [];
   const file = outcome.file?.needed ? outcome.file : rows.length > FILE_ABOVE ? eventsFile(rows) : undefined;
   if (task.thread) {
@@ -187,4 +195,31 @@ export async function answerQuestion(deps: CommandDeps, task: QuestionTask, io: 
     return 'answered in the channel with its file';
   await send('in_channel', message);
   return 'answered';
+}
+
+/**
+ * A private answer: kept (as shown) for a day under a new id, and given to the asker alone with a
+ * "Share in channel" button carrying that id. Its CSV file is not attached: it would go to the channel.
+ */
+async function answerPrivately(
+  deps: CommandDeps,
+  task: QuestionTask,
+  doc: Doc,
+  send: (type: 'in_channel' | 'ephemeral', msg: SlackMessage) => Promise<unknown>,
+): Promise<string> {
+  const id = randomUUID();
+  await deps.store().answers.keep({
+    id,
+    owner: task.actor.userId,
+    channel: task.actor.channelId ?? '',
+    words: task.words.join(' '),
+    body: JSON.stringify(toSlack(doc)),
+    expiresAt: new Date(deps.now().getTime() + KEEP_ANSWER_MS),
+  });
+  const share: DocBlock = {
+    type: 'buttons',
+    buttons: [{ text: 'Share in channel', actionId: ACTION_IDS.shareAnswer, value: shareValue(id) }],
+  };
+  await send('ephemeral', toSlack({ ...doc, blocks: [...doc.blocks, share] }));
+  return 'answered privately';
 }

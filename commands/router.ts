@@ -22,7 +22,13 @@ export function registerCommands(
 ): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     const actor: Actor = { userId: command.user_id, channelId: command.channel_id, front: 'slack' };
-    const prepared = prepare(splitWords(command.text ?? ''), deps, actor);
+    // --private (or a channel private by default): the answer goes to the asker alone, with Share.
+    const given = splitWords(command.text ?? '');
+    const words = given.filter((w) => w !== '--private');
+    const privately =
+      words.length < given.length ||
+      deps.config.TRAIL_PRIVATE_CHANNELS.some((c) => c === '*' || c === command.channel_id);
+    const prepared = prepare(words, deps, actor);
     if (prepared.kind === 'done') {
       await ack({ response_type: 'ephemeral', ...toSlack(prepared.outcome.doc) });
       return;
@@ -46,6 +52,9 @@ export function registerCommands(
       response_type: 'ephemeral',
       ...toSlack({ summary: note, blocks: [{ type: 'context', parts: note }] }),
     });
-    await later({ words: prepared.words, actor, responseUrl: command.response_url }, { respond, client });
+    await later(
+      { words: prepared.words, actor, responseUrl: command.response_url, private: privately },
+      { respond, client },
+    );
   });
 }

@@ -4,6 +4,7 @@ import type { CommandDeps } from '../src/deps.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerCancel } from './cancel.js';
 import { healthRoutes, type Readiness } from './health.js';
+import { registerShare } from './share.js';
 import { type SnsIntake, snsRoute } from './sns.js';
 
 /** The part of Bolt's App handlers use, so a test can record what gets registered. */
@@ -17,6 +18,7 @@ export function registerHandlers(
   later?: AskLater,
 ): void {
   registerCancel(app, deps);
+  registerShare(app, deps);
   registerAlertActions(app, deps, alerts, later);
 }
 

@@ -169,6 +169,12 @@ export const configSchema = z.object({
   TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))
     .default([]),
+  /** Channels whose answers are private by default (as with --private), or `*` for every channel. */
+  TRAIL_PRIVATE_CHANNELS: list
+    .pipe(
+      z.array(z.string().regex(/^(\*|[CGD][A-Z0-9]{6,20})$/, 'must be Slack channel ids (C…, G…, D…) or *')),
+    )
+    .default([]),
   TRAIL_ALERT_DEFAULT_CHANNEL: z
     .string()
     .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id (C… or G…)')

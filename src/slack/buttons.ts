@@ -49,6 +49,23 @@ export function readCancelValue(value: string | undefined): CancelButton {
   return { queryId: v.q, userId: v.u };
 }
 
+/** The Share button of a private answer: version 1, the kept answer's id. */
+const shareSchema = z.strictObject({
+  v: z.literal(1),
+  k: z.literal('share'),
+  a: z.string().regex(/^[0-9a-f-]{36}$/),
+});
+
+/** The one writer of a Share button's value. */
+export function shareValue(answerId: string): string {
+  return write({ v: 1, k: 'share', a: answerId });
+}
+
+/** Read a Share button's value back: the kept answer's id. */
+export function readShareValue(value: string | undefined): string {
+  return read(shareSchema, value).a;
+}
+
 /** What an alert's button asks: version 1. `h` is snooze hours, 0 meaning until resolved. */
 const alertActionSchema = z.strictObject({
   v: z.literal(1),

@@ -36,6 +36,8 @@ export const ACTION_IDS = {
   alertSnooze24h: 'trail_alert_snooze_24h',
   alertSnoozeUntilResolved: 'trail_alert_snooze_until_resolved',
   alertInvestigate: 'trail_alert_investigate',
+  /** Post a private answer in the channel for everyone. */
+  shareAnswer: 'trail_share_answer',
 } as const;
 
 /** A Slack user id (U…, or W… on Enterprise Grid): only these are ever turned into a mention. */

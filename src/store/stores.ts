@@ -1,6 +1,7 @@
 import type { MessageInbox } from '../alerts/inbox.js';
 import type { OutboxQueue } from '../alerts/outbox-queue.js';
 import type { AlertRepository } from '../alerts/repository.js';
+import type { KeptAnswers } from '../answers/kept.js';
 import type { AuditLog } from '../audit/log.js';
 import type { MuteList } from '../hygiene/mutes.js';
 import type { HygieneRuns } from '../hygiene/runs.js';
@@ -19,6 +20,7 @@ export type Stores = {
   readonly mutes: MuteList;
   readonly audit: AuditLog;
   readonly claims: RunClaims;
+  readonly answers: KeptAnswers;
   /** Run `fn` as one transaction where the store has them (see AlertStorage). */
   atomically<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;

@@ -12,6 +12,7 @@ import type { Stores } from '../../src/store/stores.js';
 import { inboxContract } from '../alerts/inbox.contract.js';
 import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
+import { keptAnswersContract } from '../answers/kept.contract.js';
 import { auditLogContract } from '../audit/log.contract.js';
 import { alarmMessage, notification, PLAIN_POLICY, TOPIC } from '../helpers/alerts.js';
 import { deploy } from '../helpers/cloudformation.js';
@@ -47,6 +48,7 @@ hygieneRunsContract('DynamoDB', () => fresh().hygieneRuns);
 mutesContract('DynamoDB', () => fresh().mutes);
 auditLogContract('DynamoDB', () => fresh().audit);
 claimsContract('DynamoDB', () => fresh().claims);
+keptAnswersContract('DynamoDB', () => fresh().answers);
 
 describe('two replicas on one table', () => {
   it('accept a MessageId once, turn it into one alert, and resolve it once when both click at the same moment', async () => {

@@ -1,6 +1,7 @@
 import { inboxContract } from '../alerts/inbox.contract.js';
 import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
+import { keptAnswersContract } from '../answers/kept.contract.js';
 import { auditLogContract } from '../audit/log.contract.js';
 import { tempStore } from '../helpers/alerts.js';
 import { mutesContract } from '../hygiene/mutes.contract.js';
@@ -16,3 +17,4 @@ hygieneRunsContract('SQLite', () => fresh().hygieneRuns);
 mutesContract('SQLite', () => fresh().mutes);
 auditLogContract('SQLite', () => fresh().audit);
 claimsContract('SQLite', () => fresh().claims);
+keptAnswersContract('SQLite', () => fresh().answers);

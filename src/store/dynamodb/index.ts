@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Stores } from '../stores.js';
 import { DynamoAlertRepository } from './alerts.js';
+import { DynamoKeptAnswers } from './answers.js';
 import { DynamoAuditLog } from './audit.js';
 import { DynamoRunClaims } from './claims.js';
 import { DynamoHygieneRuns } from './hygiene-runs.js';
@@ -33,6 +34,7 @@ export function openDynamoStores(
     mutes: new DynamoMuteList(t),
     audit: new DynamoAuditLog(t),
     claims: new DynamoRunClaims(t),
+    answers: new DynamoKeptAnswers(t),
     atomically: (fn) => fn(),
     close: () => client.destroy(),
   };

@@ -109,6 +109,15 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;',
   // When a send began: what another replica finds in flight for long was left by one that died.
   'ALTER TABLE outbox ADD COLUMN inflight_at TEXT;',
+  // Private answers kept for their Share button.
+  `CREATE TABLE kept_answers (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     words TEXT NOT NULL,
+     body TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );`,
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */

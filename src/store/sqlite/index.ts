@@ -1,12 +1,14 @@
 import type { MessageInbox } from '../../alerts/inbox.js';
 import type { OutboxQueue } from '../../alerts/outbox-queue.js';
 import type { AlertRepository } from '../../alerts/repository.js';
+import type { KeptAnswers } from '../../answers/kept.js';
 import type { AuditLog } from '../../audit/log.js';
 import type { MuteList } from '../../hygiene/mutes.js';
 import type { HygieneRuns } from '../../hygiene/runs.js';
 import type { RunClaims } from '../../schedule/claims.js';
 import type { Stores } from '../stores.js';
 import { SqliteAlertRepository } from './alerts.js';
+import { SqliteKeptAnswers } from './answers.js';
 import { SqliteAuditLog } from './audit.js';
 import { SqliteRunClaims } from './claims.js';
 import { promised, SqliteDb } from './db.js';
@@ -26,6 +28,7 @@ export function openSqliteStores(path: string): Stores {
     mutes: promised<MuteList>(db, new SqliteMuteList(db)),
     audit: promised<AuditLog>(db, new SqliteAuditLog(db)),
     claims: promised<RunClaims>(db, new SqliteRunClaims(db)),
+    answers: promised<KeptAnswers>(db, new SqliteKeptAnswers(db)),
     atomically: (fn) => db.atomically(fn),
     close: () => db.close(),
   };
