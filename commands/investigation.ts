@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../src/errors.js';
+import { linkerFor } from '../src/present/console.js';
 import { presentInvestigation } from '../src/present/investigation.js';
 import { resolveRange, type TimeRange } from '../src/time.js';
 import { type Grouping, type Investigation, investigate } from '../src/trail/investigate.js';
@@ -89,7 +90,7 @@ export function investigationCommand(def: InvestigationDef): CommandSpec<Investi
       const query = questionOf(a, deps.config.TRAIL_MAX_RESULTS);
       return investigate(a.subject, query, deps.sources.get(a.flags), a.groupings, ctx.progress);
     },
-    present: (inv, deps) => presentInvestigation(inv, deps.now()),
+    present: (inv, deps) => presentInvestigation(inv, deps.now(), linkerFor(deps.config)),
     rows: (inv) => inv.events,
   };
 }

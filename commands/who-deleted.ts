@@ -1,4 +1,5 @@
 import { UsageError } from '../src/errors.js';
+import { linkerFor } from '../src/present/console.js';
 import { presentWhoDeleted } from '../src/present/who-deleted.js';
 import { resolveRange, type TimeRange } from '../src/time.js';
 import { newestFirst } from '../src/trail/query.js';
@@ -62,6 +63,6 @@ export const whoDeletedCommand: CommandSpec<WhoDeletedArgs, WhoDeletedAnswer> = 
       ctx.progress,
     );
   },
-  present: (answer, deps) => presentWhoDeleted(answer, deps.now()),
+  present: (answer, deps) => presentWhoDeleted(answer, deps.now(), linkerFor(deps.config)),
   rows: (a) => [...a.deleted, ...a.attempts].map((d) => d.event).sort(newestFirst),
 };

@@ -12,7 +12,13 @@ export interface ButtonContext {
   actor: Actor;
   value: string | undefined;
   /** The message the button was clicked on: its channel and ts, as Slack's payload says. */
-  message: { channel?: string | undefined; ts?: string | undefined };
+  message: {
+    channel?: string | undefined;
+    ts?: string | undefined;
+    /** The thread the message is in, when it is a reply. */
+    threadTs?: string | undefined;
+    ephemeral: boolean;
+  };
   client: WebClient;
   respond: RespondFn;
   /** Slack's response_url for this click, for work that answers after this invocation (Lambda). */
@@ -53,7 +59,12 @@ export function onButton(
       });
     try {
       authorize(permission, actor, deps.access);
-      const message = { channel: body.channel?.id, ts: body.message?.ts ?? body.container?.message_ts };
+      const message = {
+        channel: body.channel?.id,
+        ts: body.message?.ts ?? body.container?.message_ts,
+        threadTs: (body.message as { thread_ts?: string } | undefined)?.thread_ts,
+        ephemeral: body.container?.is_ephemeral === true,
+      };
       const responseUrl = body.response_url;
       const result = await run({
         actor,

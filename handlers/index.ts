@@ -2,13 +2,15 @@ import type { App, CustomRoute } from '@slack/bolt';
 import type { AskLater } from '../commands/answer.js';
 import type { CommandDeps } from '../src/deps.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
+import { registerAsk } from './ask.js';
 import { registerCancel } from './cancel.js';
 import { healthRoutes, type Readiness } from './health.js';
 import { registerShare } from './share.js';
+import { registerShortcut } from './shortcut.js';
 import { type SnsIntake, snsRoute } from './sns.js';
 
 /** The part of Bolt's App handlers use, so a test can record what gets registered. */
-export type HandlerRegistrar = Pick<App, 'action'>;
+export type HandlerRegistrar = Pick<App, 'action' | 'shortcut'>;
 
 /** Register button actions: Cancel on a running Athena query, and the alert buttons. */
 export function registerHandlers(
@@ -19,6 +21,8 @@ export function registerHandlers(
 ): void {
   registerCancel(app, deps);
   registerShare(app, deps);
+  registerAsk(app, deps, later);
+  registerShortcut(app, deps);
   registerAlertActions(app, deps, alerts, later);
 }
 

@@ -169,6 +169,18 @@ export const configSchema = z.object({
   TRAIL_ALERT_ROUTES: json('must be a JSON (or, in TRAIL_CONFIG, YAML) list of rules')
     .pipe(z.array(routeSchema))
     .default([]),
+  /** The IAM Identity Center access portal console links go through, and the role to open them as. */
+  TRAIL_SSO_START_URL: z
+    .string()
+    .regex(
+      /^https:\/\/[a-z0-9.-]+(?::\d+)?(?:\/[\w./-]*)?$/,
+      'must be the https start URL of the access portal',
+    )
+    .optional(),
+  TRAIL_SSO_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be a permission set (role) name')
+    .optional(),
   /** Channels whose answers are private by default (as with --private), or `*` for every channel. */
   TRAIL_PRIVATE_CHANNELS: list
     .pipe(
@@ -314,6 +326,10 @@ export function loadConfig(
   if (parsed.success && parsed.data.TRAIL_HYGIENE_ORGANIZATION && !parsed.data.TRAIL_ASSUME_ROLE_NAME)
     problems.push(
       'TRAIL_HYGIENE_ORGANIZATION: needs TRAIL_ASSUME_ROLE_NAME, the role to assume in each member account (without it every account would be checked as the bot’s own)',
+    );
+  if (parsed.success && Boolean(parsed.data.TRAIL_SSO_START_URL) !== Boolean(parsed.data.TRAIL_SSO_ROLE_NAME))
+    problems.push(
+      'TRAIL_SSO_START_URL and TRAIL_SSO_ROLE_NAME: set both (the portal, and the role console links open as) or neither',
     );
   if (parsed.success && parsed.data.TRAIL_STORE === 'dynamodb' && !parsed.data.TRAIL_DYNAMODB_TABLE)
     problems.push(

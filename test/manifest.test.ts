@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMMANDS } from '../commands/registry.js';
 import { registerCommands } from '../commands/router.js';
 import { registerHandlers } from '../handlers/index.js';
 import { ACTION_IDS, BOT_SCOPES, EVENTS_PATH } from '../src/slack/ids.js';
 import { testDeps } from './helpers/deps.js';
 
 interface Manifest {
-  features: { slash_commands: { command: string; url: string; usage_hint: string }[] };
+  features: {
+    slash_commands: { command: string; url: string; usage_hint: string }[];
+    shortcuts: { name: string; type: string; callback_id: string; description: string }[];
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
 }
@@ -19,14 +23,16 @@ const manifest = parse(readFileSync(resolve(import.meta.dirname, '../manifest.ym
 function registered() {
   const commands: string[] = [];
   const actions: unknown[] = [];
+  const shortcuts: unknown[] = [];
   const recorder = {
     command: (name: string) => void commands.push(name),
     action: (id: unknown) => void actions.push(id),
+    shortcut: (c: unknown) => void shortcuts.push(c),
   };
   const deps = testDeps();
   registerCommands(recorder as never, deps);
   registerHandlers(recorder as never, deps);
-  return { commands, actions };
+  return { commands, actions, shortcuts };
 }
 
 describe('manifest.yml', () => {
@@ -34,6 +40,21 @@ describe('manifest.yml', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(
       registered().commands.sort(),
     );
+  });
+
+  it('names every subcommand in the usage hint', () => {
+    const hint = manifest.features.slash_commands[0]?.usage_hint ?? '';
+    expect(hint.split(/[\s|]+/).filter((w) => /^[a-z]/.test(w))).toEqual(COMMANDS.map((c) => c.name));
+  });
+
+  it('declares exactly the shortcuts the app registers, named within Slack’s limits', () => {
+    expect(
+      manifest.features.shortcuts.map((s) => ({ callback_id: s.callback_id, type: `${s.type}_action` })),
+    ).toEqual(registered().shortcuts);
+    for (const s of manifest.features.shortcuts) {
+      expect(s.name.length).toBeLessThanOrEqual(24);
+      expect(s.description.length).toBeLessThanOrEqual(80);
+    }
   });
 
   it('declares exactly the scopes the code says it needs', () => {

@@ -67,6 +67,8 @@ export interface AlertRepository {
   /** Keep an alert, new or changed; a changed one only if it is still at the version read (StaleWriteError). */
   saveAlert(a: StoredAlert): Promise<void>;
   alertsOfGroup(groupId: string): Promise<StoredAlert[]>;
+  /** Unresolved alerts (open, acknowledged, snoozed), the newest first, at most `limit`. */
+  unresolvedAlerts(limit: number): Promise<StoredAlert[]>;
   /** Snoozed alerts whose time is up. */
   snoozesEndedBy(now: Date): Promise<StoredAlert[]>;
 

@@ -12,7 +12,8 @@ export type Inline =
   | string
   | { bold: string }
   | { lit: string }
-  | { link: { url: string; text: string } }
+  /** A link; `terse`: the terminal shows its text alone (a console link on every event line). */
+  | { link: { url: string; text: string }; terse?: boolean }
   /** A Slack user (U…/W…) or user group (S…) to notify; ids only, checked when written. */
   | { mention: { user: string } | { group: string } }
   /**
@@ -59,7 +60,7 @@ export function plain(parts: Inline[], zone?: string): string {
       if ('lit' in p) return p.lit;
       if ('mention' in p) return 'user' in p.mention ? `@${p.mention.user}` : `@${p.mention.group}`;
       if ('time' in p) return zone ? formatInZone(moment(p.time), zone) : formatUtc(moment(p.time));
-      return `${p.link.text} (${p.link.url})`;
+      return p.terse ? p.link.text : `${p.link.text} (${p.link.url})`;
     })
     .join('');
 }

@@ -1,4 +1,14 @@
 import type { Doc, DocBlock } from './doc.js';
+import { askButtons, type FollowUp } from './follow-ups.js';
+
+/** The questions help offers as buttons. */
+const COMMON_QUESTIONS: FollowUp[] = [
+  { text: 'Failed logins, 24 h', words: ['logins', '--failed', '--since', '24h'] },
+  { text: 'Access denied, 24 h', words: ['denied', '--since', '24h'] },
+  { text: 'Root use, 7 days', words: ['root', '--since', '7d'] },
+  { text: 'IAM changes, 24 h', words: ['iam-changes', '--since', '24h'] },
+  { text: 'Tampering, 7 days', words: ['tampering', '--since', '7d'] },
+];
 
 /** What help needs of a subcommand. */
 export interface HelpEntry {
@@ -22,9 +32,12 @@ export function presentHelp(entries: HelpEntry[], prefix: string, only?: HelpEnt
   blocks.push({
     type: 'context',
     parts: [
-      'Times: 7d, 24h, 90m, today, yesterday, or ISO dates (2026-11-20, 2026-11-20T13:00Z); all times UTC. ',
-      `${prefix} help <subcommand> shows one.`,
+      'Times: 7d, 24h, 90m, today, yesterday, or ISO dates (2026-11-20, 2026-11-20T13:00Z), read as UTC; ',
+      'answers in Slack show times in your own zone, the terminal in UTC (or --tz <zone>). ',
+      `In Slack, --private answers you alone, with a button to share. ${prefix} help <subcommand> shows one.`,
     ],
   });
+  // The common questions, one click away (Slack only).
+  if (!only) blocks.push(...askButtons(COMMON_QUESTIONS, false));
   return { summary: [`${prefix} help`], blocks };
 }

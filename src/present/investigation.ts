@@ -1,7 +1,9 @@
 import { ago } from '../time.js';
 import { isFailure, type TrailEvent } from '../trail/event.js';
 import { BY, type Group, groupBy, type Investigation } from '../trail/investigate.js';
+import { type ConsoleLinker, consoleLinker, linked } from './console.js';
 import { type Doc, type DocBlock, type Inline, span } from './doc.js';
+import { askButtons, eventFollowUps } from './follow-ups.js';
 import { plural, scopeBlocks } from './who-deleted.js';
 
 /** Rows of a summary shown before "and N more". */
@@ -20,13 +22,20 @@ function groupBlock(g: Group): DocBlock {
 }
 
 /** One event on one line: when, who, what, from where, and the error if it failed. */
-export function eventLine(e: TrailEvent): Inline[] {
+export function eventLine(e: TrailEvent, links: ConsoleLinker = consoleLinker()): Inline[] {
   const parts: Inline[] = [
     { time: e.time },
     '  ',
     { lit: e.principal.display },
     '  ',
-    { lit: e.name },
+    // The event's own page in CloudTrail's event history (Slack; the terminal shows the name alone).
+    linked(
+      links,
+      e.name,
+      { kind: 'event', id: e.id, region: e.region },
+      { account: e.account, region: e.region },
+      true,
+    ),
     '  from ',
     { lit: e.sourceIp ?? 'unknown' },
     '  in ',
@@ -41,7 +50,11 @@ export function eventLine(e: TrailEvent): Inline[] {
  * An investigation's answer: the verdict first (how many events, by whom, first and last), then the
  * summaries, then the newest events, then what was searched.
  */
-export function presentInvestigation(inv: Investigation, now: Date): Doc {
+export function presentInvestigation(
+  inv: Investigation,
+  now: Date,
+  links: ConsoleLinker = consoleLinker(),
+): Doc {
   const { events, search } = inv;
   const blocks: DocBlock[] = [
     // The subject quotes the user's words: it stays out of the header, as a literal below it.
@@ -89,7 +102,7 @@ export function presentInvestigation(inv: Investigation, now: Date): Doc {
     blocks.push({ type: 'text', parts: [{ bold: `Newest ${Math.min(NEWEST, events.length)} events` }] });
     blocks.push({
       type: 'items',
-      items: events.slice(0, NEWEST).map((e) => [{ type: 'context', parts: eventLine(e) }]),
+      items: events.slice(0, NEWEST).map((e) => [{ type: 'context', parts: eventLine(e, links) }]),
       noun: 'events',
       overflowHint: 'Run the same question in the terminal with --json for all of them.',
     });
@@ -98,5 +111,7 @@ export function presentInvestigation(inv: Investigation, now: Date): Doc {
     }
   }
   blocks.push(...scopeBlocks({ range: inv.range, search }, now));
+  // The next questions about the newest event, answered in this answer's thread.
+  if (events[0]) blocks.push(...askButtons(eventFollowUps(events[0]), true));
   return { summary, blocks };
 }

@@ -2,7 +2,9 @@ import { ago, type TimeRange } from '../time.js';
 import type { TrailEvent } from '../trail/event.js';
 import type { Coverage, SearchResult } from '../trail/sources/types.js';
 import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
+import { type ConsoleLinker, consoleLinker, linked, resourceTarget } from './console.js';
 import { type Doc, type DocBlock, type Field, type Inline, rangeParts } from './doc.js';
+import { askButtons, eventFollowUps } from './follow-ups.js';
 
 /** CloudTrail delivers within about 5 minutes, sometimes 15: recent events may be missing. */
 const DELIVERY_LAG_MS = 15 * 60_000;
@@ -16,18 +18,28 @@ export function principalParts(e: TrailEvent): Inline[] {
   return parts;
 }
 
-function deletionItem(d: Deletion, now: Date): DocBlock[] {
+function deletionItem(d: Deletion, now: Date, links: ConsoleLinker): DocBlock[] {
   const e = d.event;
+  const where = { account: e.account, region: e.region };
+  const target = resourceTarget(d.kind, d.resource, e.region);
   const fields: Field[] = [
     { label: 'Who', value: principalParts(e) },
     { label: 'When', value: [{ time: e.time }, `, ${ago(e.time, now)}`] },
-    { label: 'What', value: [`${d.kind} `, { lit: d.resource }, ' by ', { lit: e.name }] },
+    {
+      label: 'What',
+      value: [
+        `${d.kind} `,
+        target ? linked(links, d.resource, target, where) : { lit: d.resource },
+        ' by ',
+        { lit: e.name },
+      ],
+    },
     {
       label: 'From',
       value: [{ lit: e.sourceIp ?? 'unknown IP' }, ' ', { lit: e.userAgent ?? 'unknown agent' }],
     },
     { label: 'Where', value: [{ lit: e.region }, ', account ', { lit: e.account }] },
-    { label: 'Event id', value: [{ lit: e.id }] },
+    { label: 'Event id', value: [linked(links, e.id, { kind: 'event', id: e.id, region: e.region }, where)] },
   ];
   if (e.principal.accessKeyId)
     fields.push({ label: 'Access key', value: [{ lit: e.principal.accessKeyId }] });
@@ -53,7 +65,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** The answer to `who-deleted`: the verdict first (who, when), then each deletion, then what was searched. */
-export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
+export function presentWhoDeleted(
+  a: WhoDeletedAnswer,
+  now: Date,
+  links: ConsoleLinker = consoleLinker(),
+): Doc {
   const { question: q, deleted, attempts, search } = a;
   const target: Inline = { lit: q.target };
   const newest = deleted[0] ?? attempts[0];
@@ -97,7 +113,7 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
     blocks.push({ type: 'text', parts: [{ bold: `Deletions (${deleted.length}), newest first` }] });
     blocks.push({
       type: 'items',
-      items: deleted.map((d) => deletionItem(d, now)),
+      items: deleted.map((d) => deletionItem(d, now, links)),
       noun: 'deletions',
       overflowHint: hint,
     });
@@ -106,12 +122,14 @@ export function presentWhoDeleted(a: WhoDeletedAnswer, now: Date): Doc {
     blocks.push({ type: 'text', parts: [{ bold: `Failed attempts (${attempts.length}), newest first` }] });
     blocks.push({
       type: 'items',
-      items: attempts.map((d) => deletionItem(d, now)),
+      items: attempts.map((d) => deletionItem(d, now, links)),
       noun: 'attempts',
       overflowHint: hint,
     });
   }
   blocks.push(...scopeBlocks({ range: q.range, search }, now));
+  // The next questions about the newest deletion (or attempt), answered in this answer's thread.
+  if (newest) blocks.push(...askButtons(eventFollowUps(newest.event), true));
   return { summary, blocks };
 }
 

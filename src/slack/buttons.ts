@@ -49,6 +49,44 @@ export function readCancelValue(value: string | undefined): CancelButton {
   return { queryId: v.q, userId: v.u };
 }
 
+/** An ask button: the question's words (each as the user would type it), and whether to answer in the thread. */
+const askSchema = z.strictObject({
+  v: z.literal(1),
+  k: z.literal('ask'),
+  w: z
+    .array(
+      z
+        .string()
+        .max(2048)
+        .regex(/^[^\p{Cc}]*$/u),
+    )
+    .min(1)
+    .max(20),
+  t: z.literal(1).optional(),
+});
+
+/** What an ask button asks. */
+export interface AskButton {
+  words: string[];
+  /** Answer in the thread of the message clicked (an answer's follow-ups), not through response_url. */
+  inThread: boolean;
+}
+
+/** The one writer of an ask button's value; undefined when the words do not fit a button. */
+export function askValue(a: AskButton): string | undefined {
+  try {
+    return write({ v: 1, k: 'ask', w: a.words, ...(a.inThread ? { t: 1 } : {}) });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Read an ask button's value back. */
+export function readAskValue(value: string | undefined): AskButton {
+  const v = read(askSchema, value);
+  return { words: v.w, inThread: v.t === 1 };
+}
+
 /** The Share button of a private answer: version 1, the kept answer's id. */
 const shareSchema = z.strictObject({
   v: z.literal(1),

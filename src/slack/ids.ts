@@ -24,6 +24,9 @@ export const BOT_SCOPES: readonly string[] = [
   'usergroups:read',
 ];
 
+/** The message shortcut's callback id ("Investigate with Trailbot" on any message). */
+export const SHORTCUT_IDS = { investigateMessage: 'trail_investigate_message' } as const;
+
 /** Action ids of buttons, in one place (a test checks the app registers exactly these). */
 export const ACTION_IDS = {
   /** Stop a running Athena query (StopQueryExecution). */
@@ -36,9 +39,24 @@ export const ACTION_IDS = {
   alertSnooze24h: 'trail_alert_snooze_24h',
   alertSnoozeUntilResolved: 'trail_alert_snooze_until_resolved',
   alertInvestigate: 'trail_alert_investigate',
+  /** Ask a question the button names (help's common questions, an answer's follow-ups): up to five per message. */
+  ask0: 'trail_ask_0',
+  ask1: 'trail_ask_1',
+  ask2: 'trail_ask_2',
+  ask3: 'trail_ask_3',
+  ask4: 'trail_ask_4',
   /** Post a private answer in the channel for everyone. */
   shareAnswer: 'trail_share_answer',
 } as const;
 
 /** A Slack user id (U…, or W… on Enterprise Grid): only these are ever turned into a mention. */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/** The ask buttons' ids: a message's action ids must differ, so each ask button in one takes the next. */
+export const ASK_IDS = [
+  ACTION_IDS.ask0,
+  ACTION_IDS.ask1,
+  ACTION_IDS.ask2,
+  ACTION_IDS.ask3,
+  ACTION_IDS.ask4,
+] as const;

@@ -47,6 +47,23 @@ export function repositoryContract(name: string, open: () => AlertRepository): v
       expect((await r.alertsOfGroup('g1'))[0]?.status).toBe('resolved');
     });
 
+    it('lists unresolved alerts newest first, up to a limit', async () => {
+      const r = open();
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.saveAlert(stored('a1', 'g1', { firstSeen: T(1), fingerprint: 'fp:1' }));
+      await r.saveAlert(
+        stored('a2', 'g1', { firstSeen: T(2), fingerprint: 'fp:2', status: 'acknowledged', by: 'U1' }),
+      );
+      await r.saveAlert(stored('a3', 'g1', { firstSeen: T(3), fingerprint: 'fp:3', status: 'resolved' }));
+      await r.saveAlert(stored('a4', 'g1', { firstSeen: T(4), fingerprint: 'fp:4', status: 'snoozed' }));
+      expect((await r.unresolvedAlerts(10)).map((a) => [a.id, a.status])).toEqual([
+        ['a4', 'snoozed'],
+        ['a2', 'acknowledged'],
+        ['a1', 'open'],
+      ]);
+      expect((await r.unresolvedAlerts(2)).map((a) => a.id)).toEqual(['a4', 'a2']);
+    });
+
     it('keeps an alert new and changed, and finds the unresolved one by fingerprint', async () => {
       const r = open();
       await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });

@@ -197,6 +197,7 @@ describe('Lambda mode', () => {
             ],
             actor: { userId: 'U0ALICE', channelId: 'C0SECURITY', front: 'slack' },
             responseUrl: r.url,
+            private: false,
           },
         },
       ]);

@@ -54,7 +54,7 @@ const hostile = fc.oneof(
 
 /** Our own constructs that may form control sequences: console links, validated mentions. */
 const OURS = [
-  /<https:\/\/[a-z0-9-]*\.?(?:console\.aws\.amazon\.com|health\.aws\.amazon\.com)[^<>\s|]*\|[^<>|]*>/g,
+  /<https:\/\/[a-z0-9-]*\.?(?:console\.aws\.amazon\.com|console\.amazonaws\.cn|console\.amazonaws-us-gov\.com|health\.aws\.amazon\.com)[^<>\s|]*\|[^<>|]*>/g,
   /<@[UW][A-Z0-9]{2,20}>/g,
   /<!subteam\^S[A-Z0-9]{2,20}>/g,
   DATE_TOKEN,

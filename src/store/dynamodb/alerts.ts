@@ -134,12 +134,44 @@ export class DynamoAlertRepository implements AlertRepository {
             groupId: a.groupId,
             alertSk: sk,
             firstSeen: a.firstSeen.toISOString(),
+            // Every unresolved alert, newest first (the Home tab's list).
+            gsi2pk: `${this.t.ns}UNRESOLVED`,
+            gsi2sk: `${a.firstSeen.toISOString()}#${a.id}`,
           },
         }),
       );
   }
   async alertsOfGroup(groupId: string): Promise<StoredAlert[]> {
     return (await this.#query(this.#pk(groupId), 'ALERT#')).map(alertOf);
+  }
+  async unresolvedAlerts(limit: number): Promise<StoredAlert[]> {
+    const out: StoredAlert[] = [];
+    let start: Item | undefined;
+    do {
+      const r = await this.t.doc.send(
+        new QueryCommand({
+          TableName: this.t.name,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :p',
+          ExpressionAttributeValues: { ':p': `${this.t.ns}UNRESOLVED` },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const p of r.Items ?? []) {
+        const item = await this.t.doc.send(
+          new GetCommand({
+            TableName: this.t.name,
+            Key: { pk: this.#pk(p.groupId as string), sk: p.alertSk },
+          }),
+        );
+        // The index is read eventually consistent: an alert resolved a moment ago is left out here.
+        if (item.Item && item.Item.status !== 'resolved') out.push(alertOf(item.Item));
+        if (out.length >= limit) return out;
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
   async snoozesEndedBy(now: Date): Promise<StoredAlert[]> {
     const out: StoredAlert[] = [];

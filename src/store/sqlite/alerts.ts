@@ -109,6 +109,14 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
       .all<AlertRow>('SELECT * FROM alerts WHERE group_id = ? ORDER BY rowid', groupId)
       .map(alertOf);
   }
+  unresolvedAlerts(limit: number): StoredAlert[] {
+    return this.db
+      .all<AlertRow>(
+        "SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY first_seen DESC, rowid DESC LIMIT ?",
+        limit,
+      )
+      .map(alertOf);
+  }
   snoozesEndedBy(now: Date): StoredAlert[] {
     return this.db
       .all<AlertRow>(
