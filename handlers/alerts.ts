@@ -1,27 +1,17 @@
 import type { App } from '@slack/bolt';
 import { type AskLater, answerHere } from '../commands/answer.js';
 import { prepare } from '../commands/dispatch.js';
-import { type AlertPolicy, act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
-import type { Outbox } from '../src/alerts/outbox.js';
-import type { AlertStorage } from '../src/alerts/storage.js';
+import { act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { CommandDeps } from '../src/deps.js';
 import { NotAuthorizedError, UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
 import { readAlertAction } from '../src/slack/buttons.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
+import type { AlertRuntime } from './alert-runtime.js';
 import { type ButtonContext, onButton } from './buttons.js';
+import { channelsOf, publishHome } from './home.js';
 
-/** What the alert buttons and jobs work on, when alerts are configured. */
-export interface AlertRuntime {
-  store: AlertStorage;
-  policy: AlertPolicy;
-  outbox: Outbox;
-  /**
-   * Called after a click changed alerts, whose message updates now wait in the outbox: unset on the
-   * container (its outbox runs all the time); on Lambda, a second invocation sends them.
-   */
-  changed?: (() => Promise<void>) | undefined;
-}
+export type { AlertRuntime } from './alert-runtime.js';
 
 const ALERT_BUTTONS = [
   ACTION_IDS.alertAck,
@@ -64,7 +54,15 @@ export function registerAlertActions(
         await new Promise((r) => setTimeout(r, 100));
         group = await alerts.store.alerts.group(a.alertId);
       }
-      if (group && (group.channel !== message.channel || group.ts !== message.ts))
+      // From the Home tab there is no message: the clicker must be in the alert's channel, as the
+      // Home tab only shows them alerts of their channels.
+      const fromHome = ctx.view === 'home';
+      if (group && fromHome && !(await channelsOf(ctx.client, actor.userId)).has(group.channel))
+        throw new NotAuthorizedError(
+          'respond',
+          'That alert is in a channel you are not in; nothing was changed.',
+        );
+      if (group && !fromHome && (group.channel !== message.channel || group.ts !== message.ts))
         throw new NotAuthorizedError(
           'respond',
           'This button does not belong to the message it was clicked on; nothing was changed.',
@@ -74,6 +72,11 @@ export function registerAlertActions(
       }
       const r = await act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
       if (r.changed > 0) await alerts.changed?.();
+      // The Home tab clicked on shows the change at once.
+      if (fromHome)
+        await publishHome(deps, alerts, ctx.client, actor.userId).catch((err: unknown) =>
+          deps.logger.error({ err }, 'could not refresh the Home tab'),
+        );
       if (r.changed === 0) {
         await ephemeral(
           say(

@@ -19,6 +19,8 @@ export interface ButtonContext {
     threadTs?: string | undefined;
     ephemeral: boolean;
   };
+  /** The surface clicked on when it is a view (`home`: the Home tab), not a message. */
+  view?: string | undefined;
   client: WebClient;
   respond: RespondFn;
   /** Slack's response_url for this click, for work that answers after this invocation (Lambda). */
@@ -66,6 +68,7 @@ export function onButton(
         ephemeral: body.container?.is_ephemeral === true,
       };
       const responseUrl = body.response_url;
+      const view = (body as { view?: { type?: string } }).view?.type;
       const result = await run({
         actor,
         value: action.value,
@@ -74,6 +77,7 @@ export function onButton(
         respond,
         responseUrl,
         ephemeral,
+        view,
       });
       record('button', result, { value: action.value });
     } catch (err) {

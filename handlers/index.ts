@@ -5,12 +5,13 @@ import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerAsk } from './ask.js';
 import { registerCancel } from './cancel.js';
 import { healthRoutes, type Readiness } from './health.js';
+import { registerHome } from './home.js';
 import { registerShare } from './share.js';
 import { registerShortcut } from './shortcut.js';
 import { type SnsIntake, snsRoute } from './sns.js';
 
 /** The part of Bolt's App handlers use, so a test can record what gets registered. */
-export type HandlerRegistrar = Pick<App, 'action' | 'shortcut'>;
+export type HandlerRegistrar = Pick<App, 'action' | 'shortcut' | 'event'>;
 
 /** Register button actions: Cancel on a running Athena query, and the alert buttons. */
 export function registerHandlers(
@@ -23,6 +24,7 @@ export function registerHandlers(
   registerShare(app, deps);
   registerAsk(app, deps, later);
   registerShortcut(app, deps);
+  registerHome(app, deps, alerts);
   registerAlertActions(app, deps, alerts, later);
 }
 

@@ -12,9 +12,14 @@ interface Manifest {
   features: {
     slash_commands: { command: string; url: string; usage_hint: string }[];
     shortcuts: { name: string; type: string; callback_id: string; description: string }[];
+    app_home: { home_tab_enabled: boolean };
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    socket_mode_enabled: boolean;
+  };
 }
 
 const manifest = parse(readFileSync(resolve(import.meta.dirname, '../manifest.yml'), 'utf8')) as Manifest;
@@ -24,15 +29,17 @@ function registered() {
   const commands: string[] = [];
   const actions: unknown[] = [];
   const shortcuts: unknown[] = [];
+  const events: unknown[] = [];
   const recorder = {
     command: (name: string) => void commands.push(name),
     action: (id: unknown) => void actions.push(id),
     shortcut: (c: unknown) => void shortcuts.push(c),
+    event: (e: unknown) => void events.push(e),
   };
   const deps = testDeps();
   registerCommands(recorder as never, deps);
   registerHandlers(recorder as never, deps);
-  return { commands, actions, shortcuts };
+  return { commands, actions, shortcuts, events };
 }
 
 describe('manifest.yml', () => {
@@ -55,6 +62,14 @@ describe('manifest.yml', () => {
       expect(s.name.length).toBeLessThanOrEqual(24);
       expect(s.description.length).toBeLessThanOrEqual(80);
     }
+  });
+
+  it('subscribes to exactly the events the app listens for, with the Home tab on', () => {
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
+      (registered().events as string[]).sort(),
+    );
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe(EVENTS_PATH);
   });
 
   it('declares exactly the scopes the code says it needs', () => {

@@ -39,7 +39,7 @@ function seen(s: StoredAlert): Inline[] {
 }
 
 /** The buttons that move a message's alerts; none once they are all resolved. */
-function buttons(groupId: string, alerts: StoredAlert[]): DocBlock[] {
+export function alertButtons(groupId: string, alerts: StoredAlert[]): DocBlock[] {
   const live = alerts.filter((a) => a.status !== 'resolved');
   if (!live.length) return [];
   const b = (
@@ -93,7 +93,7 @@ function single(groupId: string, s: StoredAlert): Doc {
     });
   if (a.link)
     blocks.push({ type: 'context', parts: [{ link: { url: a.link, text: 'Open in the AWS console' } }] });
-  blocks.push({ type: 'context', parts: statusLine(s) }, ...buttons(groupId, [s]));
+  blocks.push({ type: 'context', parts: statusLine(s) }, ...alertButtons(groupId, [s]));
   return { summary: [`${a.severity.toUpperCase()}: `, { lit: a.title }], blocks };
 }
 
@@ -141,7 +141,7 @@ function grouped(groupId: string, alerts: StoredAlert[]): Doc {
         ]),
       },
       { type: 'context', parts: [counts, '. The buttons act on every alert here not yet resolved.'] },
-      ...buttons(groupId, alerts),
+      ...alertButtons(groupId, alerts),
     ],
   };
 }

@@ -127,12 +127,12 @@ function blockOf(b: Exclude<DocBlock, { type: 'items' }>): KnownBlock[] {
  * Write a document as a Slack message within Slack's limits: lists that do not fit end with
  * "…and N more", and the message never holds more than 50 blocks.
  */
-export function toSlack(doc: Doc): SlackMessage {
+export function toSlack(doc: Doc, maxBlocks: number = L.blocksPerMessage): SlackMessage {
   const text = cutMrkdwn(mrkdwn(doc.summary), L.messageText);
   const fixed = doc.blocks.filter((b) => b.type !== 'items').flatMap((b) => blockOf(b as never)).length;
   const lists = doc.blocks.filter((b) => b.type === 'items').length;
   // What the lists may use: the budget less fixed blocks and one "and N more" line per list.
-  let budget = L.blocksPerMessage - fixed - lists;
+  let budget = maxBlocks - fixed - lists;
   const blocks: KnownBlock[] = [];
   for (const b of doc.blocks) {
     if (b.type !== 'items') {
@@ -156,5 +156,5 @@ export function toSlack(doc: Doc): SlackMessage {
       });
     }
   }
-  return { text, blocks: blocks.slice(0, L.blocksPerMessage) };
+  return { text, blocks: blocks.slice(0, maxBlocks) };
 }

@@ -87,6 +87,23 @@ export function readAskValue(value: string | undefined): AskButton {
   return { words: v.w, inThread: v.t === 1 };
 }
 
+/** A Home tab paging button: the page to show. */
+const homePageSchema = z.strictObject({
+  v: z.literal(1),
+  k: z.literal('home'),
+  p: z.number().int().min(0).max(100),
+});
+
+/** The one writer of a Home paging button's value. */
+export function homePageValue(page: number): string {
+  return write({ v: 1, k: 'home', p: page });
+}
+
+/** Read a Home paging button's value back: the page. */
+export function readHomePageValue(value: string | undefined): number {
+  return read(homePageSchema, value).p;
+}
+
 /** The Share button of a private answer: version 1, the kept answer's id. */
 const shareSchema = z.strictObject({
   v: z.literal(1),

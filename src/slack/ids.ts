@@ -22,6 +22,8 @@ export const BOT_SCOPES: readonly string[] = [
   'users:read',
   'users:read.email',
   'usergroups:read',
+  'channels:read',
+  'groups:read',
 ];
 
 /** The message shortcut's callback id ("Investigate with Trailbot" on any message). */
@@ -45,6 +47,9 @@ export const ACTION_IDS = {
   ask2: 'trail_ask_2',
   ask3: 'trail_ask_3',
   ask4: 'trail_ask_4',
+  /** The Home tab's paging of open alerts. */
+  homeNext: 'trail_home_next',
+  homePrevious: 'trail_home_previous',
   /** Post a private answer in the channel for everyone. */
   shareAnswer: 'trail_share_answer',
 } as const;

@@ -2,6 +2,8 @@
 export const SLACK_LIMITS = {
   /** Blocks in one message. */
   blocksPerMessage: 50,
+  /** A Home tab view holds 100 blocks. */
+  blocksPerView: 100,
   /** Characters in a section's text. */
   sectionText: 3000,
   /** Fields in one section, and characters in each. */
