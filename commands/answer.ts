@@ -7,7 +7,7 @@ import type { CommandDeps } from '../src/deps.js';
 import type { Doc, DocBlock } from '../src/present/doc.js';
 import { presentProgress } from '../src/present/progress.js';
 import { type SlackMessage, toSlack } from '../src/slack/blocks.js';
-import { shareValue } from '../src/slack/buttons.js';
+import { askValue, shareValue } from '../src/slack/buttons.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import type { TrailEvent } from '../src/trail/event.js';
 import { eventsToCsv } from '../src/trail/export.js';
@@ -98,6 +98,8 @@ export interface QuestionTask {
   thread?: { channel: string; ts: string } | undefined;
   /** Answer the asker alone, with a "Share in channel" button (--private, TRAIL_PRIVATE_CHANNELS). */
   private?: boolean | undefined;
+  /** Attach the events as a CSV file however few they are (the Export CSV button). */
+  withFile?: boolean | undefined;
 }
 
 /** How an answer reaches Slack: response_url, and the Web API for posts and files. */
@@ -172,14 +174,18 @@ export async function answerQuestion(deps: CommandDeps, task: QuestionTask, io: 
     // Only the queue itself throws here (BusyError): execute turns every error into an outcome.
     outcome = failure(err, deps, actor, prepared.command.name);
   }
-  const message = toSlack(outcome.doc);
   if (outcome.status !== 'answer') {
-    await send('ephemeral', message);
+    await send('ephemeral', toSlack(outcome.doc));
     return outcome.status;
   }
   if (task.private) return answerPrivately(deps, task, outcome.doc, send);
   const rows = outcome.rows ?? [];
-  const file = outcome.file?.needed ? outcome.file : rows.length > FILE_ABOVE ? eventsFile(rows) : undefined;
+  const file = outcome.file?.needed
+    ? outcome.file
+    : rows.length > FILE_ABOVE || (task.withFile && rows.length)
+      ? eventsFile(rows)
+      : undefined;
+  const message = toSlack(file ? outcome.doc : withExport(outcome.doc, task.words, rows.length));
   if (task.thread) {
     const where = { channel: task.thread.channel, threadTs: task.thread.ts };
     if (await postAnswer(io.client, deps, where, message, file)) return 'answered in the thread';
@@ -195,6 +201,20 @@ export async function answerQuestion(deps: CommandDeps, task: QuestionTask, io: 
     return 'answered in the channel with its file';
   await send('in_channel', message);
   return 'answered';
+}
+
+/**
+ * An answer of a few events (a file goes with more) ends with Export CSV: the same question again, its
+ * events as a file in the thread. Left out when the words do not fit a button.
+ */
+function withExport(doc: Doc, words: string[], events: number): Doc {
+  const value = events > 0 ? askValue({ words, inThread: true, file: true }) : undefined;
+  if (!value) return doc;
+  const button: DocBlock = {
+    type: 'buttons',
+    buttons: [{ text: 'Export CSV', actionId: ACTION_IDS.exportCsv, value }],
+  };
+  return { ...doc, blocks: [...doc.blocks, button] };
 }
 
 /**

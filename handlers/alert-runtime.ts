@@ -1,3 +1,4 @@
+import type { Person, Resolution } from '../src/alerts/actor.js';
 import type { AlertPolicy } from '../src/alerts/lifecycle.js';
 import type { Outbox } from '../src/alerts/outbox.js';
 import type { AlertStorage } from '../src/alerts/storage.js';
@@ -12,4 +13,6 @@ export interface AlertRuntime {
    * container (its outbox runs all the time); on Lambda, a second invocation sends them.
    */
   changed?: (() => Promise<void>) | undefined;
+  /** Who an alert's actor is in Slack (set once the Slack client exists), for asking "was this you?". */
+  resolvePerson?: ((p: Person) => Promise<Resolution>) | undefined;
 }

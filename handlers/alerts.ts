@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { type AskLater, answerHere } from '../commands/answer.js';
 import { prepare } from '../commands/dispatch.js';
+import { runAsks } from '../src/alerts/ask-actor.js';
 import { act, processPending, recordInvestigation, tick } from '../src/alerts/lifecycle.js';
 import type { CommandDeps } from '../src/deps.js';
 import { NotAuthorizedError, UsageError } from '../src/errors.js';
@@ -72,8 +73,8 @@ export function registerAlertActions(
       }
       const r = await act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
       if (r.changed > 0) await alerts.changed?.();
-      // The Home tab clicked on shows the change at once.
-      if (fromHome)
+      // The clicker's Home tab shows the change at once, wherever they clicked.
+      if (fromHome || r.changed > 0)
         await publishHome(deps, alerts, ctx.client, actor.userId).catch((err: unknown) =>
           deps.logger.error({ err }, 'could not refresh the Home tab'),
         );
@@ -132,7 +133,7 @@ async function investigate(
  * keep the outbox sending. Returns a stop that drains the outbox for up to `drainMs`.
  */
 export function startAlertJobs(
-  deps: Pick<CommandDeps, 'now' | 'logger'>,
+  deps: Pick<CommandDeps, 'now' | 'logger' | 'audit'>,
   alerts: AlertRuntime,
   opts: { pollMs?: number; tickMs?: number } = {},
 ): { stop: (drainMs?: number) => Promise<void> } {
@@ -149,6 +150,8 @@ export function startAlertJobs(
       if (!stopped && Date.now() - lastTick >= (opts.tickMs ?? 5000)) {
         lastTick = Date.now();
         await tick(alerts.store, alerts.policy, deps.now());
+        if (alerts.policy.ask && alerts.resolvePerson)
+          await runAsks(alerts.store, alerts.policy.ask, alerts.resolvePerson, deps.now(), log, deps.audit);
       }
     } catch (err) {
       log.error({ err }, 'alert processing failed; will try again');

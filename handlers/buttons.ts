@@ -25,6 +25,8 @@ export interface ButtonContext {
   respond: RespondFn;
   /** Slack's response_url for this click, for work that answers after this invocation (Lambda). */
   responseUrl: string;
+  /** Opens a modal for this click (within 3 s of it). */
+  triggerId: string;
   /** Answer the clicker alone. */
   ephemeral: (doc: Doc) => Promise<unknown>;
 }
@@ -32,13 +34,14 @@ export interface ButtonContext {
 /**
  * Every button goes through here: ack at once (Slack allows 3 s), check the permission the button
  * declares (an ephemeral refusal naming it otherwise), run, and record the click — or its refusal or
- * failure — in the audit trail. `run` returns what the click did, for the record.
+ * failure — in the audit trail. `run` returns what the click did, for the record. A `bound` button
+ * belongs to one person whatever their role (an actor's answer): `run` checks it is theirs.
  */
 export function onButton(
   app: Pick<App, 'action'>,
   deps: CommandDeps,
   actionId: string,
-  permission: Permission,
+  permission: Permission | 'bound',
   run: (ctx: ButtonContext) => Promise<string>,
 ): void {
   app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
@@ -60,7 +63,7 @@ export function onButton(
         detail,
       });
     try {
-      authorize(permission, actor, deps.access);
+      if (permission !== 'bound') authorize(permission, actor, deps.access);
       const message = {
         channel: body.channel?.id,
         ts: body.message?.ts ?? body.container?.message_ts,
@@ -76,6 +79,7 @@ export function onButton(
         client,
         respond,
         responseUrl,
+        triggerId: body.trigger_id,
         ephemeral,
         view,
       });

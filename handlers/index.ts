@@ -1,6 +1,7 @@
 import type { App, CustomRoute } from '@slack/bolt';
 import type { AskLater } from '../commands/answer.js';
 import type { CommandDeps } from '../src/deps.js';
+import { registerActorAnswers } from './actor-ask.js';
 import { type AlertRuntime, registerAlertActions } from './alerts.js';
 import { registerAsk } from './ask.js';
 import { registerCancel } from './cancel.js';
@@ -11,7 +12,7 @@ import { registerShortcut } from './shortcut.js';
 import { type SnsIntake, snsRoute } from './sns.js';
 
 /** The part of Bolt's App handlers use, so a test can record what gets registered. */
-export type HandlerRegistrar = Pick<App, 'action' | 'shortcut' | 'event'>;
+export type HandlerRegistrar = Pick<App, 'action' | 'shortcut' | 'event' | 'view'>;
 
 /** Register button actions: Cancel on a running Athena query, and the alert buttons. */
 export function registerHandlers(
@@ -26,6 +27,7 @@ export function registerHandlers(
   registerShortcut(app, deps);
   registerHome(app, deps, alerts);
   registerAlertActions(app, deps, alerts, later);
+  registerActorAnswers(app, deps, alerts);
 }
 
 /** Extra HTTP routes beside /slack/events: liveness and readiness, and the SNS intake when configured. */

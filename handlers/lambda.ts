@@ -2,7 +2,9 @@ import type { RespondFn } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type AskLater, answerQuestion, type QuestionTask } from '../commands/answer.js';
+import { runAsks } from '../src/alerts/ask-actor.js';
 import { processPending, tick } from '../src/alerts/lifecycle.js';
+import type { AuditEntry } from '../src/audit/log.js';
 import type { CommandDeps } from '../src/deps.js';
 import type { Logger } from '../src/log.js';
 import type { AlertRuntime } from './alerts.js';
@@ -15,6 +17,8 @@ export interface LambdaAlerts {
   alerts: AlertRuntime;
   logger: Logger;
   now: () => Date;
+  /** The audit trail (asking actors records each question and timeout). */
+  audit?: ((e: AuditEntry) => void) | undefined;
 }
 
 /** Time kept in hand at the end of an invocation, so it returns before Lambda stops it. */
@@ -102,6 +106,9 @@ export function scheduledHandler(
     if (event.job !== 'alerts')
       throw new Error(`unknown scheduled job ${JSON.stringify(event.job)}: alerts or digest`);
     await tick(rt.alerts.store, rt.alerts.policy, rt.now());
+    const { policy, resolvePerson, store } = rt.alerts;
+    if (policy.ask && resolvePerson)
+      await runAsks(store, policy.ask, resolvePerson, rt.now(), rt.logger, rt.audit);
     await drainAlerts(rt, () => context?.getRemainingTimeInMillis() ?? 30_000);
     return { job: 'alerts' };
   };

@@ -88,6 +88,15 @@ export function slackSender(
       call(channel, async () => {
         await client.chat.update({ channel, ts, ...toSlack(doc) });
       }),
+    direct: (user, doc, itemId) =>
+      call(user, async () => {
+        // A user id as the channel: the message goes to the app's Messages tab with that person.
+        await client.chat.postMessage({
+          channel: user,
+          ...toSlack(doc),
+          metadata: { event_type: ALERT_NOTE_METADATA_TYPE, event_payload: { item: itemId } },
+        });
+      }),
     reply: (channel, threadTs, doc, itemId) =>
       call(channel, async () => {
         await client.chat.postMessage({

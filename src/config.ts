@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ASK_RULES, type AskRule, DEFAULT_ASK_RULES } from './alerts/actor.js';
 import { routeSchema } from './alerts/routing.js';
 import { rolesSchema } from './auth.js';
 import { REGION } from './aws/names.js';
@@ -201,6 +202,37 @@ export const configSchema = z.object({
     .string()
     .regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user group id (S…)')
     .optional(),
+  /**
+   * Which alerts ask their actor "was this you?" (rules of src/alerts/actor.ts), or `off`; the map from
+   * AWS identities to Slack users; how long an answer may take before the alert escalates.
+   */
+  TRAIL_ASK_ACTOR: list
+    .pipe(
+      z
+        .array(z.string())
+        .refine(
+          (v) =>
+            (v.length === 1 && v[0] === 'off') ||
+            v.every((r) => (ASK_RULES as readonly string[]).includes(r)),
+          `must be off or rules among ${ASK_RULES.join(', ')}`,
+        )
+        .transform((v) => (v[0] === 'off' ? [] : (v as AskRule[]))),
+    )
+    .default([...DEFAULT_ASK_RULES]),
+  TRAIL_ASK_ACTOR_MAP: json('must be a JSON (or, in TRAIL_CONFIG, YAML) object of identity → Slack user')
+    .pipe(
+      z.record(
+        z.string().min(1).max(2048),
+        z
+          .string()
+          .regex(
+            /^([UW][A-Z0-9]{2,20}|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+            'each value must be a Slack user id (U…, W…) or an email',
+          ),
+      ),
+    )
+    .default({}),
+  TRAIL_ASK_ACTOR_TIMEOUT: duration('1m').default(30 * 60_000),
   TRAIL_SQS_QUEUE_URL: z
     .string()
     .refine(

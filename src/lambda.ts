@@ -3,7 +3,9 @@
 // (dist/lambda.sqs), `schedule` the EventBridge Scheduler target (dist/lambda.schedule) for the
 // minute's alert work and the weekly digest. Built once per container, on the first invocation.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { WebClient } from '@slack/web-api';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { personResolver } from '../handlers/actor-ask.js';
 import { buildLambdaApp, type SlackHttpEvent, type SlackHttpResult } from '../handlers/app.js';
 import {
   digestJob,
@@ -61,9 +63,20 @@ export async function lambdaRuntime(
       now: deps.now,
       maxReceives: config.TRAIL_SQS_MAX_RECEIVES,
     },
-    alerts: { store, policy: alertPolicy(config), outbox },
+    alerts: {
+      store,
+      policy: alertPolicy(config),
+      outbox,
+      resolvePerson: personResolver(
+        deps,
+        new WebClient(slack.botToken.reveal(), {
+          ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+        }),
+      ),
+    },
     logger: deps.logger,
     now: deps.now,
+    audit: deps.audit,
   };
   const digest = async () => {
     if (!config.TRAIL_DIGEST_CHANNEL)

@@ -1,3 +1,4 @@
+import { personResolver } from '../handlers/actor-ask.js';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
@@ -25,6 +26,8 @@ export interface ServerOverrides {
   channelIntervalMs?: number;
   /** After how long a send in flight counts as left by a replica that died (ms). */
   abandonedAfterMs?: number;
+  /** How often timed work runs (snoozes ending, reminders, asking actors) (ms). */
+  tickMs?: number;
   now?: () => Date;
 }
 
@@ -136,6 +139,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   });
   if (config.TRAIL_DIGEST_CRON && !config.TRAIL_DIGEST_CHANNEL)
     throw new ConfigError(['TRAIL_DIGEST_CHANNEL: required when TRAIL_DIGEST_CRON is set']);
+  // Asking alerts' actors looks them up in Slack with the app's own client.
+  if (alerts) alerts.resolvePerson = personResolver(deps, trail.app.client);
   const { port } = await trail.start();
   const digest =
     config.TRAIL_DIGEST_CRON && config.TRAIL_DIGEST_CHANNEL
@@ -146,7 +151,9 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
           client: trail.app.client,
         })
       : undefined;
-  const jobs = alerts ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs }) : undefined;
+  const jobs = alerts
+    ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs, tickMs: overrides.tickMs })
+    : undefined;
   const sqs =
     store && queueUrl
       ? startSqsPoller({

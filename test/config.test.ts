@@ -172,6 +172,39 @@ describe('loadConfig', () => {
     expect(message).not.toContain('<!channel>');
   });
 
+  it('reads which alerts ask their actor, the identity map and the time to answer', () => {
+    const d = loadConfig({});
+    expect(d.TRAIL_ASK_ACTOR).toEqual(['unusual-login', 'root', 'iam-change']);
+    expect(d.TRAIL_ASK_ACTOR_TIMEOUT).toBe(30 * 60_000);
+    expect(d.TRAIL_ASK_ACTOR_MAP).toEqual({});
+    expect(loadConfig({ TRAIL_ASK_ACTOR: 'off' }).TRAIL_ASK_ACTOR).toEqual([]);
+    const c = loadConfig({
+      TRAIL_ASK_ACTOR: 'root, console-login',
+      TRAIL_ASK_ACTOR_MAP: '{"alice":"U0ALICE","arn:aws:iam::111122223333:user/bob":"bob@example.com"}',
+      TRAIL_ASK_ACTOR_TIMEOUT: '15m',
+    });
+    expect(c.TRAIL_ASK_ACTOR).toEqual(['root', 'console-login']);
+    expect(c.TRAIL_ASK_ACTOR_MAP.alice).toBe('U0ALICE');
+    expect(c.TRAIL_ASK_ACTOR_TIMEOUT).toBe(900_000);
+    let message = '';
+    try {
+      loadConfig({
+        TRAIL_ASK_ACTOR: 'root,everything',
+        TRAIL_ASK_ACTOR_MAP: '{"alice":"<!channel>"}',
+        TRAIL_ASK_ACTOR_TIMEOUT: '5s',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('TRAIL_ASK_ACTOR');
+    expect(message).toContain('must be off or rules among unusual-login, root, iam-change');
+    expect(message).toContain(
+      'TRAIL_ASK_ACTOR_MAP.alice: each value must be a Slack user id (U…, W…) or an email',
+    );
+    expect(message).toContain('TRAIL_ASK_ACTOR_TIMEOUT: must be at least 1m');
+    expect(message).not.toContain('<!channel>');
+  });
+
   it('will not check an organization without a role to assume in its accounts', () => {
     expect(() => loadConfig({ TRAIL_HYGIENE_ORGANIZATION: 'true' })).toThrow(
       /TRAIL_HYGIENE_ORGANIZATION: needs TRAIL_ASSUME_ROLE_NAME/,

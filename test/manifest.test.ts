@@ -12,7 +12,11 @@ interface Manifest {
   features: {
     slash_commands: { command: string; url: string; usage_hint: string }[];
     shortcuts: { name: string; type: string; callback_id: string; description: string }[];
-    app_home: { home_tab_enabled: boolean };
+    app_home: {
+      home_tab_enabled: boolean;
+      messages_tab_enabled: boolean;
+      messages_tab_read_only_enabled: boolean;
+    };
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -35,6 +39,7 @@ function registered() {
     action: (id: unknown) => void actions.push(id),
     shortcut: (c: unknown) => void shortcuts.push(c),
     event: (e: unknown) => void events.push(e),
+    view: () => undefined,
   };
   const deps = testDeps();
   registerCommands(recorder as never, deps);
@@ -69,6 +74,9 @@ describe('manifest.yml', () => {
       (registered().events as string[]).sort(),
     );
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    // Actors are asked "was this you?" in the app's Messages tab; nobody needs to write there.
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(true);
     expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe(EVENTS_PATH);
   });
 

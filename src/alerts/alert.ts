@@ -5,6 +5,7 @@ import type { Severity } from '../severity.js';
 import { IAM_CHANGES, TAMPERING } from '../trail/catalog.js';
 import { baseEventName, parseRecord } from '../trail/event.js';
 import { resourceCandidates } from '../trail/resources.js';
+import { type Person, personOf } from './actor.js';
 
 /** How urgent an alert is, across every source's own scale (the one scale of src/severity.ts). */
 export type { Severity };
@@ -30,6 +31,12 @@ export interface Alert {
   resource?: string | undefined;
   /** Who did it, when the source says (a CloudTrail principal, a GuardDuty user). */
   actor?: string | undefined;
+  /** The person behind it, when it is one (asked "was this you?" by the rules that ask). */
+  person?: Person | undefined;
+  /** Where the call came from, as the source says (an IP, "AWS Internal", a service name). */
+  sourceIp?: string | undefined;
+  /** Trailbot's own detection that raised it (new-place, impossible-travel); unset for outside alerts. */
+  rule?: string | undefined;
   /** The event name, for routing CloudTrail calls. */
   eventName?: string | undefined;
   /** A console link, built from the alert's own ids. */
@@ -137,7 +144,11 @@ const guardDutyFinding = z.looseObject({
     .looseObject({
       resourceType: z.string().optional(),
       accessKeyDetails: z
-        .looseObject({ accessKeyId: z.string().optional(), userName: z.string().optional() })
+        .looseObject({
+          accessKeyId: z.string().optional(),
+          userName: z.string().optional(),
+          userType: z.string().optional(),
+        })
         .optional(),
       instanceDetails: z.looseObject({ instanceId: z.string().optional() }).optional(),
     })
@@ -155,12 +166,23 @@ function guardDuty(f: z.infer<typeof guardDutyFinding>, env: Envelope, raw: stri
     region,
     resource: r?.instanceDetails?.instanceId ?? r?.accessKeyDetails?.accessKeyId ?? r?.resourceType,
     actor: r?.accessKeyDetails?.userName,
+    person: guardDutyPerson(r?.accessKeyDetails, validAccount(f.accountId)),
     link: `${console_(region)}/guardduty/home${region ? `?region=${region}` : ''}#/findings?fId=${encodeURIComponent(f.id)}`,
     // GuardDuty repeats an ongoing finding with the same id (every 6 hours by default).
     fingerprint: `guardduty:${f.id}`,
     time: env.receivedAt,
     raw,
   };
+}
+
+/** GuardDuty names the IAM user or the root user whose key acted; a role's session it does not. */
+function guardDutyPerson(
+  k: { userName?: string | undefined; userType?: string | undefined } | undefined,
+  account: string | undefined,
+): Person | undefined {
+  if (k?.userType === 'Root') return { kind: 'root', name: 'root', account };
+  if (k?.userType === 'IAMUser' && k.userName) return { kind: 'iam-user', name: k.userName, account };
+  return undefined;
 }
 
 /** How urgent a CloudTrail call is: blinding the defenders is critical, IAM changes and root use high. */
@@ -230,6 +252,8 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
           region: validRegion(e.region) ?? region,
           resource,
           actor: e.principal.arn ?? e.principal.display,
+          person: personOf(e.principal),
+          sourceIp: e.sourceIp,
           eventName: name,
           link: `${console_(validRegion(e.region))}/cloudtrailv2/home?region=${validRegion(e.region) ?? 'us-east-1'}#/events/${encodeURIComponent(e.id)}`,
           // A CloudTrail call is its event name, principal and resource.

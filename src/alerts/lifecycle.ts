@@ -4,10 +4,12 @@ import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
 import { DAY_MS, HOUR_MS } from '../time.js';
 import { type Alert, normalizeMessage } from './alert.js';
+import { type AskPolicy, queueAsk } from './ask-actor.js';
 import type { AcceptedMessage } from './inbox.js';
 import { StaleWriteError, type StoredAlert } from './repository.js';
 import { type Route, routeAlert } from './routing.js';
 import type { AlertStorage } from './storage.js';
+import { PRIORITY, retryStale } from './work.js';
 
 /** What decides where alerts go and how they group, read from config. */
 export interface AlertPolicy {
@@ -22,6 +24,8 @@ export interface AlertPolicy {
   /** Remind the thread (mentioning the on-call group) after this long without an acknowledgement. */
   escalateAfterMs?: number | undefined;
   oncallGroup?: string | undefined;
+  /** Which alerts ask their actor "was this you?"; unset: none do. */
+  ask?: AskPolicy | undefined;
 }
 
 /** The fields a group key may be made of. */
@@ -39,30 +43,20 @@ export function alertPolicy(config: Config): AlertPolicy {
     groupWindowMs: config.TRAIL_ALERT_GROUP_WINDOW,
     escalateAfterMs: config.TRAIL_ALERT_ESCALATE_AFTER,
     oncallGroup: config.TRAIL_ONCALL_GROUP,
+    ask: config.TRAIL_ASK_ACTOR.length
+      ? {
+          rules: config.TRAIL_ASK_ACTOR,
+          timeoutMs: config.TRAIL_ASK_ACTOR_TIMEOUT,
+          oncallGroup: config.TRAIL_ONCALL_GROUP,
+        }
+      : undefined,
   };
-}
-
-/**
- * Run `fn` again (it reads afresh) when a save in it lost to a change made since its read — another
- * replica's click or message — up to `tries` times.
- */
-export async function retryStale<T>(fn: () => Promise<T>, tries = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof StaleWriteError) || i >= tries) throw err;
-    }
-  }
 }
 
 /** This process, as the holder of the claims it takes on messages to process. */
 const PROCESS_OWNER = randomUUID();
 /** How long a message being turned into alerts is this process's alone. */
 const PROCESS_LEASE_MS = 15_000;
-
-/** Outbox priorities: a person's click goes before background work. */
-export const PRIORITY = { click: 0, background: 1 } as const;
 
 const note = (parts: Inline[]): Doc => ({ summary: parts, blocks: [{ type: 'text', parts }] });
 
@@ -163,6 +157,7 @@ export async function applyAlert(
     lastSeen: a.time,
   };
   await store.alerts.saveAlert(stored);
+  await queueAsk(store, policy.ask, stored, now);
   if (!joined) {
     await store.outbox.enqueue({
       channel,

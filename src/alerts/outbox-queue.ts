@@ -3,9 +3,10 @@ import type { Doc } from '../present/doc.js';
 /**
  * What the outbox sends. `post` and `update` render the group as it is at sending time, and `repeat`
  * tells the thread about repeats since the last note, so neither goes stale while it waits; `note`
- * carries its own document.
+ * carries its own document; `direct` is a message to one person (its channel is their user id), such as
+ * asking an alert's actor whether it was them.
  */
-export type OutboxKind = 'post' | 'update' | 'note' | 'repeat';
+export type OutboxKind = 'post' | 'update' | 'note' | 'repeat' | 'direct';
 
 /** One message waiting for its channel's turn. */
 export interface OutboxItem {

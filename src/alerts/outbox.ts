@@ -23,6 +23,8 @@ export interface Sender {
   /** Post a group's message, tagged with its id so a restart can find it; returns its ts. */
   post(channel: string, doc: Doc, groupId: string): Promise<string>;
   update(channel: string, ts: string, doc: Doc): Promise<void>;
+  /** Message a person directly (the app's messages with them). */
+  direct(user: string, doc: Doc, itemId: number): Promise<void>;
   /** Reply in a thread, tagged with the outbox item's id so a retry can find it. */
   reply(channel: string, threadTs: string, doc: Doc, itemId: number): Promise<void>;
   /** Is the reply for this outbox item already in the thread? */
@@ -143,7 +145,7 @@ export class Outbox {
       await store.outbox.markSent(item.id, this.#o.now());
       return;
     }
-    if (item.kind !== 'post' && !group.ts) {
+    if (item.kind !== 'post' && item.kind !== 'direct' && !group.ts) {
       await store.outbox.markFailed(item.id, 'the message it belongs to was never posted');
       logger.error(
         { groupId: group.id, kind: item.kind },
@@ -171,6 +173,11 @@ export class Outbox {
           await this.#noted(group.id, alerts);
           await store.outbox.markSent(item.id, this.#o.now());
         });
+      } else if (item.kind === 'direct') {
+        // A direct message cannot be looked for afterwards (the bot does not read people's messages): a
+        // try whose answer was lost is sent again.
+        await sender.direct(item.channel, doc, item.id);
+        await store.outbox.markSent(item.id, this.#o.now());
       } else if (item.kind === 'update') {
         await sender.update(item.channel, group.ts as string, doc);
         await store.outbox.markSent(item.id, this.#o.now());

@@ -1,4 +1,5 @@
 import type { RunClaims } from '../schedule/claims.js';
+import type { ActorAsks } from './asks.js';
 import type { MessageInbox } from './inbox.js';
 import type { OutboxQueue } from './outbox-queue.js';
 import type { AlertRepository } from './repository.js';
@@ -12,6 +13,8 @@ export interface AlertStorage {
   inbox: MessageInbox;
   alerts: AlertRepository;
   outbox: OutboxQueue;
+  /** "Was this you?" asks of alerts' actors. */
+  asks: ActorAsks;
   /** Timed work done once across replicas (an escalation reminder). */
   claims: RunClaims;
   atomically<T>(fn: () => Promise<T>): Promise<T>;

@@ -5,7 +5,8 @@ export interface AuditEntry {
   user: string;
   channel?: string | undefined;
   front: 'slack' | 'terminal' | 'system';
-  kind: 'command' | 'query' | 'button' | 'mute' | 'refusal';
+  /** `ask`: Trailbot asked an alert's actor "was this you?", or their time to answer ran out. */
+  kind: 'command' | 'query' | 'button' | 'mute' | 'refusal' | 'ask';
   /** The command's words, the button, the query's source. */
   what: string;
   /** answer, usage, refused, failed, or what a button changed. */

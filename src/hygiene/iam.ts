@@ -208,6 +208,12 @@ export async function liveUserRow(iam: IAMClient, user: string): Promise<Credent
   };
 }
 
+/** An IAM user's tags, key → value (the owner tag of hygiene, the slack or email tag of an actor). */
+export async function userTags(iam: IAMClient, user: string): Promise<Record<string, string>> {
+  const r = await iam.send(new ListUserTagsCommand({ UserName: user, MaxItems: 1000 }));
+  return Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
 /**
  * One user's policies, groups' policies and tags, read for that user alone (not the whole account's
  * authorization details), for the live re-check.
@@ -217,7 +223,7 @@ export async function liveUserDetail(iam: IAMClient, user: string): Promise<User
     iam.send(new ListAttachedUserPoliciesCommand({ UserName: user, MaxItems: 1000 })),
     iam.send(new ListUserPoliciesCommand({ UserName: user, MaxItems: 1000 })),
     iam.send(new ListGroupsForUserCommand({ UserName: user, MaxItems: 1000 })),
-    iam.send(new ListUserTagsCommand({ UserName: user, MaxItems: 1000 })),
+    userTags(iam, user),
   ]);
   const groupPolicies = await Promise.all(
     (groups.Groups ?? []).map((g) =>
@@ -231,6 +237,6 @@ export async function liveUserDetail(iam: IAMClient, user: string): Promise<User
     })),
     inlinePolicies: inline.PolicyNames ?? [],
     groupPolicyArns: groupPolicies.flatMap((g) => (g.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '')),
-    tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    tags,
   };
 }

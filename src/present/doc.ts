@@ -14,13 +14,16 @@ export type Inline =
   | { lit: string }
   /** A link; `terse`: the terminal shows its text alone (a console link on every event line). */
   | { link: { url: string; text: string }; terse?: boolean }
-  /** A Slack user (U…/W…) or user group (S…) to notify; ids only, checked when written. */
-  | { mention: { user: string } | { group: string } }
+  /** A Slack user (U…/W…) or user group (S…) to notify, ids only, checked when written; or the whole channel. */
+  | { mention: Mention }
   /**
    * A moment: in Slack a date token each reader sees in their own zone; in the terminal UTC (or --tz).
    * A document kept as JSON (the outbox) holds it as its ISO string; `moment` reads either.
    */
   | { time: Date | string };
+
+/** Who a mention notifies. */
+export type Mention = { user: string } | { group: string } | { channel: true };
 
 /** A label and its value, shown as a Block Kit field or "label: value". */
 export interface Field {
@@ -58,7 +61,10 @@ export function plain(parts: Inline[], zone?: string): string {
       if (typeof p === 'string') return p;
       if ('bold' in p) return p.bold;
       if ('lit' in p) return p.lit;
-      if ('mention' in p) return 'user' in p.mention ? `@${p.mention.user}` : `@${p.mention.group}`;
+      if ('mention' in p) {
+        const m = p.mention;
+        return 'user' in m ? `@${m.user}` : 'group' in m ? `@${m.group}` : '@channel';
+      }
       if ('time' in p) return zone ? formatInZone(moment(p.time), zone) : formatUtc(moment(p.time));
       return p.terse ? p.link.text : `${p.link.text} (${p.link.url})`;
     })

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { askValue } from '../slack/buttons.js';
 import { ASK_IDS } from '../slack/ids.js';
 import type { TrailEvent } from '../trail/event.js';
+import { resourceCandidates } from '../trail/resources.js';
 import type { DocBlock } from './doc.js';
 
 /** A next question: the button's text and the words it asks. */
@@ -33,11 +34,20 @@ export function around(t: Date, ms = 3_600_000): string[] {
   ];
 }
 
-/** The next questions about one event: its actor an hour either side, its source address, its access key. */
+/**
+ * The next questions about one event: its actor an hour either side, every event on the resource it
+ * touched (a week either side), its source address, its access key.
+ */
 export function eventFollowUps(e: TrailEvent): FollowUp[] {
   const out: FollowUp[] = [];
   const who = e.principal.arn ?? e.principal.userName;
   if (who) out.push({ text: 'This actor ±1 h', words: ['activity', who, ...around(e.time)] });
+  const resource = resourceCandidates(e)[0];
+  if (resource)
+    out.push({
+      text: 'Other events on this resource',
+      words: ['event', 'any', '--resource', resource, ...around(e.time, 7 * 86_400_000)],
+    });
   // Only an address: "AWS Internal" and service names are not asked about.
   if (e.sourceIp && isIP(e.sourceIp))
     out.push({

@@ -1,5 +1,5 @@
 import type { Block, KnownBlock } from '@slack/types';
-import { type Doc, type DocBlock, type Inline, moment } from '../present/doc.js';
+import { type Doc, type DocBlock, type Inline, type Mention, moment } from '../present/doc.js';
 import { visible } from '../present/visible.js';
 import { isoSeconds } from '../time.js';
 import { escapeMrkdwn, literal } from './escape.js';
@@ -30,7 +30,8 @@ function cutMrkdwn(s: string, max: number): string {
 }
 
 /** A mention only when the id is one Slack issues; anything else is shown as a literal. */
-function mention(m: { user: string } | { group: string }): string {
+function mention(m: Mention): string {
+  if ('channel' in m) return '<!channel>';
   if ('user' in m) return SLACK_USER_ID.test(m.user) ? `<@${m.user}>` : literal(m.user);
   return /^S[A-Z0-9]{2,20}$/.test(m.group) ? `<!subteam^${m.group}>` : literal(m.group);
 }

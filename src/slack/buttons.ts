@@ -63,6 +63,7 @@ const askSchema = z.strictObject({
     .min(1)
     .max(20),
   t: z.literal(1).optional(),
+  f: z.literal(1).optional(),
 });
 
 /** What an ask button asks. */
@@ -70,12 +71,20 @@ export interface AskButton {
   words: string[];
   /** Answer in the thread of the message clicked (an answer's follow-ups), not through response_url. */
   inThread: boolean;
+  /** Attach the answer's events as a CSV file however few they are (Export CSV). */
+  file?: boolean | undefined;
 }
 
 /** The one writer of an ask button's value; undefined when the words do not fit a button. */
 export function askValue(a: AskButton): string | undefined {
   try {
-    return write({ v: 1, k: 'ask', w: a.words, ...(a.inThread ? { t: 1 } : {}) });
+    return write({
+      v: 1,
+      k: 'ask',
+      w: a.words,
+      ...(a.inThread ? { t: 1 } : {}),
+      ...(a.file ? { f: 1 } : {}),
+    });
   } catch {
     return undefined;
   }
@@ -84,7 +93,7 @@ export function askValue(a: AskButton): string | undefined {
 /** Read an ask button's value back. */
 export function readAskValue(value: string | undefined): AskButton {
   const v = read(askSchema, value);
-  return { words: v.w, inThread: v.t === 1 };
+  return { words: v.w, inThread: v.t === 1, file: v.f === 1 };
 }
 
 /** A Home tab paging button: the page to show. */
@@ -146,4 +155,21 @@ export function alertActionValue(a: AlertAction): string {
 export function readAlertAction(value: string | undefined): AlertAction {
   const v = read(alertActionSchema, value);
   return { kind: v.k, alertId: v.a, hours: v.h };
+}
+
+/** An actor's answer button ("Yes, it was me" / "No"): version 1, the ask's id. */
+const actorAnswerSchema = z.strictObject({
+  v: z.literal(1),
+  k: z.literal('actor'),
+  a: z.string().regex(/^[0-9a-f-]{36}$/),
+});
+
+/** The one writer of an actor's answer button value. */
+export function actorAnswerValue(askId: string): string {
+  return write({ v: 1, k: 'actor', a: askId });
+}
+
+/** Read an actor's answer button value back: the ask's id. */
+export function readActorAnswerValue(value: string | undefined): string {
+  return read(actorAnswerSchema, value).a;
 }

@@ -29,6 +29,9 @@ export const BOT_SCOPES: readonly string[] = [
 /** The message shortcut's callback id ("Investigate with Trailbot" on any message). */
 export const SHORTCUT_IDS = { investigateMessage: 'trail_investigate_message' } as const;
 
+/** Callback ids of modals: the actor's one-line reason for "Yes, it was me". */
+export const VIEW_IDS = { actorReason: 'trail_actor_reason' } as const;
+
 /** Action ids of buttons, in one place (a test checks the app registers exactly these). */
 export const ACTION_IDS = {
   /** Stop a running Athena query (StopQueryExecution). */
@@ -47,11 +50,16 @@ export const ACTION_IDS = {
   ask2: 'trail_ask_2',
   ask3: 'trail_ask_3',
   ask4: 'trail_ask_4',
+  /** Ask an answer's question again with its events as a CSV file in the thread. */
+  exportCsv: 'trail_export_csv',
   /** The Home tab's paging of open alerts. */
   homeNext: 'trail_home_next',
   homePrevious: 'trail_home_previous',
   /** Post a private answer in the channel for everyone. */
   shareAnswer: 'trail_share_answer',
+  /** The answers of an alert's actor asked "was this you?" (in their direct message). */
+  actorYes: 'trail_actor_yes',
+  actorNo: 'trail_actor_no',
 } as const;
 
 /** A Slack user id (U…, or W… on Enterprise Grid): only these are ever turned into a mention. */

@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
+import type { ActorAsk } from '../alerts/asks.js';
 import type { Snapshot } from '../hygiene/digest.js';
 
 // The JSON the stores keep whole (an alert, a digest snapshot), read back with its dates as dates.
@@ -29,4 +30,32 @@ export function snapshotFromJson(text: string): Snapshot {
     reports: s.reports.map((x) => ({ account: x.account, generatedAt: new Date(x.generatedAt) })),
     ...(posture ? { posture } : {}),
   };
+}
+
+/** An actor ask kept as JSON (its version is the store's, not the JSON's). */
+export function askFromJson(text: string, version: number): ActorAsk {
+  const a = JSON.parse(text) as ActorAsk &
+    Record<'createdAt' | 'askedAt' | 'deadline' | 'answeredAt', string>;
+  const d = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
+  return {
+    ...a,
+    createdAt: new Date(a.createdAt),
+    askedAt: d(a.askedAt),
+    deadline: d(a.deadline),
+    answeredAt: d(a.answeredAt),
+    version,
+  };
+}
+
+/** An ask as JSON, without its version. */
+export function askToJson(a: ActorAsk): string {
+  const { version: _, ...rest } = a;
+  return JSON.stringify(rest);
+}
+
+/** When an ask next has work: pending now, asked at its deadline, otherwise never. */
+export function askDueAt(a: ActorAsk): Date | undefined {
+  if (a.state === 'pending') return a.createdAt;
+  if (a.state === 'asked') return a.deadline;
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import type { ActorAsks } from '../alerts/asks.js';
 import type { MessageInbox } from '../alerts/inbox.js';
 import type { OutboxQueue } from '../alerts/outbox-queue.js';
 import type { AlertRepository } from '../alerts/repository.js';
@@ -21,6 +22,7 @@ export type Stores = {
   readonly audit: AuditLog;
   readonly claims: RunClaims;
   readonly answers: KeptAnswers;
+  readonly asks: ActorAsks;
   /** Run `fn` as one transaction where the store has them (see AlertStorage). */
   atomically<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;

@@ -13,7 +13,10 @@ const userIdentitySchema = z.looseObject({
   accessKeyId: str,
   userName: str,
   invokedBy: str,
-  sessionContext: z.looseObject({ sessionIssuer: sessionIssuer.optional().nullable() }).optional().nullable(),
+  sessionContext: z
+    .looseObject({ sessionIssuer: sessionIssuer.optional().nullable(), sourceIdentity: str })
+    .optional()
+    .nullable(),
   onBehalfOf: z.looseObject({ userId: str }).optional().nullable(),
 });
 
@@ -54,6 +57,8 @@ export interface Principal {
   /** For assumed roles: the role's ARN (sessionIssuer) and the session name. */
   roleArn?: string | undefined;
   sessionName?: string | undefined;
+  /** The SourceIdentity the session was started with (a person's name or email, set by the identity provider). */
+  sourceIdentity?: string | undefined;
   invokedBy?: string | undefined;
   /** How a person reads it: "alice", "Admin/alice@corp", "root", "lambda.amazonaws.com". */
   display: string;
@@ -105,6 +110,7 @@ function principalOf(r: RawRecord): Principal {
     accessKeyId: u(id.accessKeyId),
     accountId: u(id.accountId),
     invokedBy: u(id.invokedBy),
+    sourceIdentity: u(id.sessionContext?.sourceIdentity),
   };
   if (type === 'AssumedRole') {
     // arn:aws:sts::123456789012:assumed-role/RoleName/session-name

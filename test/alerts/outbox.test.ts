@@ -40,6 +40,9 @@ function recordingSender(fail: (kind: string, n: number) => SendError | undefine
     async update(channel, ts, doc) {
       record('update', channel, doc, ts);
     },
+    async direct(user, doc) {
+      record('direct', user, doc);
+    },
     async reply(channel, ts, doc, itemId) {
       record('reply', channel, doc, ts);
       sender.replied.add(itemId);

@@ -105,6 +105,33 @@ describe('every investigation on the real CloudTrail files', () => {
     );
   });
 
+  it('every event on one resource: event any --resource', async () => {
+    const bucket = 'stratus-red-team-ctlr-bucket-zqfsvooxqj';
+    // Any string value in the request or response, at any depth, or a resources[] ARN, naming the bucket.
+    const names = (v: unknown): boolean =>
+      typeof v === 'string'
+        ? v === bucket || v === `arn:aws:s3:::${bucket}`
+        : v !== null && typeof v === 'object' && Object.values(v).some(names);
+    const raw = (r: Raw) => r as Raw & { responseElements?: unknown; resources?: { ARN?: string }[] };
+    const got = await expectAnswer(
+      ['event', 'any', '--resource', bucket],
+      (r) => names(r.requestParameters) || names(raw(r).responseElements) || names(raw(r).resources),
+      10,
+    );
+    expect(got.groups.map((g) => g.title)).toEqual(['By event', 'By principal', 'By source IP']);
+    let err = '';
+    const code = await runCli(
+      ['event', 'any'],
+      { TRAIL_STORE_PATH: tempStorePath() },
+      {
+        out: () => {},
+        err: (s) => (err += s),
+      },
+    );
+    expect(code).not.toBe(0);
+    expect(err).toContain('`event any` needs --resource');
+  });
+
   it('key: where an access key was used', async () => {
     const got = await expectAnswer(
       ['key', 'AKIATFQR7NSC8Q4X20BJ'],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type TrailApp } from '../../handlers/app.js';
 import { Secret } from '../../src/config.js';
 import { readAskValue } from '../../src/slack/buttons.js';
-import { ASK_IDS } from '../../src/slack/ids.js';
+import { ACTION_IDS, ASK_IDS } from '../../src/slack/ids.js';
 import { INVICTUS_DIR } from '../helpers/data.js';
 import { testDeps } from '../helpers/deps.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
@@ -81,8 +81,15 @@ describe('the next question is a click away: help’s buttons and an answer’s 
     const follow = asks(answer.blocks);
     expect(follow.map((b) => b.text.text)).toEqual([
       'This actor ±1 h',
+      'Other events on this resource',
       'Everything from this IP',
       'This access key',
+    ]);
+    expect(readAskValue(follow[1]?.value).words.slice(0, 4)).toEqual([
+      'event',
+      'any',
+      '--resource',
+      'stratus-red-team-ctes-bucket-qyxyekjbtk',
     ]);
     const actor = readAskValue(follow[0]?.value);
     expect(actor.inThread).toBe(true);
@@ -104,6 +111,83 @@ describe('the next question is a click away: help’s buttons and an answer’s 
     const [reply] = ch.replies(on.ts);
     expect(reply?.channel).toBe('C0SECURITY');
     expect(texts(reply?.blocks as unknown[]).join('\n')).toContain('bert-jan');
+  });
+
+  it('answers every event on the resource in the thread, with its file; Export CSV attaches a small answer’s events', async () => {
+    let uploads = 0;
+    slack.on('/api/files.getUploadURLExternal', () => ({
+      body: { ok: true, upload_url: `${slack.url}/upload/F${++uploads}`, file_id: `F${uploads}` },
+    }));
+    slack.on('/upload/F1', () => ({ body: 'OK' }));
+    slack.on('/upload/F2', () => ({ body: 'OK' }));
+    slack.on('/api/files.completeUploadExternal', () => ({ body: { ok: true, files: [{ id: 'F1' }] } }));
+    const r = responseUrl();
+    const text = 'who-deleted stratus-red-team-ctes-bucket-qyxyekjbtk --since 2023-07-01 --until 2023-07-31';
+    await postSigned(url, slashCommandBody({ text, responseUrl: r.url }), { secret: SECRET });
+    await slack.waitFor(r.path);
+    const answer = slack.callsTo(r.path)[0]?.body as { blocks: Block[] };
+    const resource = asks(answer.blocks).find(
+      (b) => b.text.text === 'Other events on this resource',
+    ) as Button;
+    const on = { channel: 'C0SECURITY', ts: '1689000000.000200' };
+    const click = (b: Button) =>
+      postSigned(
+        url,
+        buttonClickBody({
+          actionId: b.action_id,
+          value: b.value,
+          userId: 'U0BOB',
+          responseUrl: responseUrl().url,
+          on,
+        }),
+        { secret: SECRET },
+      );
+    await click(resource);
+    await slack.waitFor('/api/files.completeUploadExternal', 1);
+    const [reply] = ch.replies(on.ts);
+    expect(texts(reply?.blocks as unknown[]).join('\n')).toContain(
+      'events on stratus-red-team-ctes-bucket-qyxyekjbtk',
+    );
+    // 34 events: every one of them is in the thread's file (reads, the failed and the done deletion).
+    const resourceCsv = slack.callsTo('/upload/F1')[0]?.raw ?? '';
+    expect(
+      resourceCsv.split('\n').filter((l) => l.includes('stratus-red-team-ctes-bucket-qyxyekjbtk')).length,
+    ).toBe(34);
+    expect(resourceCsv).toContain('GetBucketAcl');
+
+    // The who-deleted answer itself is small: it ends with Export CSV, which asks it again in the thread
+    // of the message clicked, with its events as a file.
+    const exportButton = answer.blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTION_IDS.exportCsv) as Button;
+    expect(exportButton.text.text).toBe('Export CSV');
+    expect(readAskValue(exportButton.value)).toMatchObject({
+      inThread: true,
+      file: true,
+      words: text.split(' '),
+    });
+    const exportOn = { channel: 'C0SECURITY', ts: '1689000000.000300' };
+    await postSigned(
+      url,
+      buttonClickBody({
+        actionId: exportButton.action_id,
+        value: exportButton.value,
+        userId: 'U0BOB',
+        responseUrl: responseUrl().url,
+        on: exportOn,
+      }),
+      { secret: SECRET },
+    );
+    await slack.waitFor('/api/files.completeUploadExternal', 2);
+    expect(slack.callsTo('/api/files.completeUploadExternal')[1]?.body.thread_ts).toBe(exportOn.ts);
+    const csv = slack.callsTo('/upload/F2')[0]?.raw ?? '';
+    expect(csv).toContain('time,event,service,region,account');
+    expect(csv).toContain('DeleteBucket');
+    // The answer with its file carries no second Export CSV.
+    const [again] = ch.replies(exportOn.ts);
+    expect((again?.blocks as Block[]).flatMap((b) => b.elements ?? []).map((e) => e.action_id)).not.toContain(
+      ACTION_IDS.exportCsv,
+    );
   });
 });
 

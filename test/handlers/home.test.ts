@@ -8,7 +8,7 @@ import { alarmMessage, CHANNEL, notification, TOPIC, tempStorePath } from '../he
 import { INVICTUS_DIR } from '../helpers/data.js';
 import { captureLogger } from '../helpers/deps.js';
 import { FakeSlack, fakeChannels } from '../helpers/fake-slack.js';
-import { postSigned, slashCommandBody } from '../helpers/signed.js';
+import { buttonClickBody, postSigned, slashCommandBody } from '../helpers/signed.js';
 import { texts } from '../helpers/slack.js';
 import { SNS_TEST_CERT_PEM, signSns } from '../helpers/sns-sign.js';
 
@@ -164,5 +164,30 @@ describe('the Home tab', () => {
     expect(await status(group)).toBe('acknowledged');
     const text = all(refreshed.view);
     expect(text.indexOf('HomeDisk')).toBeGreaterThan(text.indexOf('Acknowledged by you'));
+  });
+
+  it('refreshes the clicker’s tab after a click on the channel message too', async () => {
+    await fetch(`${base}/sns`, {
+      method: 'POST',
+      body: signSns(notification('home-2', alarmMessage('HomeCpu', 'ALARM'))),
+    });
+    const post = await until('the post', () => ch.posts().find((m) => m.text.includes('HomeCpu')));
+    const ack = (post.blocks as Block[])
+      .flatMap((b) => b.elements ?? [])
+      .find((b) => b.action_id === ACTION_IDS.alertAck) as Button;
+    slack.on('/response/h2', () => ({ body: { ok: true } }));
+    const before = views.length;
+    const body = buttonClickBody({
+      actionId: ACTION_IDS.alertAck,
+      value: ack.value,
+      userId: 'U0ALICE',
+      responseUrl: `${slack.url}/response/h2`,
+      on: { channel: CHANNEL, ts: post.ts },
+    });
+    expect((await postSigned(`${base}/slack/events`, body, { secret: SECRET })).status).toBe(200);
+    const refreshed = await until('the refresh', () => (views.length > before ? views.at(-1) : undefined));
+    expect(refreshed.user).toBe('U0ALICE');
+    const text = all(refreshed.view);
+    expect(text.indexOf('HomeCpu')).toBeGreaterThan(text.indexOf('Acknowledged by you'));
   });
 });

@@ -9,6 +9,7 @@ import { startServer } from '../../src/server.js';
 import { openDynamoStores } from '../../src/store/dynamodb/index.js';
 import { initTable, tableProblems } from '../../src/store/dynamodb/table.js';
 import type { Stores } from '../../src/store/stores.js';
+import { actorAsksContract } from '../alerts/asks.contract.js';
 import { inboxContract } from '../alerts/inbox.contract.js';
 import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
@@ -49,6 +50,7 @@ mutesContract('DynamoDB', () => fresh().mutes);
 auditLogContract('DynamoDB', () => fresh().audit);
 claimsContract('DynamoDB', () => fresh().claims);
 keptAnswersContract('DynamoDB', () => fresh().answers);
+actorAsksContract('DynamoDB', () => fresh().asks);
 
 describe('two replicas on one table', () => {
   it('accept a MessageId once, turn it into one alert, and resolve it once when both click at the same moment', async () => {
@@ -138,6 +140,7 @@ describe('what one alert costs on DynamoDB', () => {
       post: async () => '1700000000.000100',
       update: async () => {},
       reply: async () => {},
+      direct: async () => {},
       findReply: async () => false,
       findPosted: async () => undefined,
     };

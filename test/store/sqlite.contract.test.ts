@@ -1,3 +1,4 @@
+import { actorAsksContract } from '../alerts/asks.contract.js';
 import { inboxContract } from '../alerts/inbox.contract.js';
 import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
@@ -18,3 +19,4 @@ mutesContract('SQLite', () => fresh().mutes);
 auditLogContract('SQLite', () => fresh().audit);
 claimsContract('SQLite', () => fresh().claims);
 keptAnswersContract('SQLite', () => fresh().answers);
+actorAsksContract('SQLite', () => fresh().asks);

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Stores } from '../stores.js';
 import { DynamoAlertRepository } from './alerts.js';
 import { DynamoKeptAnswers } from './answers.js';
+import { DynamoActorAsks } from './asks.js';
 import { DynamoAuditLog } from './audit.js';
 import { DynamoRunClaims } from './claims.js';
 import { DynamoHygieneRuns } from './hygiene-runs.js';
@@ -35,6 +36,7 @@ export function openDynamoStores(
     audit: new DynamoAuditLog(t),
     claims: new DynamoRunClaims(t),
     answers: new DynamoKeptAnswers(t),
+    asks: new DynamoActorAsks(t),
     atomically: (fn) => fn(),
     close: () => client.destroy(),
   };

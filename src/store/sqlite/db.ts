@@ -118,6 +118,14 @@ const MIGRATIONS: readonly string[] = [
      body TEXT NOT NULL,
      expires_at TEXT NOT NULL
    );`,
+  // "Was this you?" asks of alerts' actors: the ask whole as JSON; due_at while it has work waiting.
+  `CREATE TABLE actor_asks (
+     id TEXT PRIMARY KEY,
+     body TEXT NOT NULL,
+     due_at TEXT,
+     version INTEGER NOT NULL
+   );
+   CREATE INDEX actor_asks_due ON actor_asks (due_at) WHERE due_at IS NOT NULL;`,
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */

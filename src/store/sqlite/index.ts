@@ -1,3 +1,4 @@
+import type { ActorAsks } from '../../alerts/asks.js';
 import type { MessageInbox } from '../../alerts/inbox.js';
 import type { OutboxQueue } from '../../alerts/outbox-queue.js';
 import type { AlertRepository } from '../../alerts/repository.js';
@@ -9,6 +10,7 @@ import type { RunClaims } from '../../schedule/claims.js';
 import type { Stores } from '../stores.js';
 import { SqliteAlertRepository } from './alerts.js';
 import { SqliteKeptAnswers } from './answers.js';
+import { SqliteActorAsks } from './asks.js';
 import { SqliteAuditLog } from './audit.js';
 import { SqliteRunClaims } from './claims.js';
 import { promised, SqliteDb } from './db.js';
@@ -29,6 +31,7 @@ export function openSqliteStores(path: string): Stores {
     audit: promised<AuditLog>(db, new SqliteAuditLog(db)),
     claims: promised<RunClaims>(db, new SqliteRunClaims(db)),
     answers: promised<KeptAnswers>(db, new SqliteKeptAnswers(db)),
+    asks: promised<ActorAsks>(db, new SqliteActorAsks(db)),
     atomically: (fn) => db.atomically(fn),
     close: () => db.close(),
   };
