@@ -31,7 +31,7 @@ export function presentAskDm(ask: ActorAsk, a: Alert, timeoutMs: number): Doc {
     '🙋 At ',
     { time: a.time },
     ' you (or your credentials) did ',
-    { bold: what },
+    { lit: what },
     '. Was this you?',
   ];
   return {

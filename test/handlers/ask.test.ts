@@ -185,9 +185,9 @@ describe('the next question is a click away: help’s buttons and an answer’s 
     expect(csv).toContain('DeleteBucket');
     // The answer with its file carries no second Export CSV.
     const [again] = ch.replies(exportOn.ts);
-    expect((again?.blocks as Block[]).flatMap((b) => b.elements ?? []).map((e) => e.action_id)).not.toContain(
-      ACTION_IDS.exportCsv,
-    );
+    expect(
+      ((again?.blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).map((e) => e.action_id),
+    ).not.toContain(ACTION_IDS.exportCsv);
   });
 });
 

@@ -1,9 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alerts/alert.js';
+import type { ActorAsk } from '../../src/alerts/asks.js';
 import type { StoredAlert } from '../../src/alerts/repository.js';
 import type { Finding } from '../../src/hygiene/checks.js';
 import { buildDigest, type Snapshot } from '../../src/hygiene/digest.js';
+import {
+  askedNote,
+  confirmedNote,
+  escalationNote,
+  presentAskAnswered,
+  presentAskDm,
+  unmappedNote,
+} from '../../src/present/actor-ask.js';
 import { presentAlertMessage } from '../../src/present/alert.js';
 import type { Doc } from '../../src/present/doc.js';
 import { presentError } from '../../src/present/error.js';
@@ -206,6 +215,67 @@ describe('every presenter keeps outside data inert and within Slack’s limits (
           Array.from({ length: n }, (_, i) => stored(i)),
         );
       }),
+    ));
+
+  it('asking the actor: the direct message, the thread notes and the answered message', () =>
+    check(
+      fc.tuple(many, fc.integer({ min: 0, max: 5 })).map(([h, which]) => {
+        const alert: Alert = {
+          title: h[0] ?? '',
+          severity: 'high',
+          source: 'cloudtrail',
+          account: h[1],
+          region: h[2],
+          resource: h[3],
+          eventName: h[4],
+          sourceIp: h[5],
+          fingerprint: 'f',
+          time: NOW,
+          raw: '',
+        };
+        const ask: ActorAsk = {
+          id: '00000000-0000-4000-8000-000000000001',
+          groupId: 'g',
+          alertId: 'a',
+          person: { kind: which % 2 ? 'sso' : 'iam-user', name: h[6] ?? '', account: h[7] },
+          state: 'confirmed',
+          user: 'U0ALICE',
+          via: 'TRAIL_ASK_ACTOR_MAP',
+          reason: h[8],
+          createdAt: NOW,
+        };
+        return [
+          presentAskDm(ask, alert, 1_800_000),
+          askedNote(ask, 1_800_000),
+          unmappedNote(ask),
+          confirmedNote(ask),
+          presentAskAnswered(ask),
+          presentAskAnswered({ ...ask, state: 'denied' }),
+        ][which] as Doc;
+      }),
+    ));
+
+  it('the escalation note calls the channel once, its own mention; outside data never adds one', () =>
+    fc.assert(
+      fc.property(many, (h) => {
+        const ask = {
+          id: 'x',
+          groupId: 'g',
+          alertId: 'a',
+          person: { kind: 'session' as const, name: h[0] ?? '' },
+          state: 'asked' as const,
+          user: h[1] ?? '',
+          createdAt: NOW,
+        };
+        const msg = toSlack(
+          escalationNote(ask, 'denied', { timeoutMs: 60_000, oncallGroup: 'S0ONCALL', severity: 'critical' }),
+        );
+        const all = [msg.text, ...texts(msg.blocks)].join('\n');
+        expect(all.match(/<!channel>/g)?.length).toBe(msg.text.includes('<!channel>') ? 2 : 1);
+        const own = (t: string) => t.replace('<!channel>', '');
+        assertSafe({ ...msg, text: own(msg.text), blocks: JSON.parse(own(JSON.stringify(msg.blocks))) });
+      }),
+      { numRuns: 1000 },
     ));
 
   it('hygiene answers, mutes and digests', () =>
