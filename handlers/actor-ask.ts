@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { type Person, type Resolution, slackUserOf } from '../src/alerts/actor.js';
 import { answerAsk, oneLine } from '../src/alerts/ask-actor.js';
@@ -38,6 +38,15 @@ export function personResolver(
           },
         ),
     });
+}
+
+/** The same, with a Web API client of its own (Lambda's scheduled job, which has no Bolt app). */
+export function personResolverFor(
+  deps: CommandDeps,
+  token: string,
+  slackApiUrl: string | undefined,
+): (p: Person) => Promise<Resolution> {
+  return personResolver(deps, new WebClient(token, slackApiUrl ? { slackApiUrl } : {}));
 }
 
 /** What the reason modal carries back: the ask, and the direct message to update once answered. */

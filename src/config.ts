@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ASK_RULES, type AskRule, DEFAULT_ASK_RULES } from './alerts/actor.js';
+import { ASK_RULES, type AskRule, DEFAULT_ASK_RULES } from './alerts/ask-rules.js';
 import { routeSchema } from './alerts/routing.js';
 import { rolesSchema } from './auth.js';
 import { REGION } from './aws/names.js';

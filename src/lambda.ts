@@ -3,9 +3,8 @@
 // (dist/lambda.sqs), `schedule` the EventBridge Scheduler target (dist/lambda.schedule) for the
 // minute's alert work and the weekly digest. Built once per container, on the first invocation.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { WebClient } from '@slack/web-api';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { personResolver } from '../handlers/actor-ask.js';
+import { personResolverFor } from '../handlers/actor-ask.js';
 import { buildLambdaApp, type SlackHttpEvent, type SlackHttpResult } from '../handlers/app.js';
 import {
   digestJob,
@@ -67,12 +66,7 @@ export async function lambdaRuntime(
       store,
       policy: alertPolicy(config),
       outbox,
-      resolvePerson: personResolver(
-        deps,
-        new WebClient(slack.botToken.reveal(), {
-          ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-        }),
-      ),
+      resolvePerson: personResolverFor(deps, slack.botToken.reveal(), config.SLACK_API_URL),
     },
     logger: deps.logger,
     now: deps.now,

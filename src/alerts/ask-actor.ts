@@ -11,7 +11,8 @@ import {
 } from '../present/actor-ask.js';
 import type { Doc } from '../present/doc.js';
 import { SEVERITIES, type Severity } from '../severity.js';
-import { type AskRule, asksActor, type Person, type Resolution } from './actor.js';
+import type { Person, Resolution } from './actor.js';
+import { type AskRule, asksActor } from './ask-rules.js';
 import type { ActorAsk } from './asks.js';
 import type { StoredAlert } from './repository.js';
 import type { AlertStorage } from './storage.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { asksActor, DEFAULT_ASK_RULES, type Person, personOf, slackUserOf } from '../../src/alerts/actor.js';
+import { type Person, personOf, slackUserOf } from '../../src/alerts/actor.js';
 import { normalizeMessage } from '../../src/alerts/alert.js';
+import { asksActor, DEFAULT_ASK_RULES } from '../../src/alerts/ask-rules.js';
 import { parseRecord } from '../../src/trail/event.js';
 
 const FIXTURE = new URL('../fixtures/sns/eventbridge-cloudtrail-api-call.json', import.meta.url);
