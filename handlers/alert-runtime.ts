@@ -13,6 +13,8 @@ export interface AlertRuntime {
    * container (its outbox runs all the time); on Lambda, a second invocation sends them.
    */
   changed?: (() => Promise<void>) | undefined;
+  /** Publish the clicker's Home tab after a click on a channel message (default on; off on Lambda). */
+  refreshHomeAfterClicks?: boolean | undefined;
   /** Who an alert's actor is in Slack (set once the Slack client exists), for asking "was this you?". */
   resolvePerson?: ((p: Person) => Promise<Resolution>) | undefined;
 }

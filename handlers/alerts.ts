@@ -73,11 +73,14 @@ export function registerAlertActions(
       }
       const r = await act(alerts.store, a.alertId, a.kind, actor.userId, deps.now(), a.hours);
       if (r.changed > 0) await alerts.changed?.();
-      // The clicker's Home tab shows the change at once, wherever they clicked.
-      if (fromHome || r.changed > 0)
-        await publishHome(deps, alerts, ctx.client, actor.userId).catch((err: unknown) =>
+      // The clicker's Home tab shows the change: at once when clicked there; after a click on the
+      // channel message in the background (not on Lambda, whose invocation ends with Slack's answer).
+      const refresh = () =>
+        publishHome(deps, alerts, ctx.client, actor.userId).catch((err: unknown) =>
           deps.logger.error({ err }, 'could not refresh the Home tab'),
         );
+      if (fromHome) await refresh();
+      else if (r.changed > 0 && alerts.refreshHomeAfterClicks !== false) void refresh();
       if (r.changed === 0) {
         await ephemeral(
           say(

@@ -67,6 +67,7 @@ export async function lambdaRuntime(
       policy: alertPolicy(config),
       outbox,
       resolvePerson: personResolverFor(deps, slack.botToken.reveal(), config.SLACK_API_URL),
+      refreshHomeAfterClicks: false,
     },
     logger: deps.logger,
     now: deps.now,
