@@ -3,6 +3,7 @@ import { athenaDdlCommand } from './athena-ddl.js';
 import { auditCommand } from './audit.js';
 import { deniedCommand } from './denied.js';
 import { eventCommand } from './event.js';
+import { geoCommand } from './geo.js';
 import { helpCommand } from './help.js';
 import { hygieneCommand } from './hygiene.js';
 import { iamChangesCommand } from './iam-changes.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   iamChangesCommand,
   tamperingCommand,
   eventCommand,
+  geoCommand,
   hygieneCommand,
   postureCommand,
   verifyCommand,

@@ -114,7 +114,7 @@ export async function runCli(
       ? (base as CommandDeps)
       : prepared.command.immediate || !config
         ? wiring.withoutAws(base)
-        : { ...base, ...(await wiring.awsDeps(config, base.now)) };
+        : { ...base, ...(await wiring.awsDeps(config, base.now, base.geo)) };
     outcome = await execute(prepared, deps, actor);
   }
   if (csv && outcome.status === 'answer') {

@@ -233,6 +233,37 @@ export const configSchema = z.object({
     )
     .default({}),
   TRAIL_ASK_ACTOR_TIMEOUT: duration('1m').default(30 * 60_000),
+  /**
+   * Where addresses are: country and network (ASN) databases in MaxMind's format (GeoLite2, GeoIP2,
+   * ip-location-db), the shipped defaults when unset; off turns places off.
+   */
+  TRAIL_GEOIP: z
+    .enum(['on', 'off'], 'must be on or off')
+    .default('on')
+    .transform((v) => v === 'on'),
+  TRAIL_GEOIP_COUNTRY_DB: z.string().min(1).optional(),
+  TRAIL_GEOIP_ASN_DB: z.string().min(1).optional(),
+  TRAIL_GEOIP_CACHE_DIR: z.string().min(1).optional(),
+  /**
+   * New-place alerts: a principal acting from a country (and, with TRAIL_GEO_NEW_NETWORK, a network) not
+   * seen in its last TRAIL_GEO_BASELINE_DAYS; impossible travel between logins; the scheduled scan.
+   */
+  TRAIL_GEO_ALERTS: z
+    .enum(['on', 'off'], 'must be on or off')
+    .default('on')
+    .transform((v) => v === 'on'),
+  TRAIL_GEO_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  TRAIL_GEO_LEARN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  TRAIL_GEO_NEW_NETWORK: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((v) => v === 'true'),
+  TRAIL_GEO_IMPOSSIBLE_TRAVEL: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('true')
+    .transform((v) => v === 'true'),
+  TRAIL_GEO_MAX_PLACES: z.coerce.number().int().min(1).max(500).default(50),
+  TRAIL_GEO_SCAN_EVERY: duration('1m').optional(),
   TRAIL_SQS_QUEUE_URL: z
     .string()
     .refine(

@@ -8,6 +8,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { AuditEntry } from './audit/log.js';
 import type { AccessPolicy, Actor } from './auth.js';
 import type { Config } from './config.js';
+import type { GeoLocator } from './geo/locator.js';
 import type { Logger } from './log.js';
 import type { QuestionQueue } from './question-queue.js';
 import type { Stores } from './store/stores.js';
@@ -30,6 +31,8 @@ export interface BaseDeps {
   access: AccessPolicy;
   /** Record an action in the audit trail (store and log). */
   audit: (e: AuditEntry) => void;
+  /** Where addresses are (opened on first use); undefined when TRAIL_GEOIP is off. */
+  geo: () => GeoLocator | undefined;
 }
 
 /** The AWS side: event sources and the clients of hygiene and posture (the SDK loads with these). */

@@ -64,7 +64,7 @@ export async function lambdaRuntime(
     },
     alerts: {
       store,
-      policy: alertPolicy(config),
+      policy: alertPolicy(config, deps.geo),
       outbox,
       resolvePerson: personResolverFor(deps, slack.botToken.reveal(), config.SLACK_API_URL),
       refreshHomeAfterClicks: false,

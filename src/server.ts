@@ -2,6 +2,7 @@ import { personResolver } from '../handlers/actor-ask.js';
 import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
+import { startGeoScan } from '../handlers/geo-scan.js';
 import { slackSender } from '../handlers/outbox.js';
 import { startRoleRefresh } from '../handlers/roles.js';
 import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
@@ -97,7 +98,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       ...(overrides.channelIntervalMs !== undefined ? { intervalMs: overrides.channelIntervalMs } : {}),
       ...(overrides.abandonedAfterMs !== undefined ? { abandonedAfterMs: overrides.abandonedAfterMs } : {}),
     });
-    alerts = { store, policy: alertPolicy(config), outbox };
+    alerts = { store, policy: alertPolicy(config, deps.geo), outbox };
   }
   const intake =
     store && topics
@@ -154,6 +155,11 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const jobs = alerts
     ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs, tickMs: overrides.tickMs })
     : undefined;
+  // The new-place scan, for teams without the EventBridge rule (TRAIL_GEO_SCAN_EVERY).
+  const geoScan =
+    alerts?.policy.geo?.rules && config.TRAIL_GEO_SCAN_EVERY
+      ? startGeoScan(deps, alerts, config.TRAIL_GEO_SCAN_EVERY)
+      : undefined;
   const sqs =
     store && queueUrl
       ? startSqsPoller({
@@ -208,6 +214,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       roles.stop();
       clearInterval(pruning);
       await sqs?.stop();
+      await geoScan?.stop();
       await trail.stop();
       await jobs?.stop(drainMs);
       holder.close();

@@ -2,6 +2,8 @@ import { auditor } from './audit/auditor.js';
 import type { AccessPolicy } from './auth.js';
 import type { Config } from './config.js';
 import type { AwsDeps, BaseDeps, CommandDeps } from './deps.js';
+import type { GeoLocator } from './geo/locator.js';
+import { openGeo } from './geo/open.js';
 import { createLogger, type Logger } from './log.js';
 import { questionQueue } from './question-queue.js';
 import { openSqliteStores } from './store/sqlite/index.js';
@@ -78,21 +80,29 @@ export function baseDeps(config: Config, opts: DepsOptions = {}): BaseDeps {
           throw new Error('the DynamoDB store is opened with storeHolder(config), then handed in');
         }
       : lazyStore(config.TRAIL_STORE_PATH).get);
+  const now = opts.now ?? (() => new Date());
+  // Opened on first use, once: a question that shows no address never reads the databases.
+  let geo: { locator: GeoLocator | undefined } | undefined;
   return {
     config,
-    now: opts.now ?? (() => new Date()),
+    now,
     logger,
     questions: questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS),
     store,
     access: accessPolicy(config, opts.directory ?? groupDirectory()),
     audit: auditor(() => store().audit, logger),
+    geo: () => (geo ??= { locator: openGeo(config, now(), logger) }).locator,
   };
 }
 
 /** The AWS side, from config; the SDK is loaded here, on first need, not when the program starts. */
-export async function awsDeps(config: Config, now: () => Date): Promise<AwsDeps> {
+export async function awsDeps(
+  config: Config,
+  now: () => Date,
+  geo: () => GeoLocator | undefined,
+): Promise<AwsDeps> {
   const { buildAwsDeps } = await import('./aws/deps.js');
-  return buildAwsDeps(config, now);
+  return buildAwsDeps(config, now, geo);
 }
 
 /**
@@ -116,5 +126,5 @@ export function withoutAws(base: BaseDeps): CommandDeps {
 /** The real dependencies of the commands and handlers, built from config; tests build their own. */
 export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<CommandDeps> {
   const base = baseDeps(config, opts);
-  return { ...base, ...(await awsDeps(config, base.now)) };
+  return { ...base, ...(await awsDeps(config, base.now, base.geo)) };
 }

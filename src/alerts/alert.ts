@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { REGION } from '../aws/names.js';
+import type { Place } from '../geo/place.js';
 import type { Severity } from '../severity.js';
 import { IAM_CHANGES, TAMPERING } from '../trail/catalog.js';
-import { baseEventName, parseRecord } from '../trail/event.js';
+import { baseEventName, isFailure, parseRecord } from '../trail/event.js';
 import { resourceCandidates } from '../trail/resources.js';
 import { type Person, personOf } from './actor.js';
 
@@ -35,6 +36,10 @@ export interface Alert {
   person?: Person | undefined;
   /** Where the call came from, as the source says (an IP, "AWS Internal", a service name). */
   sourceIp?: string | undefined;
+  /** The call failed (an error code, or a console login that failed). */
+  failed?: boolean | undefined;
+  /** Where that is (country and network), set when places are on. */
+  place?: Place | undefined;
   /** Trailbot's own detection that raised it (new-place, impossible-travel); unset for outside alerts. */
   rule?: string | undefined;
   /** The event name, for routing CloudTrail calls. */
@@ -153,7 +158,24 @@ const guardDutyFinding = z.looseObject({
       instanceDetails: z.looseObject({ instanceId: z.string().optional() }).optional(),
     })
     .optional(),
+  service: z.looseObject({ action: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
+
+/** The remote address a GuardDuty finding's action names (an API call, a connection, a probe, a login). */
+function guardDutyRemoteIp(f: z.infer<typeof guardDutyFinding>): string | undefined {
+  for (const action of Object.values(f.service?.action ?? {})) {
+    const a = action as {
+      remoteIpDetails?: { ipAddressV4?: unknown; ipAddressV6?: unknown };
+      portProbeDetails?: { remoteIpDetails?: { ipAddressV4?: unknown } }[];
+    } | null;
+    const ip =
+      a?.remoteIpDetails?.ipAddressV4 ??
+      a?.remoteIpDetails?.ipAddressV6 ??
+      a?.portProbeDetails?.[0]?.remoteIpDetails?.ipAddressV4;
+    if (typeof ip === 'string' && ip.length <= 64) return ip;
+  }
+  return undefined;
+}
 
 function guardDuty(f: z.infer<typeof guardDutyFinding>, env: Envelope, raw: string): Alert {
   const region = validRegion(f.region);
@@ -167,6 +189,7 @@ function guardDuty(f: z.infer<typeof guardDutyFinding>, env: Envelope, raw: stri
     resource: r?.instanceDetails?.instanceId ?? r?.accessKeyDetails?.accessKeyId ?? r?.resourceType,
     actor: r?.accessKeyDetails?.userName,
     person: guardDutyPerson(r?.accessKeyDetails, validAccount(f.accountId)),
+    sourceIp: guardDutyRemoteIp(f),
     link: `${console_(region)}/guardduty/home${region ? `?region=${region}` : ''}#/findings?fId=${encodeURIComponent(f.id)}`,
     // GuardDuty repeats an ongoing finding with the same id (every 6 hours by default).
     fingerprint: `guardduty:${f.id}`,
@@ -238,7 +261,8 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
       ),
     ];
   }
-  if (type === 'AWS API Call via CloudTrail') {
+  // Console sign-ins come as their own detail type, with the same CloudTrail record inside.
+  if (type === 'AWS API Call via CloudTrail' || type === 'AWS Console Sign In via CloudTrail') {
     try {
       const e = parseRecord(detail, 'detail');
       const name = baseEventName(e.name);
@@ -254,6 +278,7 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
           actor: e.principal.arn ?? e.principal.display,
           person: personOf(e.principal),
           sourceIp: e.sourceIp,
+          failed: e.errorCode !== undefined || isFailure(e),
           eventName: name,
           link: `${console_(validRegion(e.region))}/cloudtrailv2/home?region=${validRegion(e.region) ?? 'us-east-1'}#/events/${encodeURIComponent(e.id)}`,
           // A CloudTrail call is its event name, principal and resource.

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
+import type { GeoRules } from '../geo/baseline.js';
+import { detectPlaces } from '../geo/detect.js';
+import type { GeoLocator } from '../geo/locator.js';
 import type { Logger } from '../log.js';
 import type { Doc, Inline } from '../present/doc.js';
 import { DAY_MS, HOUR_MS } from '../time.js';
@@ -26,13 +29,36 @@ export interface AlertPolicy {
   oncallGroup?: string | undefined;
   /** Which alerts ask their actor "was this you?"; unset: none do. */
   ask?: AskPolicy | undefined;
+  /** Where addresses are, and new-place detection; unset: places off. */
+  geo?: GeoPolicy | undefined;
+}
+
+/** Places on alerts, and the rules of new-place detection (TRAIL_GEO_*). */
+export interface GeoPolicy {
+  locator: () => GeoLocator | undefined;
+  /** Unset: alerts show places, nothing is detected. */
+  rules?: GeoRules | undefined;
 }
 
 /** The fields a group key may be made of. */
 export type GroupField = 'source' | 'account' | 'region' | 'severity' | 'eventName' | 'fingerprint';
 
-/** The policy from config; the default channel is required once alerts are configured. */
-export function alertPolicy(config: Config): AlertPolicy {
+/** The new-place rules from config. */
+export function geoRules(config: Config): GeoRules {
+  return {
+    baselineMs: config.TRAIL_GEO_BASELINE_DAYS * DAY_MS,
+    newNetwork: config.TRAIL_GEO_NEW_NETWORK,
+    impossibleTravel: config.TRAIL_GEO_IMPOSSIBLE_TRAVEL,
+    maxPlaces: config.TRAIL_GEO_MAX_PLACES,
+    learnMs: config.TRAIL_GEO_LEARN_DAYS * DAY_MS,
+  };
+}
+
+/**
+ * The policy from config; the default channel is required once alerts are configured. With a locator,
+ * alerts show where their addresses are, and (TRAIL_GEO_ALERTS) new places raise alerts.
+ */
+export function alertPolicy(config: Config, locator?: () => GeoLocator | undefined): AlertPolicy {
   if (!config.TRAIL_ALERT_DEFAULT_CHANNEL)
     throw new Error('TRAIL_ALERT_DEFAULT_CHANNEL is required for alerts');
   return {
@@ -49,6 +75,9 @@ export function alertPolicy(config: Config): AlertPolicy {
           timeoutMs: config.TRAIL_ASK_ACTOR_TIMEOUT,
           oncallGroup: config.TRAIL_ONCALL_GROUP,
         }
+      : undefined,
+    geo: locator
+      ? { locator, rules: config.TRAIL_GEOIP && config.TRAIL_GEO_ALERTS ? geoRules(config) : undefined }
       : undefined,
   };
 }
@@ -75,11 +104,47 @@ function groupKey(a: Alert, fields: readonly GroupField[]): string {
 }
 
 /**
- * One alert into the store: an alarm back to OK resolves its open alert; a repeat of an open alert's
+ * One alert into the store, with where its address is; then, for a CloudTrail call by a principal from a
+ * public address, what it teaches the principal's baseline — a new country or network, or impossible
+ * travel, each raised as an alert of its own (once: the baseline learns it).
+ */
+export async function applyAlert(
+  store: AlertStorage,
+  policy: AlertPolicy,
+  alert: Alert,
+  now: Date,
+  log: Logger,
+): Promise<void> {
+  const locator = policy.geo?.locator();
+  const place = alert.sourceIp && !alert.place ? locator?.locate(alert.sourceIp) : alert.place;
+  const a: Alert = place ? { ...alert, place } : alert;
+  await applyOne(store, policy, a, now, log);
+  const rules = policy.geo?.rules;
+  if (!rules || a.rule || a.source !== 'cloudtrail' || !a.actor || a.place?.kind !== 'public' || !a.sourceIp)
+    return;
+  const raised = await detectPlaces(store.geo, rules, {
+    principal: a.actor,
+    display: a.person?.name ?? a.actor,
+    person: a.person,
+    account: a.account,
+    region: a.region,
+    eventName: a.eventName ?? a.title,
+    sourceIp: a.sourceIp,
+    place: a.place,
+    time: a.time,
+    login: a.eventName === 'ConsoleLogin' && !a.failed,
+    link: a.link,
+    raw: a.raw,
+  });
+  for (const r of raised) await applyOne(store, policy, r, now, log);
+}
+
+/**
+ * One alert into the store as it is (no place looked up, nothing detected): an alarm back to OK resolves its open alert; a repeat of an open alert's
  * fingerprint counts on the original message; anything else opens a new alert, joining an open group
  * with its key or starting one whose message waits `groupWaitMs` for company.
  */
-export async function applyAlert(
+export async function applyOne(
   store: AlertStorage,
   policy: AlertPolicy,
   a: Alert,
@@ -328,6 +393,14 @@ export async function tick(store: AlertStorage, policy: AlertPolicy, now: Date):
         doc: note(['⏰ The snooze is over: ', { lit: a.alert.title }, ' is open again.']),
       });
     }
+    // Baselines of principals not seen for the whole baseline go, once an hour (claimed across replicas).
+    const rules = policy.geo?.rules;
+    const hour = Math.floor(now.getTime() / HOUR_MS);
+    if (
+      rules &&
+      (await store.claims.claim(`geo-prune:${hour}`, randomUUID(), now, new Date(now.getTime() + HOUR_MS)))
+    )
+      await store.geo.pruneBaselines(new Date(now.getTime() - rules.baselineMs));
     if (policy.escalateAfterMs === undefined) return;
     for (const g of await store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
       // Every replica ticks: the reminder is claimed (by this tick alone), so the thread hears it once.

@@ -1,3 +1,4 @@
+import type { GeoBaselines } from '../geo/baseline.js';
 import type { RunClaims } from '../schedule/claims.js';
 import type { ActorAsks } from './asks.js';
 import type { MessageInbox } from './inbox.js';
@@ -15,6 +16,8 @@ export interface AlertStorage {
   outbox: OutboxQueue;
   /** "Was this you?" asks of alerts' actors. */
   asks: ActorAsks;
+  /** Where principals act from, for new-place alerts. */
+  geo: GeoBaselines;
   /** Timed work done once across replicas (an escalation reminder). */
   claims: RunClaims;
   atomically<T>(fn: () => Promise<T>): Promise<T>;

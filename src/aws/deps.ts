@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { externalIdFor, fanOutAccounts, roleArnFor } from '../accounts.js';
 import type { Config } from '../config.js';
 import type { AwsDeps } from '../deps.js';
+import type { GeoLocator } from '../geo/locator.js';
 import { lookupLimiters } from '../trail/limiter.js';
 import { createSourceProvider } from '../trail/sources/index.js';
 import {
@@ -22,19 +23,19 @@ import {
  * The AWS side of the dependencies: one client factory per service, roles assumed per account — as the
  * bot (`trailbot`), or, through forIdentity, as the person or job the work is for.
  */
-export function buildAwsDeps(config: Config, now: () => Date): AwsDeps {
+export function buildAwsDeps(config: Config, now: () => Date, geo: () => GeoLocator | undefined): AwsDeps {
   const limiters = lookupLimiters();
   const caller = callerAccount(config.TRAIL_REGIONS[0] as string);
   const as = new Map<string, Omit<AwsDeps, 'forIdentity'>>();
   const forIdentity = (identity: string) => {
     let d = as.get(identity);
     if (!d) {
-      d = awsDepsAs(config, now, { identity, limiters, caller });
+      d = awsDepsAs(config, now, { identity, limiters, caller, geo });
       as.set(identity, d);
     }
     return d;
   };
-  return { ...awsDepsAs(config, now, { limiters, caller }), forIdentity };
+  return { ...awsDepsAs(config, now, { limiters, caller, geo }), forIdentity };
 }
 
 function awsDepsAs(
@@ -44,6 +45,7 @@ function awsDepsAs(
     identity?: string;
     limiters: ReturnType<typeof lookupLimiters>;
     caller: () => Promise<string | undefined>;
+    geo: () => GeoLocator | undefined;
   },
 ): Omit<AwsDeps, 'forIdentity'> {
   const assume = {
@@ -65,6 +67,7 @@ function awsDepsAs(
       athena,
       fanOutAccounts: fanOutAccounts(config),
       now,
+      locator: o.geo,
     }),
     stopQuery: async (queryId) => {
       await athena().send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));

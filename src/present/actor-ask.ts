@@ -4,6 +4,7 @@ import type { ActorAsk } from '../alerts/asks.js';
 import { actorAnswerValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
 import type { Doc, Field, Inline } from './doc.js';
+import { addressParts } from './place.js';
 
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 const doc = (parts: Inline[]): Doc => ({ summary: parts, blocks: [{ type: 'text', parts }] });
@@ -23,7 +24,7 @@ export function presentAskDm(ask: ActorAsk, a: Alert, timeoutMs: number): Doc {
   const what = a.eventName ?? a.title;
   const fields: Field[] = [{ label: 'What', value: [{ lit: what }] }];
   if (a.resource) fields.push({ label: 'On', value: [{ lit: a.resource }] });
-  if (a.sourceIp) fields.push({ label: 'From', value: [{ lit: a.sourceIp }] });
+  if (a.sourceIp) fields.push({ label: 'From', value: addressParts(a.sourceIp, a.place) });
   if (a.account) fields.push({ label: 'Account', value: [{ lit: a.account }] });
   if (a.region) fields.push({ label: 'Region', value: [{ lit: a.region }] });
   fields.push({ label: 'As', value: personName(ask.person) });

@@ -4,6 +4,7 @@ import { bySeverity, SEVERITIES } from '../severity.js';
 import { alertActionValue } from '../slack/buttons.js';
 import { ACTION_IDS } from '../slack/ids.js';
 import { type Doc, type DocBlock, type Field, type Inline, person, span } from './doc.js';
+import { addressParts } from './place.js';
 import { SEVERITY_MARK } from './severity.js';
 
 const MARK = SEVERITY_MARK;
@@ -75,6 +76,7 @@ function single(groupId: string, s: StoredAlert): Doc {
   if (a.region) fields.push({ label: 'Region', value: [{ lit: a.region }] });
   if (a.resource) fields.push({ label: 'Resource', value: [{ lit: a.resource }] });
   if (a.actor) fields.push({ label: 'Actor', value: [{ lit: a.actor }] });
+  if (a.sourceIp) fields.push({ label: 'From', value: addressParts(a.sourceIp, a.place) });
   if (a.state) fields.push({ label: 'State', value: [{ lit: a.state }] });
   for (const d of a.details ?? []) fields.push({ label: d.label, value: [{ lit: d.value }] });
   fields.push({ label: 'Seen', value: seen(s) });

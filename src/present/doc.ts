@@ -20,7 +20,9 @@ export type Inline =
    * A moment: in Slack a date token each reader sees in their own zone; in the terminal UTC (or --tz).
    * A document kept as JSON (the outbox) holds it as its ISO string; `moment` reads either.
    */
-  | { time: Date | string };
+  | { time: Date | string }
+  /** A country's flag (ISO 3166-1 alpha-2): an emoji in Slack, nothing in the terminal. */
+  | { flag: string };
 
 /** Who a mention notifies. */
 export type Mention = { user: string } | { group: string } | { channel: true };
@@ -66,6 +68,7 @@ export function plain(parts: Inline[], zone?: string): string {
         return 'user' in m ? `@${m.user}` : 'group' in m ? `@${m.group}` : '@channel';
       }
       if ('time' in p) return zone ? formatInZone(moment(p.time), zone) : formatUtc(moment(p.time));
+      if ('flag' in p) return '';
       return p.terse ? p.link.text : `${p.link.text} (${p.link.url})`;
     })
     .join('');

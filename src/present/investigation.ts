@@ -1,9 +1,11 @@
+import type { Place } from '../geo/place.js';
 import { ago } from '../time.js';
 import { isFailure, type TrailEvent } from '../trail/event.js';
 import { BY, type Group, groupBy, type Investigation } from '../trail/investigate.js';
 import { type ConsoleLinker, consoleLinker, linked } from './console.js';
 import { type Doc, type DocBlock, type Inline, span } from './doc.js';
 import { askButtons, eventFollowUps } from './follow-ups.js';
+import { addressParts } from './place.js';
 import { plural, scopeBlocks } from './who-deleted.js';
 
 /** Rows of a summary shown before "and N more". */
@@ -11,11 +13,13 @@ const GROUP_ROWS = 10;
 /** Newest events listed; the rest are counted. */
 const NEWEST = 25;
 
-function groupBlock(g: Group): DocBlock {
+function groupBlock(g: Group, places: ReadonlyMap<string, Place | undefined>): DocBlock {
   const parts: Inline[] = [{ bold: g.title }];
   for (const r of g.rows.slice(0, GROUP_ROWS)) {
     const failed = r.failures ? `, ${r.failures} failed` : '';
-    parts.push('\n', { lit: r.key }, ` — ${r.count}${failed}; `, ...span(r.first, r.last));
+    // Source addresses show where they are; other keys are literals.
+    const key = g.title === BY.sourceIp.title ? addressParts(r.key, places.get(r.key)) : [{ lit: r.key }];
+    parts.push('\n', ...key, ` — ${r.count}${failed}; `, ...span(r.first, r.last));
   }
   if (g.rows.length > GROUP_ROWS) parts.push(`\n…and ${g.rows.length - GROUP_ROWS} more`);
   return { type: 'text', parts };
@@ -37,7 +41,7 @@ export function eventLine(e: TrailEvent, links: ConsoleLinker = consoleLinker())
       true,
     ),
     '  from ',
-    { lit: e.sourceIp ?? 'unknown' },
+    ...addressParts(e.sourceIp, e.place),
     '  in ',
     { lit: e.region },
   ];
@@ -98,7 +102,8 @@ export function presentInvestigation(
         '.',
       ],
     });
-    for (const g of inv.groups) if (g.rows.length) blocks.push(groupBlock(g));
+    const places = new Map(events.map((e) => [e.sourceIp ?? '', e.place]));
+    for (const g of inv.groups) if (g.rows.length) blocks.push(groupBlock(g, places));
     blocks.push({ type: 'text', parts: [{ bold: `Newest ${Math.min(NEWEST, events.length)} events` }] });
     blocks.push({
       type: 'items',

@@ -5,6 +5,7 @@ import type { Deletion, WhoDeletedAnswer } from '../trail/who-deleted.js';
 import { type ConsoleLinker, consoleLinker, linked, resourceTarget } from './console.js';
 import { type Doc, type DocBlock, type Field, type Inline, rangeParts } from './doc.js';
 import { askButtons, eventFollowUps } from './follow-ups.js';
+import { addressParts } from './place.js';
 
 /** CloudTrail delivers within about 5 minutes, sometimes 15: recent events may be missing. */
 const DELIVERY_LAG_MS = 15 * 60_000;
@@ -36,7 +37,11 @@ function deletionItem(d: Deletion, now: Date, links: ConsoleLinker): DocBlock[] 
     },
     {
       label: 'From',
-      value: [{ lit: e.sourceIp ?? 'unknown IP' }, ' ', { lit: e.userAgent ?? 'unknown agent' }],
+      value: [
+        ...addressParts(e.sourceIp, e.place, 'unknown IP'),
+        ' ',
+        { lit: e.userAgent ?? 'unknown agent' },
+      ],
     },
     { label: 'Where', value: [{ lit: e.region }, ', account ', { lit: e.account }] },
     { label: 'Event id', value: [linked(links, e.id, { kind: 'event', id: e.id, region: e.region }, where)] },
@@ -133,9 +138,13 @@ export function presentWhoDeleted(
   return { summary, blocks };
 }
 
+/** IP data older than this is said to be old in the answer. */
+const GEO_OLD_MS = 90 * 86_400_000;
+
 /**
  * What was searched, after every answer: source, range (and whether it was the default), regions,
- * accounts, events examined; the delivery-lag note when the range reaches the last minutes; warnings.
+ * accounts, events examined; the delivery-lag note when the range reaches the last minutes; warnings;
+ * which IP databases the places come from, and whether they are old.
  */
 export function scopeBlocks(
   a: { range: TimeRange; search: Omit<SearchResult, 'events'> },
@@ -168,6 +177,21 @@ export function scopeBlocks(
     });
   }
   if (search.coverage) blocks.push(coverageBlock(search.coverage));
+  // Which IP databases the places come from, and how old they are.
+  if (search.geo)
+    blocks.push({
+      type: 'context',
+      parts: [
+        'Places: ',
+        { lit: search.geo.about },
+        ...(search.geo.builtAt && now.getTime() - search.geo.builtAt.getTime() > GEO_OLD_MS
+          ? [
+              `; the data is ${ago(search.geo.builtAt, now).replace(' ago', ' old')}: newer files give better answers (docs/geo.md)`,
+            ]
+          : []),
+        '.',
+      ],
+    });
   // Warnings name files, regions and AWS errors: literals.
   for (const w of search.warnings) blocks.push({ type: 'context', parts: ['⚠ ', { lit: w }] });
   return blocks;

@@ -44,6 +44,12 @@ function dateToken(d: Date): string {
   return `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time_secs}|${isoSeconds(d)}>`;
 }
 
+/** A country code as its flag: two regional indicator symbols; anything but two letters shows nothing. */
+function flagEmoji(code: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) return '';
+  return `${String.fromCodePoint(...[...code].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65))} `;
+}
+
 /** Inline content as mrkdwn; every string goes through escaping, outside data through `literal`. */
 export function mrkdwn(parts: Inline[]): string {
   return parts
@@ -53,6 +59,7 @@ export function mrkdwn(parts: Inline[]): string {
       if ('lit' in p) return literal(p.lit);
       if ('mention' in p) return mention(p.mention);
       if ('time' in p) return dateToken(moment(p.time));
+      if ('flag' in p) return flagEmoji(p.flag);
       const url = p.link.url.replace(/[<>|\s]/g, encodeURIComponent);
       return `<${escapeMrkdwn(url)}|${escapeMrkdwn(p.link.text.replace(/[|]/g, '¦'))}>`;
     })

@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/alert.js';
 import type { ActorAsk } from '../alerts/asks.js';
+import type { Baseline } from '../geo/baseline.js';
 import type { Snapshot } from '../hygiene/digest.js';
 
 // The JSON the stores keep whole (an alert, a digest snapshot), read back with its dates as dates.
@@ -58,4 +59,32 @@ export function askDueAt(a: ActorAsk): Date | undefined {
   if (a.state === 'pending') return a.createdAt;
   if (a.state === 'asked') return a.deadline;
   return undefined;
+}
+
+/** A geo baseline kept as JSON (its version is the store's). */
+export function baselineFromJson(text: string, version: number): Baseline {
+  const b = JSON.parse(text) as {
+    principal: string;
+    since: string;
+    places: { country: string; asn?: number; firstSeen: string; lastSeen: string; events: number }[];
+    lastLogin?: { at: string; country: string };
+  };
+  return {
+    principal: b.principal,
+    since: new Date(b.since),
+    places: b.places.map((p) => ({ ...p, firstSeen: new Date(p.firstSeen), lastSeen: new Date(p.lastSeen) })),
+    lastLogin: b.lastLogin && { at: new Date(b.lastLogin.at), country: b.lastLogin.country },
+    version,
+  };
+}
+
+/** A baseline as JSON, without its version. */
+export function baselineToJson(b: Baseline): string {
+  const { version: _, ...rest } = b;
+  return JSON.stringify(rest);
+}
+
+/** When a baseline's principal was last seen: its newest place. */
+export function baselineSeen(b: Baseline): Date {
+  return b.places.reduce((m, p) => (p.lastSeen > m ? p.lastSeen : m), b.since);
 }

@@ -4,6 +4,7 @@ import type { OutboxQueue } from '../alerts/outbox-queue.js';
 import type { AlertRepository } from '../alerts/repository.js';
 import type { KeptAnswers } from '../answers/kept.js';
 import type { AuditLog } from '../audit/log.js';
+import type { GeoBaselines } from '../geo/baseline.js';
 import type { MuteList } from '../hygiene/mutes.js';
 import type { HygieneRuns } from '../hygiene/runs.js';
 import type { RunClaims } from '../schedule/claims.js';
@@ -23,6 +24,7 @@ export type Stores = {
   readonly claims: RunClaims;
   readonly answers: KeptAnswers;
   readonly asks: ActorAsks;
+  readonly geo: GeoBaselines;
   /** Run `fn` as one transaction where the store has them (see AlertStorage). */
   atomically<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;

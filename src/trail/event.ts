@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Place } from '../geo/place.js';
 
 const str = z.string().optional().nullable();
 
@@ -90,6 +91,8 @@ export interface TrailEvent {
   responseElements?: Record<string, unknown> | undefined;
   /** Extra facts some events carry (ConsoleLogin: MFAUsed). */
   additionalEventData?: Record<string, unknown> | undefined;
+  /** Where sourceIPAddress is (country, network, or what kind of value it is), when places are on. */
+  place?: Place | undefined;
   /** AwsApiCall, AwsConsoleSignIn, AwsServiceEvent … */
   eventType?: string | undefined;
 }

@@ -60,6 +60,34 @@ describe('every SNS sample in test/fixtures/sns becomes the expected alert', () 
       fingerprint: 'guardduty:44b7c4e9781822beb75d3fbd518abf5b',
     });
     expect(bare?.fingerprint).toBe(eb?.fingerprint);
+    // The remote address the finding's action names, for its place.
+    expect(eb?.sourceIp).toBe('198.51.100.0');
+  });
+
+  it('a console sign-in through EventBridge (its own detail type) is a CloudTrail call, with its address', () => {
+    const root = JSON.parse(read('eventbridge-cloudtrail-api-call.json')) as {
+      detail: Record<string, unknown>;
+    };
+    const signIn = {
+      ...root,
+      'detail-type': 'AWS Console Sign In via CloudTrail',
+      source: 'aws.signin',
+      detail: {
+        ...root.detail,
+        eventName: 'ConsoleLogin',
+        eventSource: 'signin.amazonaws.com',
+        requestParameters: null,
+        responseElements: { ConsoleLogin: 'Failure' },
+      },
+    };
+    const [a] = normalizeMessage(JSON.stringify(signIn), env);
+    expect(a).toMatchObject({
+      source: 'cloudtrail',
+      eventName: 'ConsoleLogin',
+      sourceIp: '100.100.100.100',
+      failed: true,
+      person: { kind: 'root', name: 'root', account: '123456789012' },
+    });
   });
 
   it('Security Hub findings, imported through EventBridge and as a bare ASFF finding', () => {

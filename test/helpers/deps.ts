@@ -9,6 +9,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { auditor } from '../../src/audit/auditor.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { CommandDeps } from '../../src/deps.js';
+import type { GeoLocator } from '../../src/geo/locator.js';
+import { openGeo } from '../../src/geo/open.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/question-queue.js';
 import type { Stores } from '../../src/store/stores.js';
@@ -50,6 +52,8 @@ export function testDeps(
   const config: Config = loadConfig(env);
   const now = () => opts.now ?? new Date();
   const { logger, lines } = captureLogger();
+  let located: { locator: GeoLocator | undefined } | undefined;
+  const geo = () => (located ??= { locator: openGeo(config, now()) }).locator;
   const sources =
     opts.sources ??
     createSourceProvider({
@@ -61,6 +65,7 @@ export function testDeps(
         throw new Error('no Athena client in this test');
       },
       now,
+      locator: geo,
     });
   const questions = questionQueue(config.TRAIL_MAX_CONCURRENT_QUESTIONS, config.TRAIL_MAX_QUEUED_QUESTIONS);
   const stopped: string[] = [];
@@ -88,6 +93,7 @@ export function testDeps(
       groupMembers: (g: string) => opts.groups?.[g],
     },
     audit: auditor(() => getStore().audit, logger),
+    geo,
     posture: {
       cloudTrailFor:
         opts.cloudTrailFor ??

@@ -16,6 +16,7 @@ import {
 import { presentAlertMessage } from '../../src/present/alert.js';
 import type { Doc } from '../../src/present/doc.js';
 import { presentError } from '../../src/present/error.js';
+import { presentGeo } from '../../src/present/geo.js';
 import { presentDigest, presentHygiene, presentMute } from '../../src/present/hygiene.js';
 import { presentInvestigation } from '../../src/present/investigation.js';
 import { presentPosture, presentVerify } from '../../src/present/posture.js';
@@ -276,6 +277,49 @@ describe('every presenter keeps outside data inert and within Slack’s limits (
         assertSafe({ ...msg, text: own(msg.text), blocks: JSON.parse(own(JSON.stringify(msg.blocks))) });
       }),
       { numRuns: 1000 },
+    ));
+
+  it('places: addresses with countries, networks and flags, and the geo answer', () =>
+    check(
+      fc.tuple(many, fc.integer({ min: 0, max: 1 })).map(([h, which]) => {
+        const place = { kind: 'public' as const, ip: h[0] ?? '', country: 'NL', asn: 1136, org: h[1] };
+        if (which === 0) {
+          const e = { ...event(h), place };
+          return presentInvestigation(
+            {
+              subject: h[2] ?? '',
+              range,
+              events: [e],
+              groups: [groupBy([e], BY.sourceIp)],
+              search: search(h),
+            },
+            NOW,
+          );
+        }
+        const row = {
+          country: h[3]?.slice(0, 2),
+          asn: 7,
+          org: h[4],
+          first: NOW,
+          last: NOW,
+          events: 2,
+          failures: 1,
+          isNew: true,
+          newCountry: true,
+        };
+        return presentGeo(
+          {
+            subject: h[5] ?? '',
+            range,
+            baseline: range,
+            principals: [
+              { principal: h[6] ?? '', display: h[7] ?? '', places: [row], elsewhere: 3, hasBaseline: true },
+            ],
+            search: { ...search(h), geo: { about: h[8] ?? '', builtAt: new Date('2020-01-01T00:00:00Z') } },
+          },
+          NOW,
+        );
+      }),
     ));
 
   it('hygiene answers, mutes and digests', () =>

@@ -15,6 +15,7 @@ import { outboxQueueContract } from '../alerts/outbox-queue.contract.js';
 import { repositoryContract } from '../alerts/repository.contract.js';
 import { keptAnswersContract } from '../answers/kept.contract.js';
 import { auditLogContract } from '../audit/log.contract.js';
+import { geoBaselinesContract } from '../geo/baselines.contract.js';
 import { alarmMessage, notification, PLAIN_POLICY, TOPIC } from '../helpers/alerts.js';
 import { deploy } from '../helpers/cloudformation.js';
 import { captureLogger } from '../helpers/deps.js';
@@ -51,6 +52,7 @@ auditLogContract('DynamoDB', () => fresh().audit);
 claimsContract('DynamoDB', () => fresh().claims);
 keptAnswersContract('DynamoDB', () => fresh().answers);
 actorAsksContract('DynamoDB', () => fresh().asks);
+geoBaselinesContract('DynamoDB', () => fresh().geo);
 
 describe('two replicas on one table', () => {
   it('accept a MessageId once, turn it into one alert, and resolve it once when both click at the same moment', async () => {

@@ -5,6 +5,7 @@ import { DynamoKeptAnswers } from './answers.js';
 import { DynamoActorAsks } from './asks.js';
 import { DynamoAuditLog } from './audit.js';
 import { DynamoRunClaims } from './claims.js';
+import { DynamoGeoBaselines } from './geo.js';
 import { DynamoHygieneRuns } from './hygiene-runs.js';
 import { DynamoInbox } from './inbox.js';
 import { DynamoMuteList } from './mutes.js';
@@ -37,6 +38,7 @@ export function openDynamoStores(
     claims: new DynamoRunClaims(t),
     answers: new DynamoKeptAnswers(t),
     asks: new DynamoActorAsks(t),
+    geo: new DynamoGeoBaselines(t),
     atomically: (fn) => fn(),
     close: () => client.destroy(),
   };

@@ -126,6 +126,18 @@ const MIGRATIONS: readonly string[] = [
      version INTEGER NOT NULL
    );
    CREATE INDEX actor_asks_due ON actor_asks (due_at) WHERE due_at IS NOT NULL;`,
+  // Where each principal acts from (new-place detection), and where the scheduled scan got to.
+  `CREATE TABLE geo_baselines (
+     principal TEXT PRIMARY KEY,
+     body TEXT NOT NULL,
+     last_seen TEXT NOT NULL,
+     version INTEGER NOT NULL
+   );
+   CREATE INDEX geo_baselines_seen ON geo_baselines (last_seen);
+   CREATE TABLE geo_state (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */

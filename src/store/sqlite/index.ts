@@ -4,6 +4,7 @@ import type { OutboxQueue } from '../../alerts/outbox-queue.js';
 import type { AlertRepository } from '../../alerts/repository.js';
 import type { KeptAnswers } from '../../answers/kept.js';
 import type { AuditLog } from '../../audit/log.js';
+import type { GeoBaselines } from '../../geo/baseline.js';
 import type { MuteList } from '../../hygiene/mutes.js';
 import type { HygieneRuns } from '../../hygiene/runs.js';
 import type { RunClaims } from '../../schedule/claims.js';
@@ -14,6 +15,7 @@ import { SqliteActorAsks } from './asks.js';
 import { SqliteAuditLog } from './audit.js';
 import { SqliteRunClaims } from './claims.js';
 import { promised, SqliteDb } from './db.js';
+import { SqliteGeoBaselines } from './geo.js';
 import { SqliteHygieneRuns } from './hygiene-runs.js';
 import { SqliteInbox } from './inbox.js';
 import { SqliteMuteList } from './mutes.js';
@@ -32,6 +34,7 @@ export function openSqliteStores(path: string): Stores {
     claims: promised<RunClaims>(db, new SqliteRunClaims(db)),
     answers: promised<KeptAnswers>(db, new SqliteKeptAnswers(db)),
     asks: promised<ActorAsks>(db, new SqliteActorAsks(db)),
+    geo: promised<GeoBaselines>(db, new SqliteGeoBaselines(db)),
     atomically: (fn) => db.atomically(fn),
     close: () => db.close(),
   };

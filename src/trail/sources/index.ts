@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
+import type { GeoLocator } from '../../geo/locator.js';
+import { placed } from '../../geo/placed-source.js';
 import { AthenaSource } from './athena.js';
 import { AutoSource } from './auto.js';
 import { FanOutSource } from './fan-out.js';
@@ -32,6 +34,8 @@ export interface SourceProviderDeps {
   /** Accounts LookupEvents asks at once, through roles assumed in each; undefined for the bot's own. */
   fanOutAccounts?: string[] | undefined;
   now: () => Date;
+  /** Where addresses are: every answer's events get their places when it gives a locator. */
+  locator?: (() => GeoLocator | undefined) | undefined;
 }
 
 /** The default provider: config picks the source unless the question names one. */
@@ -88,8 +92,12 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
     athena ??= athenaWith(deps.config.TRAIL_ATHENA_COST_CAP_MB);
     return athena;
   };
+  const withPlaces = (s: EventSource): EventSource => (deps.locator ? placed(s, deps.locator) : s);
   return {
-    get(choice) {
+    get: (choice) => withPlaces(pick(choice)),
+  };
+  function pick(choice: SourceChoice): EventSource {
+    {
       const name = choice.logs !== undefined ? 'local' : (choice.source ?? deps.config.TRAIL_SOURCE);
       switch (name) {
         case 'local':
@@ -111,6 +119,6 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
             now: deps.now,
           });
       }
-    },
-  };
+    }
+  }
 }
