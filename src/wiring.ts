@@ -3,7 +3,7 @@ import type { AccessPolicy } from './auth.js';
 import type { Config } from './config.js';
 import type { AwsDeps, BaseDeps, CommandDeps } from './deps.js';
 import type { GeoLocator } from './geo/locator.js';
-import { openGeo } from './geo/open.js';
+import { lazyGeo } from './geo/open.js';
 import { createLogger, type Logger } from './log.js';
 import { questionQueue } from './question-queue.js';
 import { openSqliteStores } from './store/sqlite/index.js';
@@ -81,8 +81,6 @@ export function baseDeps(config: Config, opts: DepsOptions = {}): BaseDeps {
         }
       : lazyStore(config.TRAIL_STORE_PATH).get);
   const now = opts.now ?? (() => new Date());
-  // Opened on first use, once: a question that shows no address never reads the databases.
-  let geo: { locator: GeoLocator | undefined } | undefined;
   return {
     config,
     now,
@@ -91,7 +89,7 @@ export function baseDeps(config: Config, opts: DepsOptions = {}): BaseDeps {
     store,
     access: accessPolicy(config, opts.directory ?? groupDirectory()),
     audit: auditor(() => store().audit, logger),
-    geo: () => (geo ??= { locator: openGeo(config, now(), logger) }).locator,
+    geo: lazyGeo(config, now, logger),
   };
 }
 

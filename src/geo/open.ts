@@ -83,3 +83,16 @@ export function openGeo(
     );
   return locator;
 }
+
+/** The locator opened on first use, once: a question that shows no address never reads the databases. */
+export function lazyGeo(
+  config: Parameters<typeof openGeo>[0],
+  now: () => Date,
+  log?: Logger,
+): () => GeoLocator | undefined {
+  let opened: { locator: GeoLocator | undefined } | undefined;
+  return () => {
+    if (!opened) opened = { locator: openGeo(config, now(), log) };
+    return opened.locator;
+  };
+}

@@ -86,5 +86,5 @@ export function baselineToJson(b: Baseline): string {
 
 /** When a baseline's principal was last seen: its newest place. */
 export function baselineSeen(b: Baseline): Date {
-  return b.places.reduce((m, p) => (p.lastSeen > m ? p.lastSeen : m), b.since);
+  return new Date(Math.max(b.since.getTime(), ...b.places.map((p) => p.lastSeen.getTime())));
 }

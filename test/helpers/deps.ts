@@ -9,8 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { auditor } from '../../src/audit/auditor.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { CommandDeps } from '../../src/deps.js';
-import type { GeoLocator } from '../../src/geo/locator.js';
-import { openGeo } from '../../src/geo/open.js';
+import { lazyGeo } from '../../src/geo/open.js';
 import { createLogger } from '../../src/log.js';
 import { questionQueue } from '../../src/question-queue.js';
 import type { Stores } from '../../src/store/stores.js';
@@ -52,8 +51,7 @@ export function testDeps(
   const config: Config = loadConfig(env);
   const now = () => opts.now ?? new Date();
   const { logger, lines } = captureLogger();
-  let located: { locator: GeoLocator | undefined } | undefined;
-  const geo = () => (located ??= { locator: openGeo(config, now()) }).locator;
+  const geo = lazyGeo(config, now);
   const sources =
     opts.sources ??
     createSourceProvider({
