@@ -11,9 +11,11 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}
+# The shipped IP network data is compiled once into the volume (docs/geo.md), not at every start.
 ENV NODE_ENV=production \
     PORT=3000 \
-    TRAIL_STORE_PATH=/var/lib/trailbot/trailbot.db
+    TRAIL_STORE_PATH=/var/lib/trailbot/trailbot.db \
+    TRAIL_GEOIP_CACHE_DIR=/var/lib/trailbot/geo-cache
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -27,6 +27,7 @@ cp bin/trail.js "$work/run/bin/"
 cd "$work/run"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 NODE_ENV=production PORT="$port" HOST=127.0.0.1 TRAIL_STORE_PATH="$work/state/trailbot.db" \
+  TRAIL_GEOIP_CACHE_DIR="$work/state/geo-cache" \
   SLACK_BOT_TOKEN=xoxb-image-steps SLACK_SIGNING_SECRET=image-steps LOG_LEVEL=warn \
   node --max-semi-space-size=4 dist/main.js &
 pid=$!

@@ -27,7 +27,7 @@ export class GeoLocator {
   readonly #cache: LRUCache<string, Place>;
 
   constructor(
-    private readonly dbs: { country?: CountryDb | undefined; network?: NetworkDb | undefined },
+    readonly dbs: { country?: CountryDb | undefined; network?: NetworkDb | undefined },
     cacheSize = 100_000,
   ) {
     this.#cache = new LRUCache({ max: cacheSize });
