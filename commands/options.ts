@@ -15,12 +15,13 @@ export const QUERY_OPTIONS = {
   account: { type: 'string', multiple: true },
   source: { type: 'string' },
   logs: { type: 'string' },
+  index: { type: 'string' },
   'max-scan': { type: 'string' },
 } as const satisfies Options;
 
 /** The usage text of the common flags. */
 export const QUERY_USAGE =
-  '[--since 7d] [--until now] [--region r] [--account id] [--source auto|local|lookup|athena] [--logs dir] [--max-scan MB]';
+  '[--since 7d] [--until now] [--region r] [--account id] [--source auto|local|lookup|athena] [--logs dir] [--index dir] [--max-scan MB]';
 
 /** Words → flags and positionals with node's parseArgs; its errors become usage errors. */
 export function parseWords<O extends Options>(words: string[], options: O, usage: string) {
@@ -75,6 +76,8 @@ export interface QueryFlags {
   accounts?: string[] | undefined;
   source?: SourceName | undefined;
   logs?: string | undefined;
+  /** The index of the local folder (`trail index`); TRAIL_INDEX_DIR when unset. */
+  index?: string | undefined;
   /** Athena's cost cap for this question, MB; above the configured cap it needs the admin permission. */
   maxScanMb?: number | undefined;
 }
@@ -88,6 +91,7 @@ export function queryFlags(
     account?: string[];
     source?: string;
     logs?: string;
+    index?: string;
     'max-scan'?: string;
   },
   front: Actor['front'],
@@ -98,6 +102,9 @@ export function queryFlags(
   }
   if (values.logs !== undefined && front === 'slack') {
     throw new UsageError('--logs is for the terminal; in Slack the bot reads its configured source.', usage);
+  }
+  if (values.index !== undefined && front === 'slack') {
+    throw new UsageError('--index is for the terminal; in Slack the bot reads its configured index.', usage);
   }
   if (
     values.logs !== undefined &&
@@ -114,6 +121,7 @@ export function queryFlags(
     accounts: listOf(values.account, ACCOUNT_ID, 'a 12-digit account id', usage),
     source: values.source as SourceName | undefined,
     logs: values.logs,
+    index: values.index,
     maxScanMb: maxScan(values['max-scan'], usage),
   };
 }

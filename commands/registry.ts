@@ -7,6 +7,7 @@ import { geoCommand } from './geo.js';
 import { helpCommand } from './help.js';
 import { hygieneCommand } from './hygiene.js';
 import { iamChangesCommand } from './iam-changes.js';
+import { indexCommand } from './index-archive.js';
 import { ipCommand } from './ip.js';
 import { keyCommand } from './key.js';
 import { loginsCommand } from './logins.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   postureCommand,
   verifyCommand,
   sourcesCommand,
+  indexCommand,
   athenaDdlCommand,
   auditCommand,
   helpCommand(() => COMMANDS),

@@ -115,7 +115,12 @@ export async function runCli(
       : prepared.command.immediate || !config
         ? wiring.withoutAws(base)
         : { ...base, ...(await wiring.awsDeps(config, base.now, base.geo)) };
-    outcome = await execute(prepared, deps, actor);
+    // Progress of slow work (an index build) on one line of a terminal's stderr, cleared at the end.
+    const live = Boolean(process.stderr.isTTY) && !json && !csv && !makeDeps;
+    outcome = await execute(prepared, deps, actor, (p) => {
+      if (live) process.stderr.write(`\r\x1b[K${p.note}`);
+    });
+    if (live) process.stderr.write('\r\x1b[K');
   }
   if (csv && outcome.status === 'answer') {
     if (outcome.file) {

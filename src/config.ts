@@ -237,6 +237,12 @@ export const configSchema = z.object({
    * Where addresses are: country and network (ASN) databases in MaxMind's format (GeoLite2, GeoIP2,
    * ip-location-db), the shipped defaults when unset; off turns places off.
    */
+  /**
+   * The Parquet index of the local folder (`trail index`): questions read it where it covers, the raw
+   * files for the rest; the bot refreshes it every TRAIL_INDEX_EVERY.
+   */
+  TRAIL_INDEX_DIR: z.string().min(1).optional(),
+  TRAIL_INDEX_EVERY: duration('1m').optional(),
   TRAIL_GEOIP: z
     .enum(['on', 'off'], 'must be on or off')
     .default('on')

@@ -15,6 +15,8 @@ import type { EventSource, SourceName } from './types.js';
 export interface SourceChoice {
   source?: SourceName | undefined;
   logs?: string | undefined;
+  /** The index of the local folder; TRAIL_INDEX_DIR when unset. */
+  index?: string | undefined;
   /** Athena's cost cap for this question, MB (the configured one when unset). */
   maxScanMb?: number | undefined;
 }
@@ -43,11 +45,11 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
   const locals = new Map<string, LocalSource>();
   let lookup: EventSource | undefined;
   let athena: AthenaSource | undefined;
-  const local = (dir: string) => {
-    const key = resolve(dir);
+  const local = (dir: string, index = deps.config.TRAIL_INDEX_DIR) => {
+    const key = `${resolve(dir)}\n${index ? resolve(index) : ''}`;
     let s = locals.get(key);
     if (!s) {
-      s = new LocalSource({ dir, memoryLimit: deps.config.TRAIL_LOCAL_MEMORY_LIMIT });
+      s = new LocalSource({ dir, memoryLimit: deps.config.TRAIL_LOCAL_MEMORY_LIMIT, index });
       locals.set(key, s);
     }
     return s;
@@ -101,7 +103,10 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
       const name = choice.logs !== undefined ? 'local' : (choice.source ?? deps.config.TRAIL_SOURCE);
       switch (name) {
         case 'local':
-          return local(choice.logs ?? deps.config.TRAIL_LOGS_DIR);
+          return local(
+            choice.logs ?? deps.config.TRAIL_LOGS_DIR,
+            choice.index ?? deps.config.TRAIL_INDEX_DIR,
+          );
         case 'lookup':
           return lookupSource();
         case 'athena':

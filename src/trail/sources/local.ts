@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
@@ -10,13 +10,14 @@ import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js'
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
+import { openIndex } from './index-manifest.js';
 import type { Coverage, EventSource, SearchProgress, SearchResult } from './types.js';
 
 /**
  * The fields read from each record. Declaring them is much faster than DuckDB's auto-detection; the
  * nested objects stay JSON and are read by zod in `parseRecord`.
  */
-const RECORD_FIELDS = [
+export const RECORD_FIELDS = [
   ['eventVersion', 'VARCHAR'],
   ['eventTime', 'VARCHAR'],
   ['eventSource', 'VARCHAR'],
@@ -36,7 +37,11 @@ const RECORD_FIELDS = [
   ['additionalEventData', 'JSON'],
   ['resources', 'JSON'],
 ] as const;
-const RECORD_STRUCT = `STRUCT(${RECORD_FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
+const ALL_FIELDS = RECORD_FIELDS.map(([n]) => n);
+
+/** The index's partition columns (account, region, event day) are read back as text, whatever they look like. */
+export const HIVE_OPTIONS =
+  "hive_partitioning = true, hive_types = {'p_account': VARCHAR, 'p_region': VARCHAR, 'p_day': VARCHAR}";
 
 /** A directory holding this file is demo data: every answer from it says so. */
 export const DEMO_MARKER = 'DEMO-DATA.txt';
@@ -44,8 +49,8 @@ export const DEMO_MARKER = 'DEMO-DATA.txt';
 /** A log file found under the directory, with what its S3 key says about it. */
 export interface LogFile {
   path: string;
-  /** `{"Records":[…]}` as CloudTrail delivers, or a bare array of records. */
-  shape: 'records' | 'array';
+  /** `{"Records":[…]}` as CloudTrail delivers, a bare array of records, or (one entry) the index's rows. */
+  shape: 'records' | 'array' | 'indexed';
   account?: string | undefined;
   region?: string | undefined;
   /** The delivery day from the S3 layout (YYYY-MM-DD). */
@@ -96,6 +101,20 @@ async function walk(root: string, rel: string): Promise<string[]> {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
+ * Can a file hold events of the query, by what its S3 key says? Folders follow delivery time, not event
+ * time, so the day filter is widened by one day on each side.
+ */
+export function mayHold(f: Pick<LogFile, 'day' | 'region' | 'account'>, q?: TrailQuery): boolean {
+  if (!q) return true;
+  const from = day(new Date(q.range.start.getTime() - DAY_MS));
+  const to = day(new Date(q.range.end.getTime() + DAY_MS));
+  if (f.day && (f.day < from || f.day > to)) return false;
+  if (f.region && q.regions && !q.regions.includes(f.region)) return false;
+  if (f.account && q.accounts && !q.accounts.includes(f.account)) return false;
+  return true;
+}
+
+/**
  * Find the CloudTrail log files under `dir` that can hold events of the query: `.json` and `.json.gz`,
  * digest and Insights files left out, and S3-layout folders outside the query's accounts, regions and
  * days skipped. Folders follow delivery time, not event time, so the day filter is widened by one day
@@ -119,17 +138,9 @@ export async function findLogFiles(
     (n) => /\.json(\.gz)?$/i.test(n) && !/CloudTrail-(Digest|Insight)[\\/]/.test(n),
   );
   names.sort();
-  const from = q ? day(new Date(q.range.start.getTime() - DAY_MS)) : undefined;
-  const to = q ? day(new Date(q.range.end.getTime() + DAY_MS)) : undefined;
   const candidates = names
     .map((n) => ({ path: join(dir, n), rel: n, ...layoutOf(n) }))
-    .filter((f) => {
-      if (!q) return true;
-      if (f.day && from && to && (f.day < from || f.day > to)) return false;
-      if (f.region && q.regions && !q.regions.includes(f.region)) return false;
-      if (f.account && q.accounts && !q.accounts.includes(f.account)) return false;
-      return true;
-    });
+    .filter((f) => mayHold(f, q));
   const files: LogFile[] = [];
   const unreadable: string[] = [];
   // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
@@ -160,32 +171,39 @@ const LARGE_FILE_FACTOR = 8;
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
-/** The fields the first pass reads: what the query's pre-filter needs, and nothing else. */
-function scanFields(q: TrailQuery): string[] {
-  const f = ['eventTime', 'eventName', 'awsRegion', 'recipientAccountId'];
-  if (q.resource !== undefined) f.push('requestParameters', 'resources');
-  if (q.resource !== undefined && !asksOnlyDeletions(q)) f.push('responseElements');
-  if (q.eventSources) f.push('eventSource');
-  if (q.principal || q.identityTypes) f.push('userIdentity');
-  if (q.sourceIp !== undefined) f.push('sourceIPAddress');
-  if (q.errorCodes) f.push('errorCode');
-  return f;
-}
-
 /** A record STRUCT of the named fields, typed as in RECORD_FIELDS. */
 function structOf(names: readonly string[]): string {
   const fields = RECORD_FIELDS.filter(([n]) => names.includes(n)).map(([n, t]) => `"${n}" ${t}`);
   return `STRUCT(${fields.join(', ')})`;
 }
 
-/** Which file groups a read has: CloudTrail's Records wrappers ($records) and bare arrays ($arrays). */
+/**
+ * Which file groups a read has: CloudTrail's Records wrappers ($records), bare arrays ($arrays), and the
+ * index's Parquet files ($parquet: its event days, regions and accounts narrowed by partition; rows of
+ * log files gone or changed since it was built, $stale, left out).
+ */
 interface Shapes {
   records: boolean;
   array: boolean;
+  indexed?: { regions: boolean; accounts: boolean; stale: boolean } | undefined;
 }
 
-function readsOf(struct: string, shapes: Shapes, maxFileBytes: number): string {
+function readsOf(fields: readonly string[], shapes: Shapes, maxFileBytes: number): string {
+  const struct = structOf(fields);
   const reads: string[] = [];
+  if (shapes.indexed) {
+    const i = shapes.indexed;
+    const where = [
+      'p_day >= $indexFrom AND p_day <= $indexTo',
+      ...(i.regions ? ['list_contains($regions, p_region)'] : []),
+      ...(i.accounts ? ['list_contains($accounts, p_account)'] : []),
+      ...(i.stale ? ['NOT list_contains($stale, source_file)'] : []),
+    ];
+    reads.push(
+      `SELECT source_file AS filename, ${fields.map((f) => `"${f}"`).join(', ')} FROM read_parquet($parquet, ${HIVE_OPTIONS}) ` +
+        `WHERE ${where.join(' AND ')}`,
+    );
+  }
   if (shapes.records) {
     reads.push(
       `SELECT filename, unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
@@ -290,38 +308,31 @@ export interface BoundSql {
 }
 
 /**
- * The first pass, over every file: a few fields per record, counted, and the files that hold
- * candidates. Reading every field of a million records costs about twice as much as this.
- */
-export function buildScanSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
-  const { where, params } = conditionOf(q);
-  const sql =
-    `WITH recs AS (${readsOf(structOf(scanFields(q)), shapes, maxFileBytes)}), ` +
-    `scored AS (SELECT filename, awsRegion, recipientAccountId, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
-    'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
-    'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +
-    'list(DISTINCT filename) FILTER (WHERE hit) AS files FROM scored';
-  return { sql, params };
-}
-
-/**
- * Candidates read whole in the second pass, at most: the pre-filter is broader than the exact match,
- * so the limit of the answer cannot be applied before `matchesQuery` has decided.
+ * Candidates read whole, at most: the pre-filter is broader than the exact match, so the limit of the
+ * answer cannot be applied before `matchesQuery` has decided.
  */
 export const MAX_CANDIDATE_ROWS = 100_000;
 
 /**
- * The second pass, over the files with candidates only: whole records, newest first. When the SQL is
- * exact the answer's limit applies here; otherwise every candidate (up to MAX_CANDIDATE_ROWS) comes back
- * for `matchesQuery`.
+ * The one pass over every file: each record read once, whole, counted (for the coverage statement) and
+ * tested; of those that pass, the newest come back as JSON — `limit` of them when the SQL decides exactly,
+ * otherwise every candidate (up to MAX_CANDIDATE_ROWS) for `matchesQuery`. Only the records that pass are
+ * turned into JSON.
  */
-export function buildRowsSql(q: TrailQuery, shapes: Shapes, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BoundSql {
+export function buildSearchSql(
+  q: TrailQuery,
+  shapes: Shapes,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): BoundSql {
   const { where, params, exact } = conditionOf(q);
   params.limit = exact ? q.limit : MAX_CANDIDATE_ROWS;
   const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
   const sql =
-    `WITH recs AS (${readsOf(RECORD_STRUCT, shapes, maxFileBytes)}) ` +
-    `SELECT to_json({${cols}}) AS json FROM recs WHERE ${where} ORDER BY eventTime DESC LIMIT $limit`;
+    `WITH recs AS (${readsOf(ALL_FIELDS, shapes, maxFileBytes)}), ` +
+    `scored AS (SELECT *, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
+    'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
+    'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +
+    `max_by(to_json({${cols}}), eventTime, $limit) FILTER (WHERE hit) AS rows FROM scored`;
   return { sql, params };
 }
 
@@ -375,6 +386,14 @@ export function coverageOf(
   };
 }
 
+/** An in-memory DuckDB with a memory limit ("1GB"): the local source's and the index builder's. */
+export async function connectDuckDb(memoryLimit: string): Promise<DuckDBConnection> {
+  // Loaded on first use: DuckDB's native library costs ~30 MB, which a bot asking AWS never needs.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit });
+  return db.connect();
+}
+
 /** What the local source is built from. */
 export interface LocalSourceOptions {
   dir: string;
@@ -382,11 +401,20 @@ export interface LocalSourceOptions {
   memoryLimit: string;
   /** The largest delivery file read on the first try (DEFAULT_MAX_FILE_BYTES). */
   maxFileBytes?: number | undefined;
+  /** An index of this folder (`trail index`): files it holds are read from it, the rest raw. */
+  index?: string | undefined;
+}
+
+/** The index a search reads, when one covers the folder: its Parquet files and what it left behind. */
+interface IndexUse {
+  glob: string;
+  /** Indexed log files no longer on disk: their rows are not answers. */
+  stale: string[];
 }
 
 /**
- * CloudTrail log files on disk (the embedded default), read with DuckDB in two passes: a light scan of
- * every record, then whole records from the few files that hold candidates.
+ * CloudTrail log files on disk (the embedded default), read with DuckDB in one pass: every record read
+ * once, counted and tested, the matches kept; from the index (`trail index`) for the files it holds.
  */
 export class LocalSource implements EventSource {
   readonly name = 'local' as const;
@@ -398,12 +426,7 @@ export class LocalSource implements EventSource {
   }
 
   #connect(): Promise<DuckDBConnection> {
-    this.#conn ??= (async () => {
-      // Loaded on first use: DuckDB's native library costs ~30 MB, which a bot asking AWS never needs.
-      const { DuckDBInstance } = await import('@duckdb/node-api');
-      const db = await DuckDBInstance.create(':memory:', { memory_limit: this.opts.memoryLimit });
-      return db.connect();
-    })();
+    this.#conn ??= connectDuckDb(this.opts.memoryLimit);
     return this.#conn;
   }
 
@@ -417,12 +440,13 @@ export class LocalSource implements EventSource {
     q: TrailQuery,
     group: LogFile[],
     skipped: Map<string, string>,
+    index?: IndexUse,
   ): Promise<Record<string, unknown>[]> {
     for (;;) {
       const left = group.filter((f) => !skipped.has(f.path));
       if (left.length === 0) return [];
       try {
-        return await this.#pass(build, q, left);
+        return await this.#pass(build, q, left, index);
       } catch (err) {
         const message = (((err as Error).cause as Error | undefined) ?? (err as Error)).message;
         const bad = /in file "([^"]+)"/.exec(message)?.[1];
@@ -438,18 +462,38 @@ export class LocalSource implements EventSource {
     }
   }
 
-  async #pass(build: (q: TrailQuery, s: Shapes, max: number) => BoundSql, q: TrailQuery, group: LogFile[]) {
+  async #pass(
+    build: (q: TrailQuery, s: Shapes, max: number) => BoundSql,
+    q: TrailQuery,
+    group: LogFile[],
+    index?: IndexUse,
+  ) {
     const conn = await this.#connect();
     const records = group.filter((f) => f.shape === 'records').map((f) => f.path);
     const arrays = group.filter((f) => f.shape === 'array').map((f) => f.path);
+    const indexed = index && group.some((f) => f.shape === 'indexed') ? index : undefined;
     const read = async (maxFileBytes: number) => {
       const { sql, params } = build(
         q,
-        { records: records.length > 0, array: arrays.length > 0 },
+        {
+          records: records.length > 0,
+          array: arrays.length > 0,
+          indexed: indexed && {
+            regions: q.regions !== undefined,
+            accounts: q.accounts !== undefined,
+            stale: indexed.stale.length > 0,
+          },
+        },
         maxFileBytes,
       );
       if (records.length) params.records = records;
       if (arrays.length) params.arrays = arrays;
+      if (indexed) {
+        params.parquet = indexed.glob;
+        params.indexFrom = day(q.range.start);
+        params.indexTo = day(q.range.end);
+        if (indexed.stale.length) params.stale = indexed.stale;
+      }
       // Lists are bound as DuckDB list values; everything else as it is.
       const { listValue } = await import('@duckdb/node-api');
       const bound = Object.fromEntries(
@@ -474,7 +518,25 @@ export class LocalSource implements EventSource {
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
     // Open DuckDB while the files are listed.
     void this.#connect().catch(() => {});
-    const { files, unreadable, total } = await findLogFiles(this.opts.dir, q);
+    const index = this.opts.index ? await openIndex(this.opts.index) : undefined;
+    const covers = index && index.manifest.logs === resolve(this.opts.dir) ? index : undefined;
+    const listed = await findLogFiles(this.opts.dir, covers ? undefined : q);
+    const { unreadable, total } = listed;
+    let files = listed.files;
+    let indexUse: IndexUse | undefined;
+    let fromIndex = 0;
+    if (covers) {
+      // Files the index holds are read from it; the rest (delivered since it was built) raw.
+      const rel = (f: LogFile) => relative(this.opts.dir, f.path).split(sep).join('/');
+      const present = new Set(files.map(rel));
+      const raw = files.filter((f) => !covers.byPath.has(rel(f)) && mayHold(f, q));
+      fromIndex = files.filter((f) => covers.byPath.has(rel(f)) && mayHold(f, q)).length;
+      indexUse = {
+        glob: join(covers.dir, '**', '*.parquet'),
+        stale: covers.manifest.files.map((f) => f.path).filter((p) => !present.has(p)),
+      };
+      files = [...raw, ...(fromIndex ? [{ path: covers.dir, shape: 'indexed' as const }] : [])];
+    }
     // An empty folder is a mistake (a wrong path, a sync not run), not an answer of "nothing found".
     if (total === 0)
       throw new SourceUnavailableError(
@@ -490,14 +552,20 @@ export class LocalSource implements EventSource {
         ]
       : [];
     warnings.unshift(...demo);
+    const rawCount = files.filter((f) => f.shape !== 'indexed').length;
+    const fileCount = rawCount + fromIndex;
     const scope = {
       source: 'local' as const,
       regions: q.regions ?? [],
       accounts: q.accounts ?? [],
-      detail: `${this.describe()} (${files.length} file${files.length === 1 ? '' : 's'})`,
+      detail: `${this.describe()} (${fileCount} file${fileCount === 1 ? '' : 's'}${
+        covers
+          ? `: ${fromIndex} from the index built ${covers.manifest.builtAt.slice(0, 16).replace('T', ' ')} UTC, ${rawCount} read raw`
+          : ''
+      })`,
     };
     const covered = (read: { days: string[]; regions: string[]; accounts: string[] }) => {
-      const coverage = coverageOf(q, { ...read, files: files.length - skipped.size }, skipped, this.opts.dir);
+      const coverage = coverageOf(q, { ...read, files: fileCount - skipped.size }, skipped, this.opts.dir);
       if (coverage.unreadable.length)
         warnings.push(
           `${coverage.unreadable.length} file${coverage.unreadable.length === 1 ? '' : 's'} unreadable, the rest answered: ${coverage.unreadable.slice(0, 3).join('; ')}${coverage.unreadable.length > 3 ? '; …' : ''}`,
@@ -513,38 +581,30 @@ export class LocalSource implements EventSource {
         warnings,
         coverage: covered({ days: [], regions: [], accounts: [] }),
       };
-    o?.onProgress?.({ examined: 0, note: `reading ${files.length} files` });
-    const [scan] = await this.#run(buildScanSql, q, files, skipped);
+    o?.onProgress?.({ examined: 0, note: `reading ${fileCount} files` });
+    const [found] = await this.#run(buildSearchSql, q, files, skipped, indexUse);
     if (skipped.size === files.length) {
       const [path, why] = [...skipped][0] as [string, string];
       throw new SourceUnavailableError(
         `The CloudTrail files in ${this.opts.dir} could not be read: none of the ${files.length} was readable (${relative(this.opts.dir, path)}: ${why}).`,
       );
     }
-    const examined = Number(scan?.examined ?? 0);
+    const examined = Number(found?.examined ?? 0);
     const strings = (v: unknown) =>
       ((v as (string | null)[] | null) ?? []).filter((x): x is string => !!x).sort();
     // Without --region/--account, report what the files held.
-    scope.regions = q.regions ?? strings(scan?.regions);
-    scope.accounts = q.accounts ?? strings(scan?.accounts);
-    const candidates = Number(scan?.candidates ?? 0);
-    const hitFiles = new Set(strings(scan?.files));
+    scope.regions = q.regions ?? strings(found?.regions);
+    scope.accounts = q.accounts ?? strings(found?.accounts);
+    const candidates = Number(found?.candidates ?? 0);
     const coverage = covered({
-      days: strings(scan?.days),
-      regions: strings(scan?.regions),
-      accounts: strings(scan?.accounts),
+      days: strings(found?.days),
+      regions: strings(found?.regions),
+      accounts: strings(found?.accounts),
     });
-    if (hitFiles.size === 0) return { events: [], matched: 0, examined, scope, warnings, coverage };
-    o?.onProgress?.({ examined, note: `reading ${hitFiles.size} files with candidates` });
-    const rows = await this.#run(
-      buildRowsSql,
-      q,
-      files.filter((f) => hitFiles.has(f.path)),
-      skipped,
-    );
+    const rows = (found?.rows as string[] | null) ?? [];
     const exact: TrailEvent[] = [];
-    rows.forEach((row, i) => {
-      const ev = parseRecord(row.json, `local[${i}]`);
+    rows.forEach((json, i) => {
+      const ev = parseRecord(json, `local[${i}]`);
       if (matchesQuery(ev, q)) exact.push(ev);
     });
     exact.sort(newestFirst);

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { SourceUnavailableError } from '../../errors.js';
+import { CURRENT, type IndexedFile, type IndexManifest, MANIFEST, openIndex } from './index-manifest.js';
+import { DEFAULT_MAX_FILE_BYTES, findLogFiles, HIVE_OPTIONS, type LogFile, RECORD_FIELDS } from './local.js';
+
+/** What a build did. */
+export interface IndexBuildResult {
+  unchanged: boolean;
+  added: number;
+  changed: number;
+  removed: number;
+  kept: number;
+  events: number;
+  /** The new version's Parquet bytes, and the archive's log-file bytes. */
+  bytes: number;
+  sourceBytes: number;
+  ms: number;
+}
+
+/** Progress of a build. */
+export interface IndexProgress {
+  done: number;
+  total: number;
+  note: string;
+}
+
+/** Log files read per COPY: a progress step each. */
+const BATCH = Number(process.env.TRAIL_INDEX_BATCH ?? 2000);
+const posix = (p: string) => p.split(sep).join('/');
+
+/** Every Parquet file under a folder, relative to it. */
+function parquetFiles(dir: string, rel = ''): string[] {
+  if (!existsSync(join(dir, rel))) return [];
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? parquetFiles(dir, join(rel, e.name))
+      : e.name.endsWith('.parquet')
+        ? [join(rel, e.name)]
+        : [],
+  );
+}
+
+/** The SELECT of every record field (typed as the local source reads them) from log files, for COPY. */
+function recordsSql(shapes: { records: boolean; array: boolean }): string {
+  const struct = `STRUCT(${RECORD_FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
+  const reads: string[] = [];
+  if (shapes.records)
+    reads.push(
+      `SELECT filename, unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
+        `filename = true, columns = {Records: '${struct}[]'}, maximum_object_size = $maxObject)`,
+    );
+  if (shapes.array)
+    reads.push(
+      `SELECT filename, unnest(r) FROM read_json($arrays, format = 'array', records = false, filename = true, ` +
+        `columns = {r: '${struct}'})`,
+    );
+  const cols = RECORD_FIELDS.map(([n]) => `"${n}"`).join(', ');
+  return (
+    `SELECT ${cols}, substr(filename, $prefixLength + 1) AS source_file, ` +
+    "coalesce(recipientAccountId, 'unknown') AS p_account, coalesce(awsRegion, 'unknown') AS p_region, " +
+    "coalesce(left(eventTime, 10), 'unknown') AS p_day " +
+    `FROM (${reads.join(' UNION ALL BY NAME ')})`
+  );
+}
+
+/**
+ * Build or refresh the index of `logs` under `into`. Only log files new or changed since the current
+ * version (path, size, modification time) are read; a removed or changed file's rows are dropped by
+ * rewriting the partitions that held them; every other partition is carried over by hard links. The new
+ * version is written aside and made current at the end, in one rename.
+ */
+export async function buildIndex(o: {
+  logs: string;
+  into: string;
+  conn: DuckDBConnection;
+  onProgress?: ((p: IndexProgress) => void) | undefined;
+}): Promise<IndexBuildResult> {
+  const started = performance.now();
+  const logs = resolve(o.logs);
+  mkdirSync(o.into, { recursive: true });
+  const { files, total } = await findLogFiles(logs);
+  if (total === 0)
+    throw new SourceUnavailableError(
+      `The CloudTrail log directory ${logs} holds no log files (.json or .json.gz): nothing to index.`,
+    );
+  const stats = await Promise.all(files.map((f) => stat(f.path)));
+  const onDisk = new Map(
+    files.map((f, i) => [
+      posix(relative(logs, f.path)),
+      { file: f, size: stats[i]?.size ?? 0, mtimeMs: Math.trunc(stats[i]?.mtimeMs ?? 0) },
+    ]),
+  );
+  const old = await openIndex(o.into);
+  const sameArchive = old && old.manifest.logs === logs;
+  const previous = sameArchive ? old.byPath : new Map<string, IndexedFile>();
+  const fresh: { rel: string; file: LogFile }[] = [];
+  let changed = 0;
+  for (const [rel, d] of onDisk) {
+    const p = previous.get(rel);
+    if (p && p.size === d.size && p.mtimeMs === d.mtimeMs) continue;
+    if (p) changed++;
+    fresh.push({ rel, file: d.file });
+  }
+  const dropped = [...previous.keys()].filter((rel) => {
+    const d = onDisk.get(rel);
+    const p = previous.get(rel) as IndexedFile;
+    return !d || d.size !== p.size || d.mtimeMs !== p.mtimeMs;
+  });
+  const removed = dropped.length - changed;
+  const sourceBytes = [...onDisk.values()].reduce((n, d) => n + d.size, 0);
+  if (old && sameArchive && fresh.length === 0 && dropped.length === 0)
+    return {
+      unchanged: true,
+      added: 0,
+      changed: 0,
+      removed: 0,
+      kept: previous.size,
+      events: old.manifest.files.reduce((n, f) => n + f.events, 0),
+      bytes: parquetBytes(old.dir),
+      sourceBytes,
+      ms: performance.now() - started,
+    };
+  // A build left half done by a stop is only clutter: the current version never pointed at it.
+  for (const e of readdirSync(o.into))
+    if (e.startsWith('.building-')) rmSync(join(o.into, e), { recursive: true, force: true });
+  const id = `v-${Date.now()}-${randomUUID().slice(0, 8)}`;
+  const building = join(o.into, `.building-${id}`);
+  mkdirSync(building, { recursive: true });
+  const progress = (done: number, note: string) => o.onProgress?.({ done, total: fresh.length, note });
+
+  // Partitions holding rows of dropped files are rewritten without them; the rest are linked as they are.
+  const droppedSet = new Set(dropped);
+  const touched = new Set(dropped.flatMap((rel) => previous.get(rel)?.parts ?? []));
+  if (old && sameArchive) {
+    for (const rel of parquetFiles(old.dir)) {
+      const part = posix(dirname(rel));
+      if (touched.has(part)) continue;
+      mkdirSync(join(building, dirname(rel)), { recursive: true });
+      linkSync(join(old.dir, rel), join(building, rel));
+    }
+    for (const part of touched) {
+      const inPart = parquetFiles(join(old.dir, part)).map((f) => join(old.dir, part, f));
+      if (!inPart.length) continue;
+      await run(
+        o.conn,
+        `COPY (SELECT * FROM read_parquet($files, ${HIVE_OPTIONS}) WHERE NOT list_contains($dropped, source_file)) ` +
+          `TO '${sqlPath(building)}' (FORMAT parquet, PARTITION_BY (p_account, p_region, p_day), ` +
+          `FILENAME_PATTERN 'kept-{uuid}', OVERWRITE_OR_IGNORE)`,
+        { files: inPart, dropped: [...droppedSet] },
+      );
+    }
+  }
+  // New and changed log files, a batch at a time. A file DuckDB cannot read is left out of the index
+  // (questions read it raw, and say it is unreadable); a delivery file too big for the first buffer gets
+  // a second try with a larger one.
+  const unreadable = new Set<string>();
+  for (let i = 0; i < fresh.length; i += BATCH) {
+    for (let maxObject = DEFAULT_MAX_FILE_BYTES; ; ) {
+      const batch = fresh
+        .slice(i, i + BATCH)
+        .map((f) => f.file)
+        .filter((f) => !unreadable.has(f.path));
+      if (!batch.length) break;
+      const records = batch.filter((f) => f.shape === 'records').map((f) => f.path);
+      const arrays = batch.filter((f) => f.shape === 'array').map((f) => f.path);
+      try {
+        await run(
+          o.conn,
+          `COPY (${recordsSql({ records: records.length > 0, array: arrays.length > 0 })}) TO '${sqlPath(building)}' ` +
+            `(FORMAT parquet, PARTITION_BY (p_account, p_region, p_day), FILENAME_PATTERN 'b${i / BATCH}-{uuid}', ` +
+            'OVERWRITE_OR_IGNORE, COMPRESSION zstd)',
+          {
+            ...(records.length ? { records } : {}),
+            ...(arrays.length ? { arrays } : {}),
+            prefixLength: logs.length + 1,
+            ...(records.length ? { maxObject } : {}),
+          },
+        );
+        break;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (/maximum_object_size/.test(message) && maxObject === DEFAULT_MAX_FILE_BYTES) {
+          maxObject *= 8;
+          continue;
+        }
+        const bad = /in file "([^"]+)"/.exec(message)?.[1];
+        if (!bad || unreadable.has(bad) || unreadable.size >= 100) throw err;
+        unreadable.add(bad);
+      }
+    }
+    progress(
+      Math.min(i + BATCH, fresh.length),
+      `indexed ${Math.min(i + BATCH, fresh.length)} of ${fresh.length} files`,
+    );
+  }
+  // Where each new file's rows went, and how many: read back from what was written.
+  const written = parquetFiles(building).filter((f) => /(^|[\\/])b\d+-[^\\/]+\.parquet$/.test(f));
+  const placed = new Map<string, { events: number; parts: string[] }>();
+  if (written.length) {
+    const rows = await runRead(
+      o.conn,
+      `SELECT source_file, count(*) AS events, list(DISTINCT parse_dirpath(filename)) AS dirs FROM read_parquet($files, filename = true) GROUP BY source_file`,
+      { files: written.map((f) => join(building, f)) },
+    );
+    for (const r of rows)
+      placed.set(String(r.source_file), {
+        events: Number(r.events),
+        parts: (r.dirs as string[]).map((d) => posix(relative(building, d))),
+      });
+  }
+  const freshPaths = new Set(fresh.map((f) => f.rel));
+  const manifest: IndexManifest = {
+    format: 1,
+    logs,
+    builtAt: new Date().toISOString(),
+    files: [...onDisk.entries()]
+      .filter(([, d]) => !unreadable.has(d.file.path))
+      .map(([rel, d]) => {
+        const kept = freshPaths.has(rel) ? undefined : previous.get(rel);
+        const p = placed.get(rel);
+        return {
+          path: rel,
+          size: d.size,
+          mtimeMs: d.mtimeMs,
+          events: kept?.events ?? p?.events ?? 0,
+          parts: kept?.parts ?? p?.parts ?? [],
+        };
+      })
+      .sort((a, b) => a.path.localeCompare(b.path)),
+  };
+  writeFileSync(join(building, MANIFEST), JSON.stringify(manifest));
+  // Made current in one rename: a reader sees the old version or the new, never half of one.
+  const final = join(o.into, id);
+  renameSync(building, final);
+  const link = join(o.into, `.current-${id}`);
+  symlinkSync(id, link);
+  renameSync(link, join(o.into, CURRENT));
+  if (old) rmSync(old.dir, { recursive: true, force: true });
+  return {
+    unchanged: false,
+    added: fresh.length - changed,
+    changed,
+    removed,
+    kept: previous.size - dropped.length,
+    events: manifest.files.reduce((n, f) => n + f.events, 0),
+    bytes: parquetBytes(final),
+    sourceBytes,
+    ms: performance.now() - started,
+  };
+}
+
+function parquetBytes(dir: string): number {
+  return parquetFiles(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+}
+
+/** A folder path inside SQL text (COPY … TO takes no parameter): single quotes doubled. */
+function sqlPath(p: string): string {
+  return p.replace(/'/g, "''");
+}
+
+async function bind(params: Record<string, unknown>) {
+  const { listValue } = await import('@duckdb/node-api');
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? listValue(v) : v]));
+}
+
+async function run(conn: DuckDBConnection, sql: string, params: Record<string, unknown>): Promise<void> {
+  await conn.run(sql, (await bind(params)) as never);
+}
+
+async function runRead(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
+  return (await conn.runAndReadAll(sql, (await bind(params)) as never)).getRowObjectsJS() as Record<
+    string,
+    unknown
+  >[];
+}

@@ -1,0 +1,206 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli.js';
+import { openIndex } from '../../../src/trail/sources/index-manifest.js';
+import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
+import { buildIndex } from '../../../src/trail/sources/log-index.js';
+import { tempStorePath } from '../../helpers/alerts.js';
+import { CLOUDTRAIL_DATA, SNITCH_DIR } from '../../helpers/data.js';
+
+const ALL_TIME = ['--since', '2020-01-01', '--until', '2026-01-01'];
+const RANGE = {
+  start: new Date('2020-01-01T00:00:00Z'),
+  end: new Date('2030-01-01T00:00:00Z'),
+  defaulted: false,
+};
+
+/** Ask through the terminal, as JSON; with an index when given. */
+async function ask(words: string[], logs: string, index?: string) {
+  let out = '';
+  let err = '';
+  const code = await runCli(
+    [...words, '--logs', logs, ...(index ? ['--index', index] : []), ...ALL_TIME, '--json'],
+    { TRAIL_MAX_RESULTS: '5000', TRAIL_STORE_PATH: tempStorePath() },
+    { out: (s) => (out += s), err: (s) => (err += s) },
+  );
+  expect(err, words.join(' ')).toBe('');
+  expect(code, words.join(' ')).toBe(0);
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+/** The event ids of an answer, whatever its shape (investigations, who-deleted). */
+function ids(answer: Record<string, unknown>): string[] {
+  const events = (answer.events as { id: string }[] | undefined) ?? [];
+  const deleted = ((answer.deleted as { event: { id: string } }[] | undefined) ?? []).map((d) => d.event);
+  const attempts = ((answer.attempts as { event: { id: string } }[] | undefined) ?? []).map((d) => d.event);
+  return [...events, ...deleted, ...attempts].map((e) => e.id);
+}
+
+describe('the index answers as the raw files do', () => {
+  const into = join(mkdtempSync(join(tmpdir(), 'trail-index-')), 'index');
+  beforeAll(async () => {
+    let out = '';
+    const code = await runCli(
+      ['index', '--logs', CLOUDTRAIL_DATA, '--into', into],
+      { TRAIL_STORE_PATH: tempStorePath() },
+      { out: (s) => (out += s), err: () => {} },
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('92 new, 0 changed and 0 removed log files');
+  });
+
+  const QUESTIONS: string[][] = [
+    ['who-deleted', 'stratus-red-team-ctes-bucket-qyxyekjbtk'],
+    ['activity', 'bert-jan'],
+    ['activity', 'arn:aws:iam::123837392027:role/stratus-red-team-ec2-get-password-data-role'],
+    ['key', 'AKIATFQR7NSC8Q4X20BJ'],
+    ['ip', '192.168.10.20'],
+    ['ip', '10.0.0.0/8'],
+    ['logins'],
+    ['logins', '--failed'],
+    ['denied'],
+    ['root'],
+    ['iam-changes'],
+    ['tampering'],
+    ['event', 'PutBucketPolicy'],
+    ['event', 'any', '--resource', 'stratus-red-team-ctlr-bucket-zqfsvooxqj'],
+    ['activity', 'bert-jan', '--region', 'us-east-1', '--account', '123837392027'],
+  ];
+  for (const words of QUESTIONS)
+    it(`${words.join(' ')}: the same events, event id by event id`, async () => {
+      const raw = await ask(words, CLOUDTRAIL_DATA);
+      const indexed = await ask(words, CLOUDTRAIL_DATA, into);
+      expect(ids(indexed)).toEqual(ids(raw));
+      const search = indexed.search as { matched: number; scope: { detail: string } };
+      expect(search.matched).toBe((raw.search as { matched: number }).matched);
+      expect(search.scope.detail).toMatch(/from the index built .*, 0 read raw/);
+    });
+
+  it('geo: the same places', async () => {
+    const raw = await ask(['geo'], CLOUDTRAIL_DATA);
+    const indexed = await ask(['geo'], CLOUDTRAIL_DATA, into);
+    expect(indexed.principals).toEqual(raw.principals);
+  });
+});
+
+/** One CloudTrail delivery file (gzipped, S3 layout) of `n` DescribeInstances calls on a day. */
+function deliver(root: string, day: string, name: string, n: number, first = 0) {
+  const dir = join(root, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', ...day.split('-'));
+  const Records = Array.from({ length: n }, (_, i) => ({
+    eventVersion: '1.08',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice' },
+    eventTime: `${day}T10:${String(i % 60).padStart(2, '0')}:00Z`,
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'DescribeInstances',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '10.0.0.5',
+    eventID: `${name}-${first + i}`,
+    recipientAccountId: '111122223333',
+  }));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json.gz`), gzipSync(JSON.stringify({ Records })));
+  return join(dir, `${name}.json.gz`);
+}
+
+describe('keeping the index fresh', () => {
+  let conn: DuckDBConnection;
+  beforeAll(async () => {
+    conn = await connectDuckDb('512MB');
+  });
+  const search = (logs: string, into: string) =>
+    new LocalSource({ dir: logs, memoryLimit: '512MB', index: into }).search({ range: RANGE, limit: 1000 });
+
+  it('reads only new or changed files, drops the rows of removed ones, and answers with files delivered since raw', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = join(logs, '..', `${logs.split('/').at(-1)}-index`);
+    const a = deliver(logs, '2025-11-01', 'a', 10);
+    deliver(logs, '2025-11-02', 'b', 5);
+    const first = await buildIndex({ logs, into, conn });
+    expect(first).toMatchObject({ added: 2, changed: 0, removed: 0, kept: 0, events: 15 });
+
+    // A file delivered after the build is read raw, and said so.
+    deliver(logs, '2025-11-03', 'c', 3);
+    let r = await search(logs, into);
+    expect(r.matched).toBe(18);
+    expect(r.scope.detail).toContain('2 from the index built');
+    expect(r.scope.detail).toContain('1 read raw');
+
+    // The next build reads it alone.
+    const second = await buildIndex({ logs, into, conn });
+    expect(second).toMatchObject({ added: 1, changed: 0, removed: 0, kept: 2, events: 18 });
+    expect((await buildIndex({ logs, into, conn })).unchanged, 'a build with nothing new is a no-op').toBe(
+      true,
+    );
+
+    // A file rewritten (more records) and one removed.
+    const changed = deliver(logs, '2025-11-01', 'a', 12, 100);
+    utimesSync(changed, new Date(), new Date(Date.now() + 5000));
+    rmSync(join(logs, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2025', '11', '02'), {
+      recursive: true,
+    });
+    // Before the refresh, the removed file's rows are no answer.
+    r = await search(logs, into);
+    expect(r.events.some((e) => e.id.startsWith('b-'))).toBe(false);
+    const third = await buildIndex({ logs, into, conn });
+    expect(third).toMatchObject({ added: 0, changed: 1, removed: 1, kept: 1, events: 15 });
+    r = await search(logs, into);
+    expect(r.matched).toBe(15);
+    expect(
+      r.events
+        .filter((e) => e.id.startsWith('a-'))
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `a-${100 + i}`).sort());
+    expect(r.scope.detail).toContain('0 read raw');
+    // Only the current version is kept.
+    expect(readdirSync(into).filter((e) => e.startsWith('v-'))).toHaveLength(1);
+    expect(a).toBe(changed);
+  });
+
+  it('leaves the previous index in use when a build stops half way', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 4);
+    await buildIndex({ logs, into, conn });
+    const before = await openIndex(into);
+    deliver(logs, '2025-11-02', 'b', 4);
+    // A connection that dies on the first COPY of new files.
+    const dying = new Proxy(conn, {
+      get(target, prop, receiver) {
+        if (prop === 'run')
+          return async (sql: string, params: unknown) => {
+            if (sql.includes("FILENAME_PATTERN 'b0-")) throw new Error('killed');
+            return target.run(sql, params as never);
+          };
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    await expect(buildIndex({ logs, into, conn: dying })).rejects.toThrow('killed');
+    expect((await openIndex(into))?.dir).toBe(before?.dir);
+    const r = await search(logs, into);
+    expect(r.matched).toBe(8);
+    expect(r.scope.detail).toContain('1 from the index built');
+    // The next build finishes it, and clears what the stopped one left.
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, kept: 1, events: 8 });
+    expect(readdirSync(into).filter((e) => e.startsWith('.building-'))).toEqual([]);
+  });
+
+  it('indexes the organization layout and bare arrays, and tells a removed archive from another', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    cpSync(SNITCH_DIR, join(logs, 'snitch'), { recursive: true });
+    const into = `${logs}-index`;
+    const r = await buildIndex({ logs, into, conn });
+    expect(r.events).toBeGreaterThan(0);
+    // An index of another folder is not used for this one.
+    const other = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    deliver(other, '2025-11-01', 'x', 2);
+    const s = await search(other, into);
+    expect(s.matched).toBe(2);
+    expect(s.scope.detail).not.toContain('index');
+  });
+});
