@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../src/errors.js';
 import type { Doc } from '../src/present/doc.js';
+import { progressBar } from '../src/present/progress.js';
 import { connectDuckDb } from '../src/trail/sources/local.js';
 import { buildIndex, type IndexBuildResult } from '../src/trail/sources/log-index.js';
 import { parseWords } from './options.js';
@@ -13,13 +14,6 @@ interface IndexArgs {
 
 const USAGE = 'index [--logs dir] [--into dir]';
 const mb = (b: number) => `${(b / 1_048_576).toFixed(1)} MB`;
-
-/** "[#########...........] 45 %": a bar for a terminal's progress line. */
-export function bar(done: number, total: number, width = 24): string {
-  const f = total ? Math.min(1, done / total) : 1;
-  const n = Math.round(f * width);
-  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${Math.round(f * 100)} %`;
-}
 
 /** Usage: index [--logs dir] [--into dir] — the terminal's; the bot refreshes its own (TRAIL_INDEX_EVERY). */
 export const indexCommand: CommandSpec<IndexArgs, IndexBuildResult & IndexArgs> = {
@@ -51,7 +45,8 @@ export const indexCommand: CommandSpec<IndexArgs, IndexBuildResult & IndexArgs> 
       logs: a.logs,
       into: a.into,
       conn,
-      onProgress: (p) => ctx.progress({ examined: p.done, note: `${bar(p.done, p.total)} ${p.note}` }),
+      onProgress: (p) =>
+        ctx.progress({ examined: p.done, note: `${progressBar(p.done, p.total)} ${p.note}` }),
     });
     deps.logger.info(
       { ...r, logs: a.logs, into: a.into },

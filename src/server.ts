@@ -3,6 +3,7 @@ import { type AlertRuntime, startAlertJobs } from '../handlers/alerts.js';
 import { buildApp } from '../handlers/app.js';
 import { startDigestSchedule } from '../handlers/digest.js';
 import { startGeoScan } from '../handlers/geo-scan.js';
+import { startIndexRefresh } from '../handlers/index-refresh.js';
 import { slackSender } from '../handlers/outbox.js';
 import { startRoleRefresh } from '../handlers/roles.js';
 import { type SqsIntake, startSqsPoller } from '../handlers/sqs.js';
@@ -155,6 +156,11 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
   const jobs = alerts
     ? startAlertJobs(deps, alerts, { pollMs: overrides.pollMs, tickMs: overrides.tickMs })
     : undefined;
+  // The local index kept fresh (TRAIL_INDEX_DIR every TRAIL_INDEX_EVERY).
+  const indexing =
+    config.TRAIL_INDEX_DIR && config.TRAIL_INDEX_EVERY
+      ? startIndexRefresh(deps, config.TRAIL_INDEX_DIR, config.TRAIL_INDEX_EVERY)
+      : undefined;
   // The new-place scan, for teams without the EventBridge rule (TRAIL_GEO_SCAN_EVERY).
   const geoScan =
     alerts?.policy.geo?.rules && config.TRAIL_GEO_SCAN_EVERY
@@ -215,6 +221,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
       clearInterval(pruning);
       await sqs?.stop();
       await geoScan?.stop();
+      await indexing?.stop();
       await trail.stop();
       await jobs?.stop(drainMs);
       holder.close();

@@ -41,3 +41,10 @@ export function presentCancel(outcome: 'cancelling' | 'not-yours'): Doc {
       : 'Only the person who asked can cancel this query.';
   return { summary: [text], blocks: [{ type: 'context', parts: [text] }] };
 }
+
+/** "[#########...........] 45 %": a bar for a progress line (the terminal's, the log's). */
+export function progressBar(done: number, total: number, width = 24): string {
+  const f = total ? Math.min(1, done / total) : 1;
+  const n = Math.round(f * width);
+  return `[${'#'.repeat(n)}${'.'.repeat(width - n)}] ${Math.round(f * 100)} %`;
+}

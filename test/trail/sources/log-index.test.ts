@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startIndexRefresh } from '../../../handlers/index-refresh.js';
 import { runCli } from '../../../src/cli.js';
 import { openIndex } from '../../../src/trail/sources/index-manifest.js';
 import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
 import { buildIndex } from '../../../src/trail/sources/log-index.js';
 import { tempStorePath } from '../../helpers/alerts.js';
 import { CLOUDTRAIL_DATA, SNITCH_DIR } from '../../helpers/data.js';
+import { testDeps } from '../../helpers/deps.js';
 
 const ALL_TIME = ['--since', '2020-01-01', '--until', '2026-01-01'];
 const RANGE = {
@@ -202,5 +204,28 @@ describe('keeping the index fresh', () => {
     const s = await search(other, into);
     expect(s.matched).toBe(2);
     expect(s.scope.detail).not.toContain('index');
+  });
+
+  it('is kept fresh by the bot on a schedule, its progress in the log', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    const deps = testDeps({ TRAIL_LOGS_DIR: logs });
+    const job = startIndexRefresh(deps, into, 100);
+    const until = async <T>(f: () => Promise<T | undefined>) => {
+      for (let i = 0; i < 100; i++) {
+        const v = await f();
+        if (v !== undefined) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('timed out');
+    };
+    await until(async () => (await openIndex(into))?.manifest.files.length === 1 || undefined);
+    deliver(logs, '2025-11-02', 'b', 2);
+    await until(async () => (await openIndex(into))?.manifest.files.length === 2 || undefined);
+    await job.stop();
+    const messages = deps.lines.map((l) => String(l.msg));
+    expect(messages.filter((m) => m.startsWith('index refresh: [')).length).toBeGreaterThanOrEqual(2);
+    expect(messages).toContain('index refreshed');
   });
 });

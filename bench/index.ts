@@ -1,0 +1,160 @@
+// Benchmark: the local questions over the 1,016,066-event archive three ways, in one run on the same
+// archive with the page cache warm — raw files (one pass), the Parquet index (`trail index`), and beside
+// them jq over `zcat` and plain DuckDB (`read_json` with a declared schema, counting the same filter) —
+// and the index itself: build time against one raw pass, its size against the .json.gz bytes, and the
+// refresh after one more day is delivered. Whole commands through bin/trail.js (Node start-up included),
+// the median of BENCH_ROUNDS (3) for trail; one round for jq and DuckDB (they do not vary enough to
+// matter next to their times). Peak memory from GNU time. Results in bench/out/index.json.
+// Usage: npm run build && npx tsx bench/index.ts
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateArchive } from '../src/demo/generate.js';
+import { ARCHIVE_DIR, ARCHIVE_SPEC, ensureArchive, OUT } from './archive.js';
+
+if (!existsSync('dist/cli.js')) throw new Error('run npm run build first: the benchmark times bin/trail.js');
+const archived = await ensureArchive();
+const { events } = archived;
+const INDEX = join(OUT, 'index');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const list = `find ${ARCHIVE_DIR} -name '*.json.gz' -print0 | sort -z`;
+
+/** Each question, the jq filter and the DuckDB condition that ask the same of the raw records. */
+const CASES: [string[], string, string][] = [
+  [
+    ['who-deleted', 'acme-payments-archive'],
+    'select((.eventName == "DeleteBucket") and .requestParameters.bucketName == "acme-payments-archive")',
+    "eventName = 'DeleteBucket' AND json_extract_string(requestParameters, '$.bucketName') = 'acme-payments-archive'",
+  ],
+  [
+    ['activity', 'alice'],
+    'select(.userIdentity.type == "IAMUser" and .userIdentity.userName == "alice")',
+    "json_extract_string(userIdentity, '$.type') = 'IAMUser' AND json_extract_string(userIdentity, '$.userName') = 'alice'",
+  ],
+  [
+    ['key', 'AKIAEXAMPLEBOB000002'],
+    'select(.userIdentity.accessKeyId == "AKIAEXAMPLEBOB000002")',
+    "json_extract_string(userIdentity, '$.accessKeyId') = 'AKIAEXAMPLEBOB000002'",
+  ],
+  [
+    ['ip', '198.51.100.23'],
+    'select(.sourceIPAddress == "198.51.100.23")',
+    "sourceIPAddress = '198.51.100.23'",
+  ],
+  [
+    ['logins'],
+    'select(.eventName == "ConsoleLogin" and .eventSource == "signin.amazonaws.com")',
+    "eventName = 'ConsoleLogin' AND eventSource = 'signin.amazonaws.com'",
+  ],
+  [
+    ['denied'],
+    'select((.errorCode // "") | test("^(Client\\\\.)?(AccessDenied|UnauthorizedOperation|UnauthorizedAccess)"))',
+    "regexp_matches(errorCode, '^(Client\\.)?(AccessDenied|UnauthorizedOperation|UnauthorizedAccess)')",
+  ],
+  [
+    ['root'],
+    'select(.userIdentity.type == "Root" and .eventType != "AwsServiceEvent")',
+    "json_extract_string(userIdentity, '$.type') = 'Root' AND eventType IS DISTINCT FROM 'AwsServiceEvent'",
+  ],
+  [
+    ['iam-changes'],
+    'select(.eventSource == "iam.amazonaws.com" and (.eventName | IN("CreateUser","DeleteUser","CreateAccessKey","AttachUserPolicy","PutUserPolicy","CreateRole","UpdateAssumeRolePolicy","AddUserToGroup")))',
+    "eventSource = 'iam.amazonaws.com' AND eventName IN ('CreateUser','DeleteUser','CreateAccessKey','AttachUserPolicy','PutUserPolicy','CreateRole','UpdateAssumeRolePolicy','AddUserToGroup')",
+  ],
+  [
+    ['tampering'],
+    'select(.eventName | IN("StopLogging","DeleteTrail","UpdateTrail","PutEventSelectors","DeleteDetector","StopConfigurationRecorder","DeleteFlowLogs","LeaveOrganization"))',
+    "eventName IN ('StopLogging','DeleteTrail','UpdateTrail','PutEventSelectors','DeleteDetector','StopConfigurationRecorder','DeleteFlowLogs','LeaveOrganization')",
+  ],
+  [['event', 'CreateBucket'], 'select(.eventName == "CreateBucket")', "eventName = 'CreateBucket'"],
+];
+
+function timed(script: string): { s: number; out: string; rssMiB: number } {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', `set -o pipefail; ${script}`], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return {
+    s: (performance.now() - t) / 1000,
+    out: r.stdout,
+    rssMiB: Number(r.stderr.trim().split('\n').at(-1)) / 1024,
+  };
+}
+const median = <T extends { s: number }>(xs: T[]) =>
+  [...xs].sort((a, b) => a.s - b.s)[Math.floor(xs.length / 2)] as T;
+const trail = (words: string[], index: boolean) =>
+  timed(
+    `TRAIL_GEOIP=off node bin/trail.js ${words.join(' ')} --logs ${ARCHIVE_DIR} ${index ? `--index ${INDEX}` : ''} --since 2026-09-01 --json`,
+  );
+const matchedOf = (out: string) => {
+  const j = JSON.parse(out) as { search: { matched: number }; deleted?: unknown[]; attempts?: unknown[] };
+  return j.deleted ? j.deleted.length + (j.attempts?.length ?? 0) : j.search.matched;
+};
+
+timed(`${list} | xargs -0 cat > /dev/null`);
+// The index, built afresh: its time against one raw pass (the plain DuckDB count below is one pass).
+rmSync(INDEX, { recursive: true, force: true });
+const build = timed(`TRAIL_GEOIP=off node bin/trail.js index --logs ${ARCHIVE_DIR} --into ${INDEX}`);
+const built = /Parquet ([\d.]+) MB for ([\d.]+) MB/.exec(build.out);
+
+const rows = CASES.map(([words, jqFilter, where]) => {
+  const raw = median(Array.from({ length: ROUNDS }, () => trail(words, false)));
+  const idx = median(Array.from({ length: ROUNDS }, () => trail(words, true)));
+  const jq = timed(`${list} | xargs -0 zcat | jq -c '.Records[] | ${jqFilter} | .eventID' | wc -l`);
+  const duck = timed(
+    `node --import tsx bench/duckdb-plain.ts ${ARCHIVE_DIR} "${where.replace(/"/g, '\\"')}"`,
+  );
+  const matched = matchedOf(idx.out);
+  if (matched !== matchedOf(raw.out))
+    throw new Error(`${words.join(' ')}: index ${matched}, raw ${matchedOf(raw.out)}`);
+  return {
+    subcommand: words.join(' '),
+    matched,
+    jqMatched: Number(jq.out.trim()),
+    duckdbMatched: Number(duck.out.trim()),
+    rawSeconds: +raw.s.toFixed(2),
+    indexSeconds: +idx.s.toFixed(2),
+    jqSeconds: +jq.s.toFixed(2),
+    duckdbSeconds: +duck.s.toFixed(2),
+    rawVsJq: +(jq.s / raw.s).toFixed(1),
+    indexVsJq: +(jq.s / idx.s).toFixed(1),
+    rawPeakMiB: Math.round(raw.rssMiB),
+    indexPeakMiB: Math.round(idx.rssMiB),
+  };
+});
+
+// One more day delivered (the archive's next day, ~2,300 files), then the refresh.
+const extra = await generateArchive({
+  ...ARCHIVE_SPEC,
+  start: new Date(ARCHIVE_SPEC.start.getTime() + ARCHIVE_SPEC.days * 86_400_000),
+  days: 1,
+  seed: 7,
+});
+const refresh = timed(`TRAIL_GEOIP=off node bin/trail.js index --logs ${ARCHIVE_DIR} --into ${INDEX}`);
+const refreshed = /(\d+) new, (\d+) changed and (\d+) removed log files/.exec(refresh.out);
+// Put the archive back as the other benchmarks expect it.
+rmSync(join(ARCHIVE_DIR, 'GENERATED.json'), { force: true });
+const cleanup = spawnSync('bash', ['-c', `find ${ARCHIVE_DIR} -path '*/2026/10/08/*' -delete`]);
+if (cleanup.status !== 0) throw new Error('could not remove the extra day');
+writeFileSync(join(ARCHIVE_DIR, 'GENERATED.json'), JSON.stringify(archived));
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.version,
+  events,
+  method: `whole commands through bin/trail.js (Node start-up included), median of ${ROUNDS} for trail, one round for jq and DuckDB; page cache warm; 2 cores`,
+  index: {
+    buildSeconds: +build.s.toFixed(2),
+    buildPeakMiB: Math.round(build.rssMiB),
+    parquetMB: Number(built?.[1]),
+    logFilesMB: Number(built?.[2]),
+    sizePercent: Math.round((Number(built?.[1]) / Number(built?.[2])) * 100),
+    refreshSeconds: +refresh.s.toFixed(2),
+    refreshNewFiles: Number(refreshed?.[1]),
+    extraDayEvents: extra.events,
+  },
+  rows,
+};
+writeFileSync(join(OUT, 'index.json'), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));
