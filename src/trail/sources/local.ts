@@ -171,39 +171,46 @@ const LARGE_FILE_FACTOR = 8;
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 
+/** The fields a question tests: what the index's count reads (its other columns are never decoded). */
+function scanFields(q: TrailQuery): string[] {
+  const f = ['eventTime', 'eventName', 'awsRegion', 'recipientAccountId'];
+  if (q.resource !== undefined) f.push('requestParameters', 'resources');
+  if (q.resource !== undefined && !asksOnlyDeletions(q)) f.push('responseElements');
+  if (q.eventSources) f.push('eventSource');
+  if (q.principal || q.identityTypes) f.push('userIdentity');
+  if (q.sourceIp !== undefined) f.push('sourceIPAddress');
+  if (q.errorCodes) f.push('errorCode');
+  return f;
+}
+
+/** Run SQL with bound parameters (lists as DuckDB lists), its rows as objects. */
+async function runBound(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
+  const { listValue } = await import('@duckdb/node-api');
+  const bound = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? listValue(v) : v]),
+  );
+  return (await conn.runAndReadAll(sql, bound as never)).getRowObjectsJS() as Record<string, unknown>[];
+}
+
 /** A record STRUCT of the named fields, typed as in RECORD_FIELDS. */
 function structOf(names: readonly string[]): string {
   const fields = RECORD_FIELDS.filter(([n]) => names.includes(n)).map(([n, t]) => `"${n}" ${t}`);
   return `STRUCT(${fields.join(', ')})`;
 }
 
-/**
- * Which file groups a read has: CloudTrail's Records wrappers ($records), bare arrays ($arrays), and the
- * index's Parquet files ($parquet: its event days, regions and accounts narrowed by partition; rows of
- * log files gone or changed since it was built, $stale, left out).
- */
+/** Which file groups a read has: CloudTrail's Records wrappers ($records) and bare arrays ($arrays). */
 interface Shapes {
   records: boolean;
   array: boolean;
-  indexed?: { regions: boolean; accounts: boolean; stale: boolean } | undefined;
 }
 
 function readsOf(fields: readonly string[], shapes: Shapes, maxFileBytes: number): string {
   const struct = structOf(fields);
   const reads: string[] = [];
-  if (shapes.indexed) {
-    const i = shapes.indexed;
-    const where = [
-      'p_day >= $indexFrom AND p_day <= $indexTo',
-      ...(i.regions ? ['list_contains($regions, p_region)'] : []),
-      ...(i.accounts ? ['list_contains($accounts, p_account)'] : []),
-      ...(i.stale ? ['NOT list_contains($stale, source_file)'] : []),
-    ];
-    reads.push(
-      `SELECT source_file AS filename, ${fields.map((f) => `"${f}"`).join(', ')} FROM read_parquet($parquet, ${HIVE_OPTIONS}) ` +
-        `WHERE ${where.join(' AND ')}`,
-    );
-  }
   if (shapes.records) {
     reads.push(
       `SELECT filename, unnest(Records, recursive := true) FROM read_json($records, format = 'unstructured', ` +
@@ -440,13 +447,12 @@ export class LocalSource implements EventSource {
     q: TrailQuery,
     group: LogFile[],
     skipped: Map<string, string>,
-    index?: IndexUse,
   ): Promise<Record<string, unknown>[]> {
     for (;;) {
       const left = group.filter((f) => !skipped.has(f.path));
       if (left.length === 0) return [];
       try {
-        return await this.#pass(build, q, left, index);
+        return await this.#pass(build, q, left);
       } catch (err) {
         const message = (((err as Error).cause as Error | undefined) ?? (err as Error)).message;
         const bad = /in file "([^"]+)"/.exec(message)?.[1];
@@ -462,38 +468,18 @@ export class LocalSource implements EventSource {
     }
   }
 
-  async #pass(
-    build: (q: TrailQuery, s: Shapes, max: number) => BoundSql,
-    q: TrailQuery,
-    group: LogFile[],
-    index?: IndexUse,
-  ) {
+  async #pass(build: (q: TrailQuery, s: Shapes, max: number) => BoundSql, q: TrailQuery, group: LogFile[]) {
     const conn = await this.#connect();
     const records = group.filter((f) => f.shape === 'records').map((f) => f.path);
     const arrays = group.filter((f) => f.shape === 'array').map((f) => f.path);
-    const indexed = index && group.some((f) => f.shape === 'indexed') ? index : undefined;
     const read = async (maxFileBytes: number) => {
       const { sql, params } = build(
         q,
-        {
-          records: records.length > 0,
-          array: arrays.length > 0,
-          indexed: indexed && {
-            regions: q.regions !== undefined,
-            accounts: q.accounts !== undefined,
-            stale: indexed.stale.length > 0,
-          },
-        },
+        { records: records.length > 0, array: arrays.length > 0 },
         maxFileBytes,
       );
       if (records.length) params.records = records;
       if (arrays.length) params.arrays = arrays;
-      if (indexed) {
-        params.parquet = indexed.glob;
-        params.indexFrom = day(q.range.start);
-        params.indexTo = day(q.range.end);
-        if (indexed.stale.length) params.stale = indexed.stale;
-      }
       // Lists are bound as DuckDB list values; everything else as it is.
       const { listValue } = await import('@duckdb/node-api');
       const bound = Object.fromEntries(
@@ -513,6 +499,49 @@ export class LocalSource implements EventSource {
         { cause: err },
       );
     }
+  }
+
+  /**
+   * The index's part of a question: a count over the few columns the question tests (Parquet reads only
+   * those), then the newest matches whole (DuckDB fetches the other columns for those rows alone).
+   */
+  async #fromIndex(q: TrailQuery, index: IndexUse): Promise<Record<string, unknown>> {
+    const conn = await this.#connect();
+    const { where, params, exact } = conditionOf(q);
+    const partitions = [
+      'p_day >= $indexFrom AND p_day <= $indexTo',
+      ...(q.regions ? ['list_contains($regions, p_region)'] : []),
+      ...(q.accounts ? ['list_contains($accounts, p_account)'] : []),
+      // An anti-join on a hashed list: any number of removed files costs one lookup per row.
+      ...(index.stale.length ? ['source_file NOT IN (SELECT unnest($stale))'] : []),
+    ].join(' AND ');
+    const from = `read_parquet($parquet, ${HIVE_OPTIONS})`;
+    const bound = {
+      ...params,
+      parquet: index.glob,
+      indexFrom: day(q.range.start),
+      indexTo: day(q.range.end),
+      ...(index.stale.length ? { stale: index.stale } : {}),
+    };
+    const fields = scanFields(q)
+      .map((f) => `"${f}"`)
+      .join(', ');
+    const [stats] = await runBound(
+      conn,
+      `WITH recs AS (SELECT ${fields} FROM ${from} WHERE ${partitions}), ` +
+        `scored AS (SELECT awsRegion, recipientAccountId, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
+        'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
+        'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates FROM scored',
+      bound,
+    );
+    if (!stats || Number(stats.candidates) === 0) return { ...stats, rows: [] };
+    const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
+    const rows = await runBound(
+      conn,
+      `SELECT to_json({${cols}}) AS json FROM ${from} WHERE ${partitions} AND ${where} ORDER BY eventTime DESC LIMIT $limit`,
+      { ...bound, limit: exact ? q.limit : MAX_CANDIDATE_ROWS },
+    );
+    return { ...stats, rows: rows.map((r) => String(r.json)) };
   }
 
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
@@ -582,26 +611,31 @@ export class LocalSource implements EventSource {
         coverage: covered({ days: [], regions: [], accounts: [] }),
       };
     o?.onProgress?.({ examined: 0, note: `reading ${fileCount} files` });
-    const [found] = await this.#run(buildSearchSql, q, files, skipped, indexUse);
-    if (skipped.size === files.length) {
-      const [path, why] = [...skipped][0] as [string, string];
-      throw new SourceUnavailableError(
-        `The CloudTrail files in ${this.opts.dir} could not be read: none of the ${files.length} was readable (${relative(this.opts.dir, path)}: ${why}).`,
-      );
+    // The raw files in one pass; the index's files from it (two columnar reads: one cheap).
+    const raw = files.filter((f) => f.shape !== 'indexed');
+    const parts: Record<string, unknown>[] = [];
+    if (raw.length) {
+      const [one] = await this.#run(buildSearchSql, q, raw, skipped);
+      if (skipped.size === raw.length && !(indexUse && fromIndex)) {
+        const [path, why] = [...skipped][0] as [string, string];
+        throw new SourceUnavailableError(
+          `The CloudTrail files in ${this.opts.dir} could not be read: none of the ${raw.length} was readable (${relative(this.opts.dir, path)}: ${why}).`,
+        );
+      }
+      if (one) parts.push(one);
     }
-    const examined = Number(found?.examined ?? 0);
+    if (indexUse && fromIndex) parts.push(await this.#fromIndex(q, indexUse));
     const strings = (v: unknown) =>
       ((v as (string | null)[] | null) ?? []).filter((x): x is string => !!x).sort();
+    const union = (k: string) => [...new Set(parts.flatMap((p) => strings(p[k])))].sort();
+    const examined = parts.reduce((n, p) => n + Number(p.examined ?? 0), 0);
+    const found = { regions: union('regions'), days: union('days'), accounts: union('accounts') };
     // Without --region/--account, report what the files held.
-    scope.regions = q.regions ?? strings(found?.regions);
-    scope.accounts = q.accounts ?? strings(found?.accounts);
-    const candidates = Number(found?.candidates ?? 0);
-    const coverage = covered({
-      days: strings(found?.days),
-      regions: strings(found?.regions),
-      accounts: strings(found?.accounts),
-    });
-    const rows = (found?.rows as string[] | null) ?? [];
+    scope.regions = q.regions ?? found.regions;
+    scope.accounts = q.accounts ?? found.accounts;
+    const candidates = parts.reduce((n, p) => n + Number(p.candidates ?? 0), 0);
+    const coverage = covered(found);
+    const rows = parts.flatMap((p) => (p.rows as string[] | null) ?? []);
     const exact: TrailEvent[] = [];
     rows.forEach((json, i) => {
       const ev = parseRecord(json, `local[${i}]`);
