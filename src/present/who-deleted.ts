@@ -177,6 +177,15 @@ export function scopeBlocks(
     });
   }
   if (search.coverage) blocks.push(coverageBlock(search.coverage));
+  if (search.index)
+    blocks.push({
+      type: 'context',
+      parts: [
+        `Read ${plural(search.index.files, 'file')} from the index built `,
+        { time: search.index.builtAt },
+        ` and ${plural(search.index.raw, 'file')} delivered since raw.`,
+      ],
+    });
   // Which IP databases the places come from, and how old they are.
   if (search.geo)
     blocks.push({

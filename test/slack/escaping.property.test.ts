@@ -144,6 +144,7 @@ const search = (h: string[]) => ({
   examined: 10,
   scope: { source: 'local' as const, regions: [h[0] ?? ''], accounts: [h[1] ?? ''], detail: h[2] ?? '' },
   warnings: [h[3] ?? ''],
+  index: { builtAt: NOW, files: 3, raw: 1 },
 });
 
 describe('every presenter keeps outside data inert and within Slack’s limits (10,000 generated values)', () => {

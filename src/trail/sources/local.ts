@@ -588,9 +588,7 @@ export class LocalSource implements EventSource {
       regions: q.regions ?? [],
       accounts: q.accounts ?? [],
       detail: `${this.describe()} (${fileCount} file${fileCount === 1 ? '' : 's'}${
-        covers
-          ? `: ${fromIndex} from the index built ${covers.manifest.builtAt.slice(0, 16).replace('T', ' ')} UTC, ${rawCount} read raw`
-          : ''
+        covers ? `: ${fromIndex} from the index, ${rawCount} read raw` : ''
       })`,
     };
     const covered = (read: { days: string[]; regions: string[]; accounts: string[] }) => {
@@ -653,6 +651,16 @@ export class LocalSource implements EventSource {
     if (matched > events.length) {
       warnings.push(`${matched} events match; the newest ${events.length} are shown.`);
     }
-    return { events, matched, examined, scope, warnings, coverage };
+    return {
+      events,
+      matched,
+      examined,
+      scope,
+      warnings,
+      coverage,
+      ...(covers
+        ? { index: { builtAt: new Date(covers.manifest.builtAt), files: fromIndex, raw: rawCount } }
+        : {}),
+    };
   }
 }

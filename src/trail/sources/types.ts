@@ -18,6 +18,8 @@ export interface SearchResult {
   warnings: string[];
   /** What a paid source spent: Athena's data scanned and its price. */
   cost?: { bytesScanned: number; dollars: number } | undefined;
+  /** The local index the answer read (the rest of the files raw), and when it was built. */
+  index?: { builtAt: Date; files: number; raw: number } | undefined;
   /** The IP databases the events' places come from, and their dates, when places are on. */
   geo?: { about: string; builtAt?: Date | undefined } | undefined;
   /** What was asked of the source, for the audit: the SQL and its parameters, or the lookup parameters. */

@@ -79,7 +79,8 @@ describe('the index answers as the raw files do', () => {
       expect(ids(indexed)).toEqual(ids(raw));
       const search = indexed.search as { matched: number; scope: { detail: string } };
       expect(search.matched).toBe((raw.search as { matched: number }).matched);
-      expect(search.scope.detail).toMatch(/from the index built .*, 0 read raw/);
+      expect(search.scope.detail).toMatch(/: \d+ from the index, 0 read raw\)$/);
+      expect(indexed.search).toHaveProperty('index.raw', 0);
     });
 
   it('geo: the same places', async () => {
@@ -128,7 +129,8 @@ describe('keeping the index fresh', () => {
     deliver(logs, '2025-11-03', 'c', 3);
     let r = await search(logs, into);
     expect(r.matched).toBe(18);
-    expect(r.scope.detail).toContain('2 from the index built');
+    expect(r.scope.detail).toContain('2 from the index');
+    expect(r.index).toMatchObject({ files: 2, raw: 1 });
     expect(r.scope.detail).toContain('1 read raw');
 
     // The next build reads it alone.
@@ -186,7 +188,7 @@ describe('keeping the index fresh', () => {
     expect((await openIndex(into))?.dir).toBe(before?.dir);
     const r = await search(logs, into);
     expect(r.matched).toBe(8);
-    expect(r.scope.detail).toContain('1 from the index built');
+    expect(r.scope.detail).toContain('1 from the index');
     // The next build finishes it, and clears what the stopped one left.
     expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, kept: 1, events: 8 });
     expect(readdirSync(into).filter((e) => e.startsWith('.building-'))).toEqual([]);
