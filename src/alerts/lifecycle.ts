@@ -115,8 +115,8 @@ export async function applyAlert(
   now: Date,
   log: Logger,
 ): Promise<void> {
-  const locator = policy.geo?.locator();
-  const place = alert.sourceIp && !alert.place ? locator?.locate(alert.sourceIp) : alert.place;
+  // The databases are opened only for an alert with an address (an alarm never needs them).
+  const place = alert.sourceIp && !alert.place ? policy.geo?.locator()?.locate(alert.sourceIp) : alert.place;
   const a: Alert = place ? { ...alert, place } : alert;
   await applyOne(store, policy, a, now, log);
   const rules = policy.geo?.rules;
@@ -359,6 +359,9 @@ export async function recordInvestigation(
   await store.alerts.recordAction({ groupId, kind: 'investigate', userId, at: now });
 }
 
+/** The hour this process last tried to prune baselines in: one try (one claim) an hour, not every tick. */
+let prunedHour = -1;
+
 /**
  * Timed changes: snoozes that ran out reopen their alerts, and messages left unacknowledged past
  * `escalateAfterMs` get one reminder in their thread mentioning the on-call group.
@@ -396,11 +399,11 @@ export async function tick(store: AlertStorage, policy: AlertPolicy, now: Date):
     // Baselines of principals not seen for the whole baseline go, once an hour (claimed across replicas).
     const rules = policy.geo?.rules;
     const hour = Math.floor(now.getTime() / HOUR_MS);
-    if (
-      rules &&
-      (await store.claims.claim(`geo-prune:${hour}`, randomUUID(), now, new Date(now.getTime() + HOUR_MS)))
-    )
-      await store.geo.pruneBaselines(new Date(now.getTime() - rules.baselineMs));
+    if (rules && hour !== prunedHour) {
+      prunedHour = hour;
+      if (await store.claims.claim(`geo-prune:${hour}`, randomUUID(), now, new Date(now.getTime() + HOUR_MS)))
+        await store.geo.pruneBaselines(new Date(now.getTime() - rules.baselineMs));
+    }
     if (policy.escalateAfterMs === undefined) return;
     for (const g of await store.alerts.groupsToRemind(new Date(now.getTime() - policy.escalateAfterMs))) {
       // Every replica ticks: the reminder is claimed (by this tick alone), so the thread hears it once.

@@ -123,7 +123,8 @@ describe('a fleet of two replicas on DynamoDB', () => {
     expect(accepted.size).toBe(N);
 
     const names = () => ch.posts().map((m) => /Fleet\d+x/.exec(m.text)?.[0]);
-    const deadline = Date.now() + 90_000;
+    // Generous: on a loaded 2-core CI machine the surviving replica takes over the killed one's work slowly.
+    const deadline = Date.now() + 150_000;
     while ([...accepted].some((n) => !names().includes(`Fleet${n}x`)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1500));
@@ -191,5 +192,5 @@ describe('a fleet of two replicas on DynamoDB', () => {
       c.kill('SIGTERM');
       await once(c, 'exit');
     }
-  }, 150_000);
+  }, 240_000);
 });
