@@ -140,6 +140,22 @@ export async function applyAlert(
 }
 
 /**
+ * A group not yet posted has its post queued, unless one is waiting. On a store without transactions
+ * (DynamoDB) a replica can stop between saving a new alert and queueing its post; the message, done
+ * again, then finds the alert and comes here as a repeat — and the post is queued now instead of never.
+ * A post that finds its group already posted (one was in flight) becomes an update (outbox.ts).
+ */
+async function ensurePosted(
+  store: AlertStorage,
+  groupId: string,
+  item: { channel: string; groupId: string; priority: number },
+  now: Date,
+): Promise<void> {
+  const group = await store.alerts.group(groupId);
+  if (group && !group.ts) await store.outbox.enqueue({ ...item, kind: 'post', notBefore: now }, true);
+}
+
+/**
  * One alert into the store as it is (no place looked up, nothing detected): an alarm back to OK resolves its open alert; a repeat of an open alert's
  * fingerprint counts on the original message; anything else opens a new alert, joining an open group
  * with its key or starting one whose message waits `groupWaitMs` for company.
@@ -196,6 +212,7 @@ export async function applyOne(
       lastSeen: later ? a.time : existing.lastSeen,
     });
     const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    await ensurePosted(store, existing.groupId, item, now);
     await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     // A snoozed alert counts its repeats quietly.
     if (existing.status !== 'snoozed')
@@ -234,6 +251,7 @@ export async function applyOne(
     return;
   }
   const item = { channel, groupId, priority: PRIORITY.background, notBefore: now };
+  await ensurePosted(store, groupId, item, now);
   await store.outbox.enqueue({ ...item, kind: 'update' }, true);
   // Once the message is out, the thread hears of each newcomer (before, the post lists it anyway).
   if (joined.ts)

@@ -136,6 +136,23 @@ export class Outbox {
       await store.outbox.markFailed(item.id, 'its alert group is gone');
       return;
     }
+    // A second post of a group already out (queued while the first was in flight): an update instead.
+    if (item.kind === 'post' && group.ts) {
+      await store.atomically(async () => {
+        await store.outbox.markSent(item.id, this.#o.now());
+        await store.outbox.enqueue(
+          {
+            channel: item.channel,
+            groupId: group.id,
+            kind: 'update',
+            priority: item.priority,
+            notBefore: this.#o.now(),
+          },
+          true,
+        );
+      });
+      return;
+    }
     const alerts = await store.alerts.alertsOfGroup(item.groupId);
     let doc: Doc | undefined;
     if (item.kind === 'post' || item.kind === 'update') doc = presentAlertMessage(group.id, alerts);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../../src/alerts/alert.js';
 import { act, applyAlert, processPending, tick } from '../../src/alerts/lifecycle.js';
+import { Outbox } from '../../src/alerts/outbox.js';
 import type { Stores } from '../../src/store/stores.js';
 import { alarmMessage, CHANNEL, notification, PLAIN_POLICY, TOPIC, tempStore } from '../helpers/alerts.js';
 import { captureLogger } from '../helpers/deps.js';
@@ -30,6 +31,52 @@ describe('processPending', () => {
     const a = await store.alerts.openAlertByFingerprint('cloudwatch:111122223333:us-east-1:HighErrors');
     expect(a).toMatchObject({ status: 'open', count: 1, channel: CHANNEL });
     expect((await waiting(store)).map((i) => i.kind)).toEqual(['post']);
+  });
+
+  it('still posts a message done again after a stop between its alert and its post (a store without transactions)', async () => {
+    const { store } = tempStore();
+    // As on DynamoDB: each write on its own, and the replica stops just before queueing the post.
+    let stopped = false;
+    const dying: Stores = {
+      ...store,
+      atomically: (fn) => fn(),
+      outbox: {
+        ...store.outbox,
+        enqueue: async (item, coalesce) => {
+          if (item.kind === 'post' && !stopped) {
+            stopped = true;
+            throw new Error('the replica stopped');
+          }
+          return store.outbox.enqueue(item, coalesce);
+        },
+      },
+    };
+    const [alert] = normalizeMessage(alarmMessage('HalfDone', 'ALARM'), { receivedAt: T0 });
+    await expect(applyAlert(dying, PLAIN_POLICY, alert as never, T0, logger)).rejects.toThrow('stopped');
+    // The message is done again (its claim ran out): the alert is there, its post is queued now.
+    await applyAlert(store, PLAIN_POLICY, alert as never, at(20), logger);
+    const items = await waiting(store);
+    expect(items.map((i) => i.kind)).toEqual(['post']);
+    // A post that finds its group already out (a first one was in flight) is sent as an update.
+    const group = items[0]?.groupId as string;
+    await store.alerts.setGroupTs(group, '1700000000.000100');
+    const sent: string[] = [];
+    const sender = {
+      post: async () => {
+        sent.push('post');
+        return '1700000000.000200';
+      },
+      update: async () => void sent.push('update'),
+      reply: async () => void sent.push('reply'),
+      direct: async () => void sent.push('direct'),
+      findReply: async () => false,
+      findPosted: async () => undefined,
+    };
+    const outbox = new Outbox({ store, sender, now: () => at(40), logger, intervalMs: 0 });
+    for (let i = 0; i < 5 && (await store.outbox.outboxBacklog()) > 0; i++) await outbox.runOnce();
+    // No second post: the message is updated (and its thread told it was seen again — the redo counts).
+    expect(sent).not.toContain('post');
+    expect(sent).toContain('update');
   });
 
   it('counts a repeat of an open alert on the original message, once per waiting note', async () => {
