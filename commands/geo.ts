@@ -31,6 +31,7 @@ export const geoCommand: CommandSpec<GeoArgs, GeoReport> = {
     'where principals acted from: countries and networks (ASN) with first and last seen, events and failures; new ones (not in the baseline read before the range) marked',
   permission: 'investigate',
   permissionFor: (a, config) => flagsPermission(a.flags, config.TRAIL_ATHENA_COST_CAP_MB),
+  source: (a) => a.flags,
   parse(words, front, now, config) {
     const { values, positionals } = parseWords(
       words,

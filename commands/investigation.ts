@@ -62,6 +62,7 @@ export function investigationCommand(def: InvestigationDef): CommandSpec<Investi
     summary: def.summary,
     permission: 'investigate',
     permissionFor: (a, config) => flagsPermission(a.flags, config.TRAIL_ATHENA_COST_CAP_MB),
+    source: (a) => a.flags,
     parse(words, front, now, config) {
       const { values, positionals } = parseWords(words, { ...QUERY_OPTIONS, ...(def.options ?? {}) }, usage);
       if (def.positional === 'none' && positionals.length > 0) {

@@ -3,6 +3,7 @@ import type { Config } from '../src/config.js';
 import type { CommandDeps, RunContext } from '../src/deps.js';
 import type { Doc, Inline } from '../src/present/doc.js';
 import type { TrailEvent } from '../src/trail/event.js';
+import type { SourceChoice } from '../src/trail/sources/types.js';
 
 /**
  * One `/trail` subcommand: parse its words, run against the services in src/, present the result. The
@@ -25,6 +26,11 @@ export interface CommandSpec<Args = unknown, Result = unknown> {
    * flags; `now` and `config` resolve time words and defaults, so bad input is caught before any work.
    */
   parse(words: string[], front: Actor['front'], now: Date, config: Config): Args;
+  /**
+   * The source a question reads (its flags), for a question that reads only CloudTrail: the terminal
+   * then answers from log files on disk without loading the AWS SDK.
+   */
+  source?(args: Args): SourceChoice;
   /** Runs in microseconds with no I/O (help): answered in the acknowledgement itself. */
   immediate?: boolean;
   /** Say what is about to happen, for the immediate acknowledgement. */

@@ -30,6 +30,7 @@ export const whoDeletedCommand: CommandSpec<WhoDeletedArgs, WhoDeletedAnswer> = 
   summary: 'who deleted a bucket, user, role, key, trail, instance, function, table … (by name or ARN)',
   permission: 'investigate',
   permissionFor: (a, config) => flagsPermission(a.flags, config.TRAIL_ATHENA_COST_CAP_MB),
+  source: (a) => a.flags,
   parse(words, front, now, config) {
     const { values, positionals } = parseWords(words, QUERY_OPTIONS, usage);
     if (positionals.length === 0)

@@ -109,12 +109,17 @@ export async function runCli(
   let outcome: Awaited<ReturnType<typeof execute>>;
   if (prepared.kind === 'done') outcome = prepared.outcome;
   else {
-    // The AWS side (and the SDK with it) only for a subcommand that may need it.
+    // The AWS side (and the SDK with it) only for a subcommand that may need it: not for one answered at
+    // once, nor for a question read from log files on disk.
+    const choice = prepared.command.source?.(prepared.args);
+    const { sourceNameOf } = await import('./trail/sources/local-provider.js');
     const deps: CommandDeps = makeDeps
       ? (base as CommandDeps)
       : prepared.command.immediate || !config
         ? wiring.withoutAws(base)
-        : { ...base, ...(await wiring.awsDeps(config, base.now, base.geo)) };
+        : choice && sourceNameOf(choice, config) === 'local'
+          ? await wiring.localOnly(config, base)
+          : { ...base, ...(await wiring.awsDeps(config, base.now, base.geo)) };
     // Progress of slow work (an index build) on one line of a terminal's stderr, cleared at the end.
     const live = Boolean(process.stderr.isTTY) && !json && !csv && !makeDeps;
     outcome = await execute(prepared, deps, actor, (p) => {

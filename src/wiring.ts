@@ -121,6 +121,15 @@ export function withoutAws(base: BaseDeps): CommandDeps {
   };
 }
 
+/**
+ * A question answered from log files on disk, in the terminal: the local source alone, and no AWS SDK
+ * loaded (it costs ~150 ms of a command that takes ~0.5 s over an index). Any other AWS reach is refused.
+ */
+export async function localOnly(config: Config, base: BaseDeps): Promise<CommandDeps> {
+  const { localSources } = await import('./trail/sources/local-provider.js');
+  return { ...withoutAws(base), sources: localSources(config, base.geo) };
+}
+
 /** The real dependencies of the commands and handlers, built from config; tests build their own. */
 export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<CommandDeps> {
   const base = baseDeps(config, opts);

@@ -1,30 +1,15 @@
-import { resolve } from 'node:path';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Config } from '../../config.js';
 import type { GeoLocator } from '../../geo/locator.js';
-import { placed } from '../../geo/placed-source.js';
 import { AthenaSource } from './athena.js';
 import { AutoSource } from './auto.js';
 import { FanOutSource } from './fan-out.js';
-import { LocalSource } from './local.js';
+import { localSources, sourceNameOf } from './local-provider.js';
 import { LookupSource } from './lookup.js';
-import type { EventSource, SourceName } from './types.js';
+import type { EventSource, SourceChoice, SourceProvider } from './types.js';
 
-/** What a user can ask for: a named source, or the local source on a directory. */
-export interface SourceChoice {
-  source?: SourceName | undefined;
-  logs?: string | undefined;
-  /** The index of the local folder; TRAIL_INDEX_DIR when unset. */
-  index?: string | undefined;
-  /** Athena's cost cap for this question, MB (the configured one when unset). */
-  maxScanMb?: number | undefined;
-}
-
-/** Gives the source for a question; clients are built once and shared. */
-export interface SourceProvider {
-  get(choice: SourceChoice): EventSource;
-}
+export type { SourceChoice, SourceProvider } from './types.js';
 
 /** The parts a provider is built from; the CloudTrail client factory is passed in. */
 export interface SourceProviderDeps {
@@ -42,18 +27,9 @@ export interface SourceProviderDeps {
 
 /** The default provider: config picks the source unless the question names one. */
 export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
-  const locals = new Map<string, LocalSource>();
+  const { local, withPlaces } = localSources(deps.config, deps.locator);
   let lookup: EventSource | undefined;
   let athena: AthenaSource | undefined;
-  const local = (dir: string, index = deps.config.TRAIL_INDEX_DIR) => {
-    const key = `${resolve(dir)}\n${index ? resolve(index) : ''}`;
-    let s = locals.get(key);
-    if (!s) {
-      s = new LocalSource({ dir, memoryLimit: deps.config.TRAIL_LOCAL_MEMORY_LIMIT, index });
-      locals.set(key, s);
-    }
-    return s;
-  };
   const lookupIn = (account: string | undefined) =>
     new LookupSource({
       clientFor: (region) => deps.cloudTrailFor(region, account),
@@ -94,36 +70,29 @@ export function createSourceProvider(deps: SourceProviderDeps): SourceProvider {
     athena ??= athenaWith(deps.config.TRAIL_ATHENA_COST_CAP_MB);
     return athena;
   };
-  const withPlaces = (s: EventSource): EventSource => (deps.locator ? placed(s, deps.locator) : s);
   return {
     get: (choice) => withPlaces(pick(choice)),
   };
   function pick(choice: SourceChoice): EventSource {
-    {
-      const name = choice.logs !== undefined ? 'local' : (choice.source ?? deps.config.TRAIL_SOURCE);
-      switch (name) {
-        case 'local':
-          return local(
-            choice.logs ?? deps.config.TRAIL_LOGS_DIR,
-            choice.index ?? deps.config.TRAIL_INDEX_DIR,
-          );
-        case 'lookup':
-          return lookupSource();
-        case 'athena':
-          return choice.maxScanMb ? athenaWith(choice.maxScanMb) : athenaSource();
-        case 'auto':
-          return new AutoSource({
-            local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => local(deps.config.TRAIL_LOGS_DIR) },
-            lookup: lookupSource,
-            lookupForGaps: deps.config.TRAIL_ACCOUNT_ID !== undefined,
-            athena: deps.config.TRAIL_ARCHIVE_BUCKET
-              ? choice.maxScanMb
-                ? () => athenaWith(choice.maxScanMb as number)
-                : athenaSource
-              : undefined,
-            now: deps.now,
-          });
-      }
+    switch (sourceNameOf(choice, deps.config)) {
+      case 'local':
+        return local(choice.logs ?? deps.config.TRAIL_LOGS_DIR, choice.index ?? deps.config.TRAIL_INDEX_DIR);
+      case 'lookup':
+        return lookupSource();
+      case 'athena':
+        return choice.maxScanMb ? athenaWith(choice.maxScanMb) : athenaSource();
+      case 'auto':
+        return new AutoSource({
+          local: { dir: deps.config.TRAIL_LOGS_DIR, source: () => local(deps.config.TRAIL_LOGS_DIR) },
+          lookup: lookupSource,
+          lookupForGaps: deps.config.TRAIL_ACCOUNT_ID !== undefined,
+          athena: deps.config.TRAIL_ARCHIVE_BUCKET
+            ? choice.maxScanMb
+              ? () => athenaWith(choice.maxScanMb as number)
+              : athenaSource
+            : undefined,
+          now: deps.now,
+        });
     }
   }
 }

@@ -39,6 +39,31 @@ export const RECORD_FIELDS = [
 ] as const;
 const ALL_FIELDS = RECORD_FIELDS.map(([n]) => n);
 
+/**
+ * The principal's fields the index keeps typed beside the userIdentity JSON (with their JSON paths): a
+ * question about a user, role, ARN or key reads these small columns instead of decoding a million JSON
+ * objects.
+ */
+export const PRINCIPAL_COLUMNS = {
+  ui_type: '$.type',
+  ui_user_name: '$.userName',
+  ui_arn: '$.arn',
+  ui_key: '$.accessKeyId',
+  ui_issuer_arn: '$.sessionContext.sessionIssuer.arn',
+} as const;
+type PrincipalColumn = keyof typeof PRINCIPAL_COLUMNS;
+
+/**
+ * The record as JSON, from the raw read's fields or from the index's columns (where an event id that is a
+ * UUID is kept as one, in `event_uuid`).
+ */
+export function recordJsonSql(indexed: boolean): string {
+  const fields = RECORD_FIELDS.map(([n]) =>
+    indexed && n === 'eventID' ? `'${n}': coalesce("eventID", event_uuid::VARCHAR)` : `'${n}': "${n}"`,
+  );
+  return `to_json({${fields.join(', ')}})`;
+}
+
 /** The index's partition columns (account, region, event day) are read back as text, whatever they look like. */
 export const HIVE_OPTIONS =
   "hive_partitioning = true, hive_types = {'p_account': VARCHAR, 'p_region': VARCHAR, 'p_day': VARCHAR}";
@@ -55,6 +80,8 @@ export interface LogFile {
   region?: string | undefined;
   /** The delivery day from the S3 layout (YYYY-MM-DD). */
   day?: string | undefined;
+  /** Relative to the archive folder, with forward slashes. */
+  rel?: string | undefined;
 }
 
 // AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ and AWSLogs/o-<org>/<account>/CloudTrail/…
@@ -88,14 +115,28 @@ async function sniffShape(path: string): Promise<LogFile['shape'] | undefined> {
   }
 }
 
-/** Every file under `dir`, relative to `root`; folders are read in parallel (a trail has thousands). */
-async function walk(root: string, rel: string): Promise<string[]> {
-  const entries = await readdir(join(root, rel), { withFileTypes: true });
-  const here = entries.filter((e) => e.isFile()).map((e) => join(rel, e.name));
-  const below = await Promise.all(
-    entries.filter((e) => e.isDirectory()).map((e) => walk(root, join(rel, e.name))),
+/** Log files by name; Digest and Insights folders hold other kinds of file. */
+const LOG_NAME = /\.json(\.gz)?$/i;
+const OTHER_FILES_DIR = /CloudTrail-(Digest|Insight)$/;
+
+/**
+ * The log-file names under `root`, folder by folder (relative, forward slashes; '' for the top); folders
+ * are read in parallel (a trail has thousands), and a folder's work is done once for all its files.
+ */
+async function listDirs(
+  root: string,
+  rel = '',
+  out = new Map<string, string[]>(),
+): Promise<Map<string, string[]>> {
+  const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
+  const names = entries.filter((e) => e.isFile() && LOG_NAME.test(e.name)).map((e) => e.name);
+  if (names.length) out.set(rel, names.sort());
+  await Promise.all(
+    entries
+      .filter((e) => e.isDirectory() && !OTHER_FILES_DIR.test(e.name))
+      .map((e) => listDirs(root, rel ? `${rel}/${e.name}` : e.name, out)),
   );
-  return here.concat(...below);
+  return out;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -114,16 +155,31 @@ export function mayHold(f: Pick<LogFile, 'day' | 'region' | 'account'>, q?: Trai
   return true;
 }
 
+/** The log files a question reads raw, and what the index (when given) holds of it. */
+export interface FoundFiles {
+  files: LogFile[];
+  /** Files that are not CloudTrail logs (relative paths). */
+  unreadable: string[];
+  /** Log files under the folder, whatever the question. */
+  total: number;
+  /** Files of the question the index holds (not in `files`). */
+  indexed: number;
+  /** Files the index holds that are no longer on disk (relative paths): their rows are not answers. */
+  stale: string[];
+}
+
 /**
  * Find the CloudTrail log files under `dir` that can hold events of the query: `.json` and `.json.gz`,
  * digest and Insights files left out, and S3-layout folders outside the query's accounts, regions and
  * days skipped. Folders follow delivery time, not event time, so the day filter is widened by one day
- * on each side.
+ * on each side. Given what an index holds (folder → names), its files are counted, not returned, and
+ * the ones it holds that are gone are named.
  */
 export async function findLogFiles(
   dir: string,
   q?: TrailQuery,
-): Promise<{ files: LogFile[]; unreadable: string[]; total: number }> {
+  indexed?: Map<string, Set<string>>,
+): Promise<FoundFiles> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch (err) {
@@ -134,13 +190,32 @@ export async function findLogFiles(
       },
     );
   }
-  const names = (await walk(dir, '')).filter(
-    (n) => /\.json(\.gz)?$/i.test(n) && !/CloudTrail-(Digest|Insight)[\\/]/.test(n),
-  );
-  names.sort();
-  const candidates = names
-    .map((n) => ({ path: join(dir, n), rel: n, ...layoutOf(n) }))
-    .filter((f) => mayHold(f, q));
+  const listing = await listDirs(dir);
+  const candidates: (LogFile & { rel: string })[] = [];
+  const stale: string[] = [];
+  let total = 0;
+  let held = 0;
+  for (const d of [...listing.keys()].sort()) {
+    const names = listing.get(d) as string[];
+    total += names.length;
+    const layout = layoutOf(`${d}/`);
+    const inIndex = indexed?.get(d);
+    if (inIndex && inIndex.size > 0) {
+      const present = new Set(names);
+      for (const n of inIndex) if (!present.has(n)) stale.push(d ? `${d}/${n}` : n);
+    }
+    if (!mayHold(layout, q)) continue;
+    for (const n of names) {
+      if (inIndex?.has(n)) held++;
+      else {
+        const rel = d ? `${d}/${n}` : n;
+        candidates.push({ path: join(dir, rel), rel, shape: 'records', ...layout });
+      }
+    }
+  }
+  if (indexed)
+    for (const [d, names] of indexed)
+      if (!listing.has(d)) for (const n of names) stale.push(d ? `${d}/${n}` : n);
   const files: LogFile[] = [];
   const unreadable: string[] = [];
   // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
@@ -152,12 +227,12 @@ export async function findLogFiles(
     const found = await Promise.all(batch.map((f) => sniffShape(f.path)));
     for (const [j, f] of batch.entries()) shapes.set(f.path, found[j]);
   }
-  for (const { rel, ...f } of candidates) {
+  for (const f of candidates) {
     const shape = f.day ? 'records' : shapes.get(f.path);
     if (shape) files.push({ ...f, shape });
-    else unreadable.push(rel);
+    else unreadable.push(f.rel);
   }
-  return { files, unreadable, total: names.length };
+  return { files, unreadable, total, indexed: held, stale };
 }
 
 /**
@@ -170,18 +245,6 @@ const LARGE_FILE_FACTOR = 8;
 
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
-
-/** The fields a question tests: what the index's count reads (its other columns are never decoded). */
-function scanFields(q: TrailQuery): string[] {
-  const f = ['eventTime', 'eventName', 'awsRegion', 'recipientAccountId'];
-  if (q.resource !== undefined) f.push('requestParameters', 'resources');
-  if (q.resource !== undefined && !asksOnlyDeletions(q)) f.push('responseElements');
-  if (q.eventSources) f.push('eventSource');
-  if (q.principal || q.identityTypes) f.push('userIdentity');
-  if (q.sourceIp !== undefined) f.push('sourceIPAddress');
-  if (q.errorCodes) f.push('errorCode');
-  return f;
-}
 
 /** Run SQL with bound parameters (lists as DuckDB lists), its rows as objects. */
 async function runBound(
@@ -238,7 +301,13 @@ const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * `matchesQuery` would; where it cannot (a resource inside request parameters, a role session, a
  * condition only code can check) it is a cheap superset and `matchesQuery` decides.
  */
-function conditionOf(q: TrailQuery): { where: string; params: Record<string, unknown>; exact: boolean } {
+function conditionOf(
+  q: TrailQuery,
+  typed = false,
+): { where: string; params: Record<string, unknown>; exact: boolean } {
+  // The principal's fields: the index's typed columns, or read out of the record's JSON.
+  const ui = (c: PrincipalColumn) =>
+    typed ? c : `json_extract_string(userIdentity, '${PRINCIPAL_COLUMNS[c]}')`;
   const params: Record<string, unknown> = { start: ceilSecond(q.range.start), end: ceilSecond(q.range.end) };
   const where = ['eventTime >= $start', 'eventTime < $end'];
   let exact = q.where === undefined;
@@ -271,25 +340,24 @@ function conditionOf(q: TrailQuery): { where: string; params: Record<string, unk
   }
   if (q.identityTypes) {
     params.identityTypes = [...q.identityTypes];
-    where.push("list_contains($identityTypes, json_extract_string(userIdentity, '$.type'))");
+    where.push(`list_contains($identityTypes, ${ui('ui_type')})`);
   }
   const p = q.principal;
   if (p) {
     params.principal = principalNeedle(p);
-    // The cheap text test first; then the field itself, as matchesPrincipal reads it.
-    where.push('contains(userIdentity::VARCHAR, $principal)');
+    // On the raw records, the cheap text test first; then the field itself, as matchesPrincipal reads it.
+    if (!typed) where.push('contains(userIdentity::VARCHAR, $principal)');
     if (p.kind === 'user') {
-      where.push(
-        "json_extract_string(userIdentity, '$.type') = 'IAMUser'",
-        "json_extract_string(userIdentity, '$.userName') = $principal",
-      );
+      where.push(`${ui('ui_type')} = 'IAMUser'`, `${ui('ui_user_name')} = $principal`);
     } else if (p.kind === 'arn') {
-      where.push("json_extract_string(userIdentity, '$.arn') = $principal");
+      where.push(`${ui('ui_arn')} = $principal`);
     } else if (p.kind === 'role') {
-      where.push("json_extract_string(userIdentity, '$.sessionContext.sessionIssuer.arn') = $principal");
+      where.push(`${ui('ui_issuer_arn')} = $principal`);
     } else if (p.kind === 'key') {
-      where.push("json_extract_string(userIdentity, '$.accessKeyId') = $principal");
+      where.push(`${ui('ui_key')} = $principal`);
     } else {
+      // A role session: its name is the last part of the session's ARN; matchesPrincipal decides.
+      if (typed) where.push(`${ui('ui_type')} = 'AssumedRole'`, `contains(${ui('ui_arn')}, $principal)`);
       exact = false;
     }
   }
@@ -333,13 +401,12 @@ export function buildSearchSql(
 ): BoundSql {
   const { where, params, exact } = conditionOf(q);
   params.limit = exact ? q.limit : MAX_CANDIDATE_ROWS;
-  const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
   const sql =
     `WITH recs AS (${readsOf(ALL_FIELDS, shapes, maxFileBytes)}), ` +
     `scored AS (SELECT *, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
     'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
     'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates, ' +
-    `max_by(to_json({${cols}}), eventTime, $limit) FILTER (WHERE hit) AS rows FROM scored`;
+    `max_by(${recordJsonSql(false)}, eventTime, $limit) FILTER (WHERE hit) AS rows FROM scored`;
   return { sql, params };
 }
 
@@ -507,7 +574,7 @@ export class LocalSource implements EventSource {
    */
   async #fromIndex(q: TrailQuery, index: IndexUse): Promise<Record<string, unknown>> {
     const conn = await this.#connect();
-    const { where, params, exact } = conditionOf(q);
+    const { where, params, exact } = conditionOf(q, true);
     const partitions = [
       'p_day >= $indexFrom AND p_day <= $indexTo',
       ...(q.regions ? ['list_contains($regions, p_region)'] : []),
@@ -523,23 +590,26 @@ export class LocalSource implements EventSource {
       indexTo: day(q.range.end),
       ...(index.stale.length ? { stale: index.stale } : {}),
     };
-    const fields = scanFields(q)
-      .map((f) => `"${f}"`)
-      .join(', ');
+    const limit = exact ? q.limit : MAX_CANDIDATE_ROWS;
+    // What was read comes from the partition columns (one value per file); the count and the newest
+    // matches' times from the few columns the question tests.
     const [stats] = await runBound(
       conn,
-      `WITH recs AS (SELECT ${fields} FROM ${from} WHERE ${partitions}), ` +
-        `scored AS (SELECT awsRegion, recipientAccountId, left(eventTime, 10) AS day, (${where}) AS hit FROM recs) ` +
-        'SELECT count(*) AS examined, list(DISTINCT awsRegion) AS regions, list(DISTINCT day) AS days, ' +
-        'list(DISTINCT recipientAccountId) AS accounts, count(*) FILTER (WHERE hit) AS candidates FROM scored',
-      bound,
+      "SELECT count(*) AS examined, list(DISTINCT nullif(p_region, 'unknown')) AS regions, " +
+        "list(DISTINCT nullif(p_day, 'unknown')) AS days, list(DISTINCT nullif(p_account, 'unknown')) AS accounts, " +
+        `count(*) FILTER (WHERE ${where}) AS candidates, max(eventTime, $limit) FILTER (WHERE ${where}) AS newest ` +
+        `FROM ${from} WHERE ${partitions}`,
+      { ...bound, limit },
     );
     if (!stats || Number(stats.candidates) === 0) return { ...stats, rows: [] };
-    const cols = RECORD_FIELDS.map(([n]) => `'${n}': "${n}"`).join(', ');
+    // The matches are read whole only from the partitions at or after the oldest time kept: the
+    // newest days' files, not the whole range's.
+    const cutoff = ((stats.newest as (string | null)[] | null) ?? []).filter((t): t is string => !!t).at(-1);
+    const since = cutoff === undefined ? '' : ' AND eventTime >= $cutoff AND p_day >= left($cutoff, 10)';
     const rows = await runBound(
       conn,
-      `SELECT to_json({${cols}}) AS json FROM ${from} WHERE ${partitions} AND ${where} ORDER BY eventTime DESC LIMIT $limit`,
-      { ...bound, limit: exact ? q.limit : MAX_CANDIDATE_ROWS },
+      `SELECT ${recordJsonSql(true)} AS json FROM ${from} WHERE ${partitions} AND ${where}${since} ORDER BY eventTime DESC LIMIT $limit`,
+      { ...bound, limit, ...(cutoff === undefined ? {} : { cutoff }) },
     );
     return { ...stats, rows: rows.map((r) => String(r.json)) };
   }
@@ -549,22 +619,15 @@ export class LocalSource implements EventSource {
     void this.#connect().catch(() => {});
     const index = this.opts.index ? await openIndex(this.opts.index) : undefined;
     const covers = index && index.manifest.logs === resolve(this.opts.dir) ? index : undefined;
-    const listed = await findLogFiles(this.opts.dir, covers ? undefined : q);
+    const listed = await findLogFiles(this.opts.dir, q, covers?.names);
     const { unreadable, total } = listed;
     let files = listed.files;
     let indexUse: IndexUse | undefined;
-    let fromIndex = 0;
+    // Files the index holds are read from it; the rest (delivered since it was built) raw.
+    const fromIndex = listed.indexed;
     if (covers) {
-      // Files the index holds are read from it; the rest (delivered since it was built) raw.
-      const rel = (f: LogFile) => relative(this.opts.dir, f.path).split(sep).join('/');
-      const present = new Set(files.map(rel));
-      const raw = files.filter((f) => !covers.byPath.has(rel(f)) && mayHold(f, q));
-      fromIndex = files.filter((f) => covers.byPath.has(rel(f)) && mayHold(f, q)).length;
-      indexUse = {
-        glob: join(covers.dir, '**', '*.parquet'),
-        stale: covers.manifest.files.map((f) => f.path).filter((p) => !present.has(p)),
-      };
-      files = [...raw, ...(fromIndex ? [{ path: covers.dir, shape: 'indexed' as const }] : [])];
+      indexUse = { glob: join(covers.dir, '**', '*.parquet'), stale: listed.stale };
+      if (fromIndex) files = [...files, { path: covers.dir, shape: 'indexed' as const }];
     }
     // An empty folder is a mistake (a wrong path, a sync not run), not an answer of "nothing found".
     if (total === 0)

@@ -14,8 +14,22 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
-import { CURRENT, type IndexedFile, type IndexManifest, MANIFEST, openIndex } from './index-manifest.js';
-import { DEFAULT_MAX_FILE_BYTES, findLogFiles, HIVE_OPTIONS, type LogFile, RECORD_FIELDS } from './local.js';
+import {
+  CURRENT,
+  type IndexedFile,
+  indexedEvents,
+  MANIFEST,
+  manifestOf,
+  openIndex,
+} from './index-manifest.js';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  findLogFiles,
+  HIVE_OPTIONS,
+  type LogFile,
+  PRINCIPAL_COLUMNS,
+  RECORD_FIELDS,
+} from './local.js';
 
 /** What a build did. */
 export interface IndexBuildResult {
@@ -68,12 +82,19 @@ function recordsSql(shapes: { records: boolean; array: boolean }): string {
       `SELECT filename, unnest(r) FROM read_json($arrays, format = 'array', records = false, filename = true, ` +
         `columns = {r: '${struct}'})`,
     );
-  const cols = RECORD_FIELDS.map(([n]) => `"${n}"`).join(', ');
+  const cols = RECORD_FIELDS.filter(([n]) => n !== 'eventID').map(([n]) => `"${n}"`);
+  // An event id that is a UUID (CloudTrail's are) is kept as one: 16 bytes instead of 36 characters.
+  const canonical = 'uuid::VARCHAR = "eventID"';
+  const principal = Object.entries(PRINCIPAL_COLUMNS).map(
+    ([c, path]) => `json_extract_string(userIdentity, '${path}') AS ${c}`,
+  );
   return (
-    `SELECT ${cols}, substr(filename, $prefixLength + 1) AS source_file, ` +
+    `SELECT ${cols.join(', ')}, CASE WHEN ${canonical} THEN NULL ELSE "eventID" END AS "eventID", ` +
+    `CASE WHEN ${canonical} THEN uuid END AS event_uuid, ${principal.join(', ')}, ` +
+    'substr(filename, $prefixLength + 1) AS source_file, ' +
     "coalesce(recipientAccountId, 'unknown') AS p_account, coalesce(awsRegion, 'unknown') AS p_region, " +
     "coalesce(left(eventTime, 10), 'unknown') AS p_day " +
-    `FROM (${reads.join(' UNION ALL BY NAME ')})`
+    `FROM (SELECT *, try_cast("eventID" AS UUID) AS uuid FROM (${reads.join(' UNION ALL BY NAME ')}))`
   );
 }
 
@@ -100,13 +121,13 @@ export async function buildIndex(o: {
   const stats = await Promise.all(files.map((f) => stat(f.path)));
   const onDisk = new Map(
     files.map((f, i) => [
-      posix(relative(logs, f.path)),
+      f.rel ?? posix(relative(logs, f.path)),
       { file: f, size: stats[i]?.size ?? 0, mtimeMs: Math.trunc(stats[i]?.mtimeMs ?? 0) },
     ]),
   );
   const old = await openIndex(o.into);
   const sameArchive = old && old.manifest.logs === logs;
-  const previous = sameArchive ? old.byPath : new Map<string, IndexedFile>();
+  const previous = sameArchive ? old.files() : new Map<string, IndexedFile>();
   const fresh: { rel: string; file: LogFile }[] = [];
   let changed = 0;
   for (const [rel, d] of onDisk) {
@@ -129,7 +150,7 @@ export async function buildIndex(o: {
       changed: 0,
       removed: 0,
       kept: previous.size,
-      events: old.manifest.files.reduce((n, f) => n + f.events, 0),
+      events: indexedEvents(old.manifest),
       bytes: parquetBytes(old.dir),
       sourceBytes,
       ms: performance.now() - started,
@@ -223,11 +244,9 @@ export async function buildIndex(o: {
       });
   }
   const freshPaths = new Set(fresh.map((f) => f.rel));
-  const manifest: IndexManifest = {
-    format: 1,
+  const manifest = manifestOf(
     logs,
-    builtAt: new Date().toISOString(),
-    files: [...onDisk.entries()]
+    [...onDisk.entries()]
       .filter(([, d]) => !unreadable.has(d.file.path))
       .map(([rel, d]) => {
         const kept = freshPaths.has(rel) ? undefined : previous.get(rel);
@@ -239,9 +258,8 @@ export async function buildIndex(o: {
           events: kept?.events ?? p?.events ?? 0,
           parts: kept?.parts ?? p?.parts ?? [],
         };
-      })
-      .sort((a, b) => a.path.localeCompare(b.path)),
-  };
+      }),
+  );
   writeFileSync(join(building, MANIFEST), JSON.stringify(manifest));
   // Made current in one rename: a reader sees the old version or the new, never half of one.
   const final = join(o.into, id);
@@ -256,7 +274,7 @@ export async function buildIndex(o: {
     changed,
     removed,
     kept: previous.size - dropped.length,
-    events: manifest.files.reduce((n, f) => n + f.events, 0),
+    events: indexedEvents(manifest),
     bytes: parquetBytes(final),
     sourceBytes,
     ms: performance.now() - started,

@@ -4,6 +4,21 @@ import type { TrailQuery } from '../query.js';
 /** The sources Trailbot can read; `auto` picks one of the others per question. */
 export type SourceName = 'lookup' | 'local' | 'athena' | 'auto';
 
+/** What a user can ask for: a named source, or the local source on a directory. */
+export interface SourceChoice {
+  source?: SourceName | undefined;
+  logs?: string | undefined;
+  /** The index of the local folder; TRAIL_INDEX_DIR when unset. */
+  index?: string | undefined;
+  /** Athena's cost cap for this question, MB (the configured one when unset). */
+  maxScanMb?: number | undefined;
+}
+
+/** Gives the source for a question; clients are built once and shared. */
+export interface SourceProvider {
+  get(choice: SourceChoice): EventSource;
+}
+
 /** What a source read to answer, so an empty answer can say what was searched. */
 export interface SearchResult {
   /** Matching events, newest first, at most `query.limit`. */

@@ -59,6 +59,8 @@ describe('the index answers as the raw files do', () => {
     ['who-deleted', 'stratus-red-team-ctes-bucket-qyxyekjbtk'],
     ['activity', 'bert-jan'],
     ['activity', 'arn:aws:iam::123837392027:role/stratus-red-team-ec2-get-password-data-role'],
+    ['activity', 'arn:aws:sts::123837392027:assumed-role/AWSServiceRoleForRDS/SLRManagement'],
+    ['activity', 'stratus-red-team-get-usr-data-role/aws-go-sdk-1688990565286187801'],
     ['key', 'AKIATFQR7NSC8Q4X20BJ'],
     ['ip', '192.168.10.20'],
     ['ip', '10.0.0.0/8'],
@@ -91,7 +93,14 @@ describe('the index answers as the raw files do', () => {
 });
 
 /** One CloudTrail delivery file (gzipped, S3 layout) of `n` DescribeInstances calls on a day. */
-function deliver(root: string, day: string, name: string, n: number, first = 0) {
+function deliver(
+  root: string,
+  day: string,
+  name: string,
+  n: number,
+  first = 0,
+  idOf = (i: number) => `${name}-${first + i}`,
+) {
   const dir = join(root, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', ...day.split('-'));
   const Records = Array.from({ length: n }, (_, i) => ({
     eventVersion: '1.08',
@@ -101,7 +110,7 @@ function deliver(root: string, day: string, name: string, n: number, first = 0) 
     eventName: 'DescribeInstances',
     awsRegion: 'us-east-1',
     sourceIPAddress: '10.0.0.5',
-    eventID: `${name}-${first + i}`,
+    eventID: idOf(i),
     recipientAccountId: '111122223333',
   }));
   mkdirSync(dir, { recursive: true });
@@ -165,6 +174,22 @@ describe('keeping the index fresh', () => {
     expect(a).toBe(changed);
   });
 
+  it('gives back every event id as written: UUIDs (kept as such), upper-case ones and others', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    const written = [
+      '3a0fbd8e-5b49-4c1b-9d3e-0c6f1e2a7b10',
+      '3A0FBD8E-5B49-4C1B-9D3E-0C6F1E2A7B11',
+      '{3a0fbd8e-5b49-4c1b-9d3e-0c6f1e2a7b12}',
+      'not-a-uuid',
+    ];
+    deliver(logs, '2025-11-01', 'u', written.length, 0, (i) => written[i] as string);
+    await buildIndex({ logs, into, conn });
+    const r = await search(logs, into);
+    expect(r.index).toMatchObject({ files: 1, raw: 0 });
+    expect(r.events.map((e) => e.id).sort()).toEqual([...written].sort());
+  });
+
   it('leaves the previous index in use when a build stops half way', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
@@ -222,9 +247,9 @@ describe('keeping the index fresh', () => {
       }
       throw new Error('timed out');
     };
-    await until(async () => (await openIndex(into))?.manifest.files.length === 1 || undefined);
+    await until(async () => (await openIndex(into))?.files().size === 1 || undefined);
     deliver(logs, '2025-11-02', 'b', 2);
-    await until(async () => (await openIndex(into))?.manifest.files.length === 2 || undefined);
+    await until(async () => (await openIndex(into))?.files().size === 2 || undefined);
     await job.stop();
     const messages = deps.lines.map((l) => String(l.msg));
     expect(messages.filter((m) => m.startsWith('index refresh: [')).length).toBeGreaterThanOrEqual(2);
