@@ -17,6 +17,8 @@ if (!existsSync('dist/cli.js')) throw new Error('run npm run build first: the be
 const { events } = await ensureArchive();
 const INDEX = join(OUT, 'index');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Questions over the index are short and vary more between runs, relatively: more rounds.
+const INDEX_ROUNDS = Number(process.env.BENCH_INDEX_ROUNDS ?? 5);
 const list = `find ${ARCHIVE_DIR} -name '*.json.gz' -print0 | sort -z`;
 
 /** Each question, the jq filter and the DuckDB condition that ask the same of the raw records. */
@@ -105,10 +107,18 @@ timed(`${list} | xargs -0 cat > /dev/null`);
 rmSync(INDEX, { recursive: true, force: true });
 const build = timed(`TRAIL_GEOIP=off node bin/trail.js index --logs ${ARCHIVE_DIR} --into ${INDEX}`);
 const built = /Parquet ([\d.]+) MB for ([\d.]+) MB/.exec(build.out);
+// One raw scan, right after: plain DuckDB reading every record once (the same reader the build uses).
+const scan = timed(`node --import tsx bench/duckdb-plain.ts ${ARCHIVE_DIR} "eventName = 'DeleteBucket'"`);
+// The real CloudTrail files of the fixtures, for the size of an index of real records.
+const realInto = mkdtempSync(join(tmpdir(), 'trail-real-index-'));
+const real = /Parquet ([\d.]+) MB for ([\d.]+) MB/.exec(
+  timed(`TRAIL_GEOIP=off node bin/trail.js index --logs test/fixtures/cloudtrail --into ${realInto}`).out,
+);
+rmSync(realInto, { recursive: true, force: true });
 
 const rows = CASES.map(([words, jqFilter, where]) => {
   const raw = median(Array.from({ length: ROUNDS }, () => trail(words, false)));
-  const idx = median(Array.from({ length: ROUNDS }, () => trail(words, true)));
+  const idx = median(Array.from({ length: INDEX_ROUNDS }, () => trail(words, true)));
   const jq = timed(`${list} | xargs -0 zcat | jq -c '.Records[] | ${jqFilter} | .eventID' | wc -l`);
   const duck = timed(
     `node --import tsx bench/duckdb-plain.ts ${ARCHIVE_DIR} "${where.replace(/"/g, '\\"')}"`,
@@ -160,10 +170,13 @@ const result = {
   date: new Date().toISOString().slice(0, 10),
   node: process.version,
   events,
-  method: `whole commands through bin/trail.js (Node start-up included), median of ${ROUNDS} for trail, one round for jq and DuckDB; page cache warm; 2 cores`,
+  method: `whole commands through bin/trail.js (Node start-up included), median of ${ROUNDS} for trail over the raw files and of ${INDEX_ROUNDS} over the index, one round for jq and DuckDB; page cache warm; 2 cores`,
   index: {
     buildSeconds: +build.s.toFixed(2),
     buildPeakMiB: Math.round(build.rssMiB),
+    rawScanSeconds: +scan.s.toFixed(2),
+    buildVsRawScan: +(build.s / scan.s).toFixed(2),
+    realFixturesPercent: Math.round((Number(real?.[1]) / Number(real?.[2])) * 100),
     parquetMB: Number(built?.[1]),
     logFilesMB: Number(built?.[2]),
     sizePercent: Math.round((Number(built?.[1]) / Number(built?.[2])) * 100),

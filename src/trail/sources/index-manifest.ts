@@ -33,6 +33,8 @@ export interface IndexManifest {
   logs: string;
   builtAt: string;
   parts: string[];
+  /** Rows in each partition folder: what a question over the index examines, known without reading it. */
+  partRows: Record<string, number>;
   /** Folder (relative to the archive, forward slashes, '' for its top) → its indexed files. */
   dirs: Record<string, Entry[]>;
 }
@@ -48,8 +50,11 @@ export interface OpenIndex {
   files: () => Map<string, IndexedFile>;
 }
 
-/** Format 2 added typed principal columns and UUID event ids; an index of another format is rebuilt. */
-export const FORMAT = 2;
+/**
+ * Format 3 (after 1): typed principal columns, UUID event ids, files grouped by folder, rows per
+ * partition. An index of another format is not read; the next build makes it afresh.
+ */
+export const FORMAT = 3;
 export const MANIFEST = 'manifest.json';
 export const CURRENT = 'current';
 
@@ -59,7 +64,11 @@ const parent = (path: string) => {
 };
 
 /** The manifest of these files, written by a build. */
-export function manifestOf(logs: string, files: IndexedFile[]): IndexManifest {
+export function manifestOf(
+  logs: string,
+  files: IndexedFile[],
+  partRows: Record<string, number> = {},
+): IndexManifest {
   const parts: string[] = [];
   const partAt = new Map<string, number>();
   const dirs = new Map<string, Entry[]>();
@@ -77,7 +86,14 @@ export function manifestOf(logs: string, files: IndexedFile[]): IndexManifest {
     dirs.set(dir, entries);
   }
   // fromEntries defines each folder as the object's own key, whatever its name.
-  return { format: FORMAT, logs, builtAt: new Date().toISOString(), parts, dirs: Object.fromEntries(dirs) };
+  return {
+    format: FORMAT,
+    logs,
+    builtAt: new Date().toISOString(),
+    parts,
+    partRows,
+    dirs: Object.fromEntries(dirs),
+  };
 }
 
 /** The events an index holds. */

@@ -23,6 +23,7 @@ import {
 } from './index-manifest.js';
 import {
   DEFAULT_MAX_FILE_BYTES,
+  duckdbApi,
   findLogFiles,
   HIVE_OPTIONS,
   type LogFile,
@@ -263,6 +264,16 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
       });
   }
   const freshPaths = new Set(fresh.map((f) => f.rel));
+  // Rows per partition, from the Parquet footers of the whole new version.
+  const partRows: Record<string, number> = {};
+  const all = parquetFiles(building);
+  if (all.length)
+    for (const r of await runRead(
+      o.conn,
+      'SELECT parse_dirpath(filename) AS dir, count(*) AS n FROM read_parquet($files, filename = true) GROUP BY dir',
+      { files: all.map((f) => join(building, f)) },
+    ))
+      partRows[posix(relative(building, String(r.dir)))] = Number(r.n);
   const manifest = manifestOf(
     logs,
     [...onDisk.entries()]
@@ -278,6 +289,7 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
           parts: kept?.parts ?? p?.parts ?? [],
         };
       }),
+    partRows,
   );
   writeFileSync(join(building, MANIFEST), JSON.stringify(manifest));
   // Made current in one rename: a reader sees the old version or the new, never half of one.
@@ -310,7 +322,7 @@ function sqlPath(p: string): string {
 }
 
 async function bind(params: Record<string, unknown>) {
-  const { listValue } = await import('@duckdb/node-api');
+  const { listValue } = await duckdbApi();
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? listValue(v) : v]));
 }
 

@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startIndexRefresh } from '../../../handlers/index-refresh.js';
 import { runCli } from '../../../src/cli.js';
-import { openIndex } from '../../../src/trail/sources/index-manifest.js';
+import { manifestOf, openIndex } from '../../../src/trail/sources/index-manifest.js';
 import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
 import { buildIndex } from '../../../src/trail/sources/log-index.js';
 import { tempStorePath } from '../../helpers/alerts.js';
@@ -81,6 +81,15 @@ describe('the index answers as the raw files do', () => {
       expect(ids(indexed)).toEqual(ids(raw));
       const search = indexed.search as { matched: number; scope: { detail: string } };
       expect(search.matched).toBe((raw.search as { matched: number }).matched);
+      // What was read, said the same way: the days, regions and accounts covered, and the records
+      // examined. (With --region, raw files outside the S3 layout are read whole, every region's records
+      // counted, while the index reads the asked partitions alone: it counts fewer, and may say a day
+      // held nothing of the asked region where the raw count saw other regions' records.)
+      const rawSearch = raw.search as { examined: number; coverage: unknown };
+      if (!words.includes('--region')) {
+        expect((indexed.search as { coverage: unknown }).coverage).toEqual(rawSearch.coverage);
+        expect((indexed.search as { examined: number }).examined).toBe(rawSearch.examined);
+      }
       expect(search.scope.detail).toMatch(/: \d+ from the index, 0 read raw\)$/);
       expect(indexed.search).toHaveProperty('index.raw', 0);
     });
@@ -117,6 +126,19 @@ function deliver(
   writeFileSync(join(dir, `${name}.json.gz`), gzipSync(JSON.stringify({ Records })));
   return join(dir, `${name}.json.gz`);
 }
+
+describe('the manifest', () => {
+  it('keeps every folder, whatever its name, and gives each file back whole', () => {
+    const files = [
+      { path: '__proto__/a.json', size: 1, mtimeMs: 2, events: 3, parts: ['p_day=2025-11-01'] },
+      { path: 'top.json', size: 4, mtimeMs: 5, events: 6, parts: ['p_day=2025-11-01', 'p_day=2025-11-02'] },
+    ];
+    const m = JSON.parse(JSON.stringify(manifestOf('/logs', files)));
+    expect(Object.keys(m.dirs).sort()).toEqual(['', '__proto__']);
+    expect(m.parts).toEqual(['p_day=2025-11-01', 'p_day=2025-11-02']);
+    expect(m.dirs.__proto__).toEqual([['a.json', 1, 2, 3, [0]]]);
+  });
+});
 
 describe('keeping the index fresh', () => {
   let conn: DuckDBConnection;
