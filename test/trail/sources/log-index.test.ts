@@ -136,7 +136,7 @@ describe('the manifest', () => {
     const m = JSON.parse(JSON.stringify(manifestOf('/logs', files)));
     expect(Object.keys(m.dirs).sort()).toEqual(['', '__proto__']);
     expect(m.parts).toEqual(['p_day=2025-11-01', 'p_day=2025-11-02']);
-    expect(m.dirs.__proto__).toEqual([['a.json', 1, 2, 3, [0]]]);
+    expect(Object.getOwnPropertyDescriptor(m.dirs, '__proto__')?.value).toEqual([['a.json', 1, 2, 3, [0]]]);
   });
 });
 
