@@ -205,6 +205,7 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
       );
     }
   }
+  const carried = new Set(parquetFiles(building));
   // New and changed log files, a batch at a time. A file DuckDB cannot read is left out of the index
   // (questions read it raw, and say it is unreadable); a delivery file too big for the first buffer gets
   // a second try with a larger one.
@@ -249,7 +250,9 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
     );
   }
   // Where each new file's rows went, and how many: read back from what was written.
-  const written = parquetFiles(building).filter((f) => /(^|[\\/])b\d+-[^\\/]+\.parquet$/.test(f));
+  // (Only this run's files: the ones carried over hold files already in the manifest.)
+  const all = parquetFiles(building);
+  const written = all.filter((f) => !carried.has(f));
   const placed = new Map<string, { events: number; parts: string[] }>();
   if (written.length) {
     const rows = await runRead(
@@ -264,14 +267,23 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
       });
   }
   const freshPaths = new Set(fresh.map((f) => f.rel));
-  // Rows per partition, from the Parquet footers of the whole new version.
+  // Rows per partition: carried over for a partition linked as it was; counted (from the Parquet
+  // footers) for one rewritten or given new rows.
+  const oldRows = old && sameArchive ? old.manifest.partRows : {};
+  const recount = new Set([...touched, ...written.map((f) => posix(dirname(f)))]);
   const partRows: Record<string, number> = {};
-  const all = parquetFiles(building);
-  if (all.length)
+  const toCount: string[] = [];
+  for (const f of all) {
+    const part = posix(dirname(f));
+    const known = Object.hasOwn(oldRows, part) ? oldRows[part] : undefined;
+    if (recount.has(part) || known === undefined) toCount.push(join(building, f));
+    else partRows[part] = known;
+  }
+  if (toCount.length)
     for (const r of await runRead(
       o.conn,
       'SELECT parse_dirpath(filename) AS dir, count(*) AS n FROM read_parquet($files, filename = true) GROUP BY dir',
-      { files: all.map((f) => join(building, f)) },
+      { files: toCount },
     ))
       partRows[posix(relative(building, String(r.dir)))] = Number(r.n);
   const manifest = manifestOf(
