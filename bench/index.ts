@@ -91,6 +91,7 @@ function timed(script: string): { s: number; out: string; rssMiB: number } {
     rssMiB: Number(r.stderr.trim().split('\n').at(-1)) / 1024,
   };
 }
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const median = <T extends { s: number }>(xs: T[]) =>
   [...xs].sort((a, b) => a.s - b.s)[Math.floor(xs.length / 2)] as T;
 const trail = (words: string[], index: boolean) =>
@@ -176,6 +177,9 @@ const result = {
     buildPeakMiB: Math.round(build.rssMiB),
     rawScanSeconds: +scan.s.toFixed(2),
     buildVsRawScan: +(build.s / scan.s).toFixed(2),
+    // The scan the index replaces: trail's own one pass over every raw file, each record read whole.
+    rawOnePassMedianSeconds: +medianOf(rows.map((r) => r.rawSeconds)).toFixed(2),
+    buildVsRawOnePass: +(build.s / medianOf(rows.map((r) => r.rawSeconds))).toFixed(2),
     realFixturesPercent: Math.round((Number(real?.[1]) / Number(real?.[2])) * 100),
     parquetMB: Number(built?.[1]),
     logFilesMB: Number(built?.[2]),

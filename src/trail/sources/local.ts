@@ -178,7 +178,7 @@ export interface FoundFiles {
 export async function findLogFiles(
   dir: string,
   q?: TrailQuery,
-  indexed?: Map<string, Set<string>>,
+  index?: Map<string, Set<string>> | Promise<Map<string, Set<string>> | undefined>,
 ): Promise<FoundFiles> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
@@ -190,7 +190,8 @@ export async function findLogFiles(
       },
     );
   }
-  const listing = await listDirs(dir);
+  // The folders are read while the index's manifest is (both mostly waiting on the disk).
+  const [listing, indexed] = await Promise.all([listDirs(dir), index]);
   const candidates: (LogFile & { rel: string })[] = [];
   const stale: string[] = [];
   let total = 0;
@@ -674,9 +675,16 @@ export class LocalSource implements EventSource {
   async search(q: TrailQuery, o?: { onProgress?: (p: SearchProgress) => void }): Promise<SearchResult> {
     // Open DuckDB while the files are listed.
     void this.#connect().catch(() => {});
-    const index = this.opts.index ? await openIndex(this.opts.index) : undefined;
-    const covers = index && index.manifest.logs === resolve(this.opts.dir) ? index : undefined;
-    const listed = await findLogFiles(this.opts.dir, q, covers?.names);
+    const here = resolve(this.opts.dir);
+    const covering = (this.opts.index ? openIndex(this.opts.index) : Promise.resolve(undefined)).then(
+      (index) => (index && index.manifest.logs === here ? index : undefined),
+    );
+    const listed = await findLogFiles(
+      this.opts.dir,
+      q,
+      covering.then((c) => c?.names),
+    );
+    const covers = await covering;
     const { unreadable, total } = listed;
     let files = listed.files;
     let indexUse: IndexUse | undefined;
