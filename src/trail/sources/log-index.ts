@@ -53,7 +53,7 @@ export interface IndexProgress {
 }
 
 /** Log files read per COPY: a progress step each. */
-const BATCH = Number(process.env.TRAIL_INDEX_BATCH ?? 2000);
+const BATCH = 2000;
 const posix = (p: string) => p.split(sep).join('/');
 
 /** Every Parquet file under a folder, relative to it. */
