@@ -112,12 +112,15 @@ export async function runCli(
     // The AWS side (and the SDK with it) only for a subcommand that may need it: not for one answered at
     // once, nor for a question read from log files on disk.
     const choice = prepared.command.source?.(prepared.args);
-    const { sourceNameOf } = await import('./trail/sources/local-provider.js');
+    const readsLocally =
+      choice !== undefined &&
+      config !== undefined &&
+      (await import('./trail/sources/local-provider.js')).sourceNameOf(choice, config) === 'local';
     const deps: CommandDeps = makeDeps
       ? (base as CommandDeps)
       : prepared.command.immediate || !config
         ? wiring.withoutAws(base)
-        : choice && sourceNameOf(choice, config) === 'local'
+        : readsLocally
           ? await wiring.localOnly(config, base)
           : { ...base, ...(await wiring.awsDeps(config, base.now, base.geo)) };
     // Progress of slow work (an index build) on one line of a terminal's stderr, cleared at the end.

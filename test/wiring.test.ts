@@ -6,7 +6,11 @@ import { externalIdFor, fanOutAccounts, roleArnFor, sessionIdentity } from '../s
 import { cloudTrailClients } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
 import { LimiterRegistry } from '../src/trail/limiter.js';
+import { sourceNameOf } from '../src/trail/sources/local-provider.js';
 import { LookupSource } from '../src/trail/sources/lookup.js';
+import { baseDeps, localOnly } from '../src/wiring.js';
+import { tempStorePath } from './helpers/alerts.js';
+import { CLOUDTRAIL_DATA } from './helpers/data.js';
 
 /** STS (query protocol) and CloudTrail (JSON protocol) on one local endpoint, recording what they got. */
 describe('clients acting in another account', () => {
@@ -124,5 +128,18 @@ describe('which role in which account', () => {
     expect(() => loadConfig({ TRAIL_ASSUME_EXTERNAL_IDS: 'nope' })).toThrow(
       /TRAIL_ASSUME_EXTERNAL_IDS: must be account=external-id pairs/,
     );
+  });
+});
+
+describe('a question read from log files, in the terminal', () => {
+  it('gets the local source, and any reach for AWS is refused rather than loading the SDK', async () => {
+    const config = loadConfig({ TRAIL_STORE_PATH: tempStorePath(), LOG_LEVEL: 'silent' });
+    const deps = await localOnly(config, baseDeps(config));
+    const source = deps.sources.get({ logs: CLOUDTRAIL_DATA });
+    expect(source.describe()).toBe(`CloudTrail log files in ${CLOUDTRAIL_DATA}`);
+    expect(sourceNameOf({ logs: CLOUDTRAIL_DATA }, config)).toBe('local');
+    expect(sourceNameOf({}, loadConfig({ TRAIL_SOURCE: 'lookup' }))).toBe('lookup');
+    expect(() => deps.hygiene.iamFor()).toThrow(/reached for an AWS client/);
+    expect(deps.forIdentity).toBeUndefined();
   });
 });
