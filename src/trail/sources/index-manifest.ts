@@ -103,6 +103,21 @@ export function indexedEvents(m: IndexManifest): number {
   return n;
 }
 
+/**
+ * Why the index under `into` is not read, when it is there but of another format (an older Trailbot's):
+ * a sentence for the answer's warnings. Undefined when there is no index, or it can be read.
+ */
+export async function unreadableIndex(into: string): Promise<string | undefined> {
+  try {
+    const dir = resolve(into, await readlink(join(into, CURRENT)));
+    const { format } = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as { format?: unknown };
+    if (format === FORMAT) return undefined;
+    return `The index in ${into} was written by another version of Trailbot (format ${String(format)}); the raw files were read. \`trail index\` rebuilds it.`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Read the index under `into` (its current version), if there is one of this format. */
 export async function openIndex(into: string): Promise<OpenIndex | undefined> {
   let target: string;

@@ -10,7 +10,7 @@ import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js'
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
-import { openIndex } from './index-manifest.js';
+import { openIndex, unreadableIndex } from './index-manifest.js';
 import type { Coverage, EventSource, SearchProgress, SearchResult } from './types.js';
 
 /**
@@ -713,6 +713,9 @@ export class LocalSource implements EventSource {
         ]
       : [];
     warnings.unshift(...demo);
+    // An index asked for but of an older format is said, not silently passed over.
+    const oldIndex = this.opts.index && !covers ? await unreadableIndex(this.opts.index) : undefined;
+    if (oldIndex) warnings.push(oldIndex);
     const rawCount = files.filter((f) => f.shape !== 'indexed').length;
     const fileCount = rawCount + fromIndex;
     const scope = {

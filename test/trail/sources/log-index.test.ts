@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -214,6 +223,23 @@ describe('keeping the index fresh', () => {
     const r = await search(logs, into);
     expect(r.index).toMatchObject({ files: 1, raw: 0 });
     expect(r.events.map((e) => e.id).sort()).toEqual([...written].sort());
+  });
+
+  it('says so when the index was written by another version, reads raw, and the next build makes it afresh', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    await buildIndex({ logs, into, conn });
+    const manifest = join(into, 'current', 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), format: 1 }));
+    let r = await search(logs, into);
+    expect(r.matched).toBe(3);
+    expect(r.index).toBeUndefined();
+    expect(r.warnings.join(' ')).toContain('written by another version of Trailbot (format 1)');
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, kept: 0, unchanged: false });
+    r = await search(logs, into);
+    expect(r.index).toMatchObject({ files: 1, raw: 0 });
+    expect(r.warnings.join(' ')).not.toContain('another version');
   });
 
   it('leaves the previous index in use when a build stops half way', async () => {
