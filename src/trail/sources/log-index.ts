@@ -310,7 +310,9 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
   const link = join(o.into, `.current-${id}`);
   symlinkSync(id, link);
   renameSync(link, join(o.into, CURRENT));
-  if (old) rmSync(old.dir, { recursive: true, force: true });
+  // Every other version goes: the one replaced, and one of another format that could not be read.
+  for (const e of readdirSync(o.into))
+    if (e.startsWith('v-') && e !== id) rmSync(join(o.into, e), { recursive: true, force: true });
   return {
     unchanged: false,
     added: fresh.length - changed,
