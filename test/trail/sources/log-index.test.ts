@@ -237,7 +237,10 @@ describe('keeping the index fresh', () => {
     expect(r.index).toBeUndefined();
     expect(r.warnings.join(' ')).toContain('written by another version of Trailbot (format 1)');
     expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, kept: 0, unchanged: false });
-    expect(readdirSync(into).filter((e) => e.startsWith('v-')), 'the old version is gone').toHaveLength(1);
+    expect(
+      readdirSync(into).filter((e) => e.startsWith('v-')),
+      'the old version is gone',
+    ).toHaveLength(1);
     r = await search(logs, into);
     expect(r.index).toMatchObject({ files: 1, raw: 0 });
     expect(r.warnings.join(' ')).not.toContain('another version');
