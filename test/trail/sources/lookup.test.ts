@@ -295,8 +295,10 @@ describe('the lookup source against a CloudTrail endpoint on 127.0.0.1', () => {
     expect(answers.every((a) => a.events.length === 1)).toBe(true);
     expect(stamps.length).toBeGreaterThanOrEqual(8); // six pages and at least two retries
     for (let i = 2; i < stamps.length; i++) {
-      // Any three consecutive requests the server saw span at least a second (a little timer slack).
-      expect((stamps[i] as number) - (stamps[i - 2] as number)).toBeGreaterThanOrEqual(985);
+      // Any three consecutive requests the server saw span about a second at least: the limiter spaces
+      // the sends exactly (test/trail/limiter.test.ts); arrival on a loaded machine jitters by tens of ms
+      // (975 ms seen in a clean-clone CI run), so the server side gets 50 ms of slack.
+      expect((stamps[i] as number) - (stamps[i - 2] as number)).toBeGreaterThanOrEqual(950);
     }
   }, 20_000);
 });
