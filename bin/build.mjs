@@ -5,9 +5,13 @@
 // its own, read only when a subcommand needs it. Native binaries stay in node_modules: DuckDB's JS API is
 // bundled (one chunk instead of ~180 modules, ~30 ms of a question over the index), its bindings are not.
 // `node bin/build.mjs --bench` also builds the bot with its stand-ins for the process tests and benches.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const bench = process.argv.includes('--bench');
+// Chunks are named by content: without a clean start, every build leaves the last one's beside it (and
+// `npm pack` would ship them). The bench build comes after this one and adds to it.
+if (!bench) rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: bench
     ? { 'bench/alert-server': 'test/fixtures/alert-server.ts' }
