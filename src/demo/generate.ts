@@ -135,12 +135,13 @@ const BUCKETS = ['acme-payments-archive', 'acme-web-assets', 'acme-logs', 'acme-
 /** The bucket the demo deletes. */
 export const DEMO_BUCKET = 'acme-payments-archive';
 
-function identity(p: Person, account: string, r: Rand): Record<string, unknown> {
+function identity(p: Person, account: string): Record<string, unknown> {
   if (p.kind === 'service') return { type: 'AWSService', invokedBy: p.name };
   if (p.kind === 'user') {
     return {
       type: 'IAMUser',
-      principalId: `AIDA${hex(r, 16).toUpperCase()}`,
+      // An IAM user's unique id is the same in every event of that user.
+      principalId: `AIDA${p.key.slice(4)}`,
       arn: `arn:aws:iam::${account}:user/${p.name}`,
       accountId: account,
       accessKeyId: p.key,
@@ -182,7 +183,7 @@ function record(
   const global = source === 'iam.amazonaws.com' || source === 'sts.amazonaws.com';
   return {
     eventVersion: '1.09',
-    userIdentity: identity(p, account, r),
+    userIdentity: identity(p, account),
     eventTime: iso(t),
     eventSource: source,
     eventName: name,
