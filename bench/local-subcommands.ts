@@ -1,14 +1,13 @@
 // Benchmark: every investigation over the 1,000,000-event archive (npm run bench:local makes it), events
 // per second, beside jq doing the same filter over `zcat`, in one run. Page cache warm; one round each.
+// (The archive is made when missing or older than the generator: bench/archive.ts.)
 // Usage: npx tsx bench/local-subcommands.ts
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARCHIVE_DIR as DIR, ensureArchive } from './archive.js';
 
-const DIR = join('bench', 'out', 'archive');
-if (!existsSync(join(DIR, 'GENERATED.json')))
-  throw new Error('run npm run bench:local first: it generates the archive');
-const { events } = JSON.parse(readFileSync(join(DIR, 'GENERATED.json'), 'utf8')) as { events: number };
+const { events } = await ensureArchive();
 const list = `find ${DIR} -name '*.json.gz' -print0 | sort -z`;
 
 /** Each investigation and the jq filter that asks the same of the raw records. */
