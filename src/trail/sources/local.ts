@@ -95,6 +95,8 @@ export function layoutOf(relPath: string): Pick<LogFile, 'account' | 'region' | 
   return { account: m[1], region: m[2], day: `${m[3]}-${m[4]}-${m[5]}` };
 }
 
+const RECORDS_WRAPPER = /^\{\s*"Records"\s*:/;
+
 /** Read the first bytes of a (possibly gzipped) file to tell a Records wrapper from a bare array. */
 async function sniffShape(path: string): Promise<LogFile['shape'] | undefined> {
   const fh = await open(path, 'r');
@@ -106,8 +108,11 @@ async function sniffShape(path: string): Promise<LogFile['shape'] | undefined> {
       // A partial gzip stream: Z_SYNC_FLUSH returns what it could inflate instead of failing.
       head = gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH });
     }
-    const first = head.toString('utf8').trimStart()[0];
-    return first === '{' ? 'records' : first === '[' ? 'array' : undefined;
+    const text = head.toString('utf8').trimStart();
+    // CloudTrail's object holds one key, Records; another object (LookupEvents output's {"Events": …}, a
+    // tool's own file) holds no log records, and is said to be skipped rather than read as empty.
+    if (RECORDS_WRAPPER.test(text)) return 'records';
+    return text[0] === '[' ? 'array' : undefined;
   } catch {
     return undefined;
   } finally {

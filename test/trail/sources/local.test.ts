@@ -153,6 +153,9 @@ describe('the local source on bad directories', () => {
   it('skips files that are not CloudTrail logs and says which', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailbot-bad-'));
     writeFileSync(join(dir, 'notes.json'), '"just a string"');
+    // LookupEvents output, and a tool's own JSON: objects, but no Records.
+    writeFileSync(join(dir, 'lookup-events.json'), JSON.stringify({ Events: [{ EventId: 'x' }] }));
+    writeFileSync(join(dir, 'GENERATED.json'), JSON.stringify({ version: 3, files: 1 }));
     await mkdir(join(dir, 'sub'));
     writeFileSync(
       join(dir, 'sub', 'ok.json.gz'),
@@ -171,7 +174,9 @@ describe('the local source on bad directories', () => {
     );
     const r = await source(dir).search(q());
     expect(r.events.map((e) => e.id)).toEqual(['e1']);
-    expect(r.warnings.join(' ')).toContain('notes.json');
+    expect(r.warnings.join(' ')).toContain('3 file(s) are not CloudTrail logs and were skipped');
+    for (const name of ['notes.json', 'lookup-events.json', 'GENERATED.json'])
+      expect(r.warnings.join(' ')).toContain(name);
   });
 
   it('reads a delivery file larger than the first buffer on a second try', async () => {
