@@ -4,7 +4,8 @@
 // and the index itself: build time against one raw pass, its size against the .json.gz bytes, and the
 // refresh after one more day is delivered. Whole commands through bin/trail.js (Node start-up included),
 // the median of BENCH_ROUNDS (3) for trail; one round for jq and DuckDB (they do not vary enough to
-// matter next to their times). Peak memory from GNU time. Results in bench/out/index.json.
+// matter next to their times). Peak memory from GNU time. Beside them, the same questions over the index as
+// the running bot answers them (one process, its sources kept). Results in bench/out/index.json.
 // Usage: npm run build && npx tsx bench/index.ts
 import { spawnSync } from 'node:child_process';
 import {
@@ -20,8 +21,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { runCli } from '../src/cli.js';
+import { loadConfig } from '../src/config.js';
 import { generateArchive } from '../src/demo/generate.js';
 import { IAM_CHANGES, TAMPERING } from '../src/trail/catalog.js';
+import { baseDeps, localOnly, storeHolder } from '../src/wiring.js';
 import { ARCHIVE_DIR, ARCHIVE_SPEC, ensureArchive, OUT } from './archive.js';
 
 if (!existsSync('dist/cli.js')) throw new Error('run npm run build first: the benchmark times bin/trail.js');
@@ -106,6 +110,7 @@ function timed(script: string): { s: number; out: string; rssMiB: number } {
     rssMiB: Number(r.stderr.trim().split('\n').at(-1)) / 1024,
   };
 }
+const aside0 = () => mkdtempSync(join(tmpdir(), 'trail-bot-bench-'));
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const median = <T extends { s: number }>(xs: T[]) =>
   [...xs].sort((a, b) => a.s - b.s)[Math.floor(xs.length / 2)] as T;
@@ -170,6 +175,35 @@ const rows = CASES.map(([words, jqFilter, where]) => {
     indexPeakMiB: Math.round(idx.rssMiB),
   };
 });
+
+// The same questions as the running bot answers them: one process, its sources kept between questions
+// (DuckDB loaded and the index's first query paid once, by a warm-up), each answer rendered as --json.
+// Median of INDEX_ROUNDS, measured around runCli, the terminal's own entry point, with the bot's wiring.
+const botDeps = await (async () => {
+  const env = {
+    ...process.env,
+    TRAIL_GEOIP: 'off',
+    LOG_LEVEL: 'warn',
+    TRAIL_STORE_PATH: join(aside0(), 'bot.db'),
+  };
+  const config = loadConfig(env);
+  const holder = await storeHolder(config);
+  return localOnly(config, baseDeps(config, { store: holder.get }));
+})();
+const quiet = { out: () => {}, err: (s: string) => void process.stderr.write(s) };
+const inBot: Record<string, number> = {};
+for (const [words] of CASES) {
+  const args = [...words, '--logs', ARCHIVE_DIR, '--index', INDEX, '--since', '2026-09-01', '--json'];
+  await runCli(args, {}, quiet, () => botDeps);
+  const times: number[] = [];
+  for (let i = 0; i < INDEX_ROUNDS; i++) {
+    const t = performance.now();
+    if ((await runCli(args, {}, quiet, () => botDeps)) !== 0) throw new Error(`${words.join(' ')} failed`);
+    times.push(performance.now() - t);
+  }
+  inBot[words.join(' ')] = medianOf(times);
+}
+for (const r of rows) Object.assign(r, { inBotMs: Math.round(inBot[r.subcommand] ?? Number.NaN) });
 
 // One more day delivered (the archive's next day, generated aside and linked in), then the refresh; then
 // those files removed again (the archive as the other benchmarks expect it) and the refresh that drops them.

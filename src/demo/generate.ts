@@ -63,6 +63,7 @@ interface Person {
   name: string;
   ip: string;
   agent: string;
+  /** An IAM user's long-term key; a role's key is its session's (see session()). */
   key: string;
   /** How often this principal calls, relative to the others. */
   weight: number;
@@ -81,8 +82,8 @@ const BROWSER =
 const PEOPLE: readonly Person[] = [
   { kind: 'user', name: 'alice', ip: '203.0.113.10', agent: CLI, key: 'AKIAEXAMPLEALICE0001', weight: 5 },
   { kind: 'user', name: 'bob', ip: '198.51.100.23', agent: BOTO, key: 'AKIAEXAMPLEBOB000002', weight: 5 },
-  { kind: 'role', name: 'ci-deploy', ip: '192.0.2.44', agent: TERRAFORM, key: 'ASIA', weight: 5 },
-  { kind: 'role', name: 'Admin', ip: '203.0.113.77', agent: BROWSER, key: 'ASIA', weight: 4 },
+  { kind: 'role', name: 'ci-deploy', ip: '192.0.2.44', agent: TERRAFORM, key: '', weight: 5 },
+  { kind: 'role', name: 'Admin', ip: '203.0.113.77', agent: BROWSER, key: '', weight: 4 },
   {
     kind: 'service',
     name: 'config.amazonaws.com',
