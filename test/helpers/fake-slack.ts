@@ -102,9 +102,11 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.#server = createServer(async (req, res) => {
+      // When the request arrived (its headers), as Slack's rate limits count it: not when its body was read.
+      const at = Date.now();
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const { body, raw } = await readBody(req);
-      const call = { path, at: Date.now(), body, raw };
+      const call = { path, at, body, raw };
       const reply = this.#routes.get(path);
       if (!reply) {
         this.unexpected.push(call);
