@@ -649,18 +649,26 @@ export class LocalSource implements EventSource {
       ...(index.stale.length ? { stale: index.stale } : {}),
     };
     const limit = exact ? q.limit : MAX_CANDIDATE_ROWS;
-    // What was read: from the manifest's rows per partition when no indexed file has gone since (else
-    // from the partition columns, one value per file). The count and the newest matches' times from the
-    // few columns the question tests, the condition pushed into the Parquet reader.
-    const known = index.stale.length === 0 ? partitionStats(index.partRows, q) : undefined;
+    // What was read: from the manifest's rows per partition when no indexed file has gone since (and no
+    // partition value was written escaped); else counted apart, from the partition and file columns alone
+    // (in one query with the condition, the condition could not be pushed into the Parquet reader, and
+    // every row's tested columns would be decoded: +0.15 s for a who-deleted on a million events).
+    const countRead = () => {
+      const sql =
+        "SELECT count(*) AS examined, list(DISTINCT nullif(p_region, 'unknown')) AS regions, " +
+        "list(DISTINCT nullif(p_day, 'unknown')) AS days, list(DISTINCT nullif(p_account, 'unknown')) AS accounts " +
+        `FROM ${from} WHERE ${partitions}`;
+      // Only the parameters this query names: DuckDB refuses one it has no place for.
+      const named = Object.entries(bound).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql));
+      return runBound(conn, sql, Object.fromEntries(named)).then((r) => r[0]);
+    };
+    const known =
+      (index.stale.length === 0 ? partitionStats(index.partRows, q) : undefined) ?? (await countRead());
+    // The count and the newest matches' times from the few columns the question tests, the condition
+    // pushed into the Parquet reader.
     const [found] = await runBound(
       conn,
-      known
-        ? `SELECT count(*) AS candidates, max(eventTime, $limit) AS newest FROM ${from} WHERE ${partitions} AND ${where}`
-        : "SELECT count(*) AS examined, list(DISTINCT nullif(p_region, 'unknown')) AS regions, " +
-            "list(DISTINCT nullif(p_day, 'unknown')) AS days, list(DISTINCT nullif(p_account, 'unknown')) AS accounts, " +
-            `count(*) FILTER (WHERE ${where}) AS candidates, max(eventTime, $limit) FILTER (WHERE ${where}) AS newest ` +
-            `FROM ${from} WHERE ${partitions}`,
+      `SELECT count(*) AS candidates, max(eventTime, $limit) AS newest FROM ${from} WHERE ${partitions} AND ${where}`,
       { ...bound, limit },
     );
     const stats: Record<string, unknown> = { ...found, ...known };
