@@ -211,12 +211,17 @@ export async function findLogFiles(
       for (const n of inIndex) if (!present.has(n)) stale.push(d ? `${d}/${n}` : n);
     }
     if (!mayHold(layout, q)) continue;
+    // The folder's path joined once; each name (a plain file name) appended to it.
+    const folder = join(dir, d);
     for (const n of names) {
       if (inIndex?.has(n)) held++;
-      else {
-        const rel = d ? `${d}/${n}` : n;
-        candidates.push({ path: join(dir, rel), rel, shape: 'records', ...layout });
-      }
+      else
+        candidates.push({
+          path: `${folder}${sep}${n}`,
+          rel: d ? `${d}/${n}` : n,
+          shape: 'records',
+          ...layout,
+        });
     }
   }
   if (indexed)
