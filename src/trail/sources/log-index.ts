@@ -254,6 +254,15 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
   const all = parquetFiles(building);
   const written = all.filter((f) => !carried.has(f));
   const placed = new Map<string, { events: number; parts: string[] }>();
+  // A partition's folder, relative to the version: a hundred or so of them for tens of thousands of files.
+  const partOf = new Map<string, string>();
+  const partFolder = (dir: string) => {
+    const known = partOf.get(dir);
+    if (known !== undefined) return known;
+    const p = posix(relative(building, dir));
+    partOf.set(dir, p);
+    return p;
+  };
   if (written.length) {
     const rows = await runRead(
       o.conn,
@@ -263,7 +272,7 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
     for (const r of rows)
       placed.set(String(r.source_file), {
         events: Number(r.events),
-        parts: (r.dirs as string[]).map((d) => posix(relative(building, d))),
+        parts: (r.dirs as string[]).map(partFolder),
       });
   }
   const freshPaths = new Set(fresh.map((f) => f.rel));
@@ -285,7 +294,7 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
       'SELECT parse_dirpath(filename) AS dir, count(*) AS n FROM read_parquet($files, filename = true) GROUP BY dir',
       { files: toCount },
     ))
-      partRows[posix(relative(building, String(r.dir)))] = Number(r.n);
+      partRows[partFolder(String(r.dir))] = Number(r.n);
   const manifest = manifestOf(
     logs,
     [...onDisk.entries()]
