@@ -100,6 +100,20 @@ export interface TrailEvent {
 const objectOrUndefined = (v: unknown): Record<string, unknown> | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
+/**
+ * CloudTrail records the session token it hands out in the response of AssumeRole, GetSessionToken,
+ * GetFederationToken and their kin (`credentials.sessionToken`; the secret key it hides itself): a live
+ * credential for up to 36 hours. No question reads it, so no event Trailbot holds or indexes carries it.
+ */
+export function withoutSessionToken(
+  response: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const credentials = objectOrUndefined(response?.credentials);
+  if (!response || !credentials || !('sessionToken' in credentials)) return response;
+  const { sessionToken: _, ...rest } = credentials;
+  return { ...response, credentials: rest };
+}
+
 const u = (v: string | null | undefined): string | undefined => (v === null || v === '' ? undefined : v);
 
 function principalOf(r: RawRecord): Principal {
@@ -164,7 +178,7 @@ export function normalizeRecord(r: RawRecord): TrailEvent {
     resources: (r.resources ?? []).map((x) => ({ arn: u(x.ARN) ?? u(x.arn), type: u(x.type) })),
     readOnly: readOnlyOf(r.readOnly),
     requestParameters: r.requestParameters ?? {},
-    responseElements: objectOrUndefined(r.responseElements),
+    responseElements: withoutSessionToken(objectOrUndefined(r.responseElements)),
     additionalEventData: objectOrUndefined(r.additionalEventData),
     eventType: u(r.eventType),
   };

@@ -27,6 +27,27 @@ describe.each([
   });
 });
 
+describe('session tokens', () => {
+  it('keeps none: the credentials a response issued lose their token, everything else as recorded', () => {
+    const issued = rawRecords(INVICTUS_DIR).filter(
+      (r) =>
+        typeof (r.responseElements as { credentials?: { sessionToken?: unknown } } | null)?.credentials
+          ?.sessionToken === 'string',
+    );
+    expect(issued.length).toBeGreaterThan(20);
+    for (const raw of issued) {
+      const e = parseRecord(raw);
+      const { sessionToken: _, ...rest } = (raw.responseElements as { credentials: Record<string, unknown> })
+        .credentials;
+      expect(e.responseElements).toEqual({ ...(raw.responseElements as object), credentials: rest });
+      expect(JSON.stringify(e)).not.toContain('IQoJ');
+    }
+    // A response without credentials, or with a field of another shape, is kept as it is.
+    const other = { credentials: 'none', sessionToken: 'x' };
+    expect(parseRecord({ ...issued[0], responseElements: other }).responseElements).toEqual(other);
+  });
+});
+
 describe('principals', () => {
   const all = [...rawRecords(INVICTUS_DIR), ...rawRecords(STRATUS_DIR)];
   const first = (pred: (r: Record<string, unknown>) => boolean) => {

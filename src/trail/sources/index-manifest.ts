@@ -51,10 +51,11 @@ export interface OpenIndex {
 }
 
 /**
- * Format 3 (after 1): typed principal columns, UUID event ids, files grouped by folder, rows per
- * partition. An index of another format is not read; the next build makes it afresh.
+ * Format 4: typed principal columns, UUID event ids, files grouped by folder, rows per partition (3), and
+ * no session token in any response (4: an index written before holds them, and is made afresh). An index
+ * of another format is not read; the next build makes it afresh.
  */
-export const FORMAT = 3;
+export const FORMAT = 4;
 export const MANIFEST = 'manifest.json';
 export const CURRENT = 'current';
 

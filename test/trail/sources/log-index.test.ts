@@ -103,6 +103,26 @@ describe('the index answers as the raw files do', () => {
       expect(indexed.search).toHaveProperty('index.raw', 0);
     });
 
+  it('keeps no session token: AssumeRole answered the same, the token in neither answer nor index', async () => {
+    const raw = await ask(['event', 'AssumeRole'], CLOUDTRAIL_DATA);
+    const indexed = await ask(['event', 'AssumeRole'], CLOUDTRAIL_DATA, into);
+    expect(ids(raw).length).toBeGreaterThan(40);
+    expect(indexed.events).toEqual(raw.events);
+    for (const answer of [raw, indexed]) {
+      expect(JSON.stringify(answer)).toContain('"credentials":{"accessKeyId":"ASIA');
+      expect(JSON.stringify(answer)).not.toContain('sessionToken');
+    }
+    const conn = await connectDuckDb('512MB');
+    const reader = await conn.runAndReadAll(
+      `SELECT count(*) FILTER (WHERE json_exists(responseElements, '$.credentials.accessKeyId'))::INT AS issued, ` +
+        `count(*) FILTER (WHERE contains(responseElements::VARCHAR, 'sessionToken'))::INT AS tokens ` +
+        `FROM read_parquet('${join(into, 'current', '**', '*.parquet')}')`,
+    );
+    const [row] = reader.getRowObjects();
+    expect(row?.tokens).toBe(0);
+    expect(row?.issued).toBeGreaterThan(40);
+  });
+
   it('geo: the same places', async () => {
     const raw = await ask(['geo'], CLOUDTRAIL_DATA);
     const indexed = await ask(['geo'], CLOUDTRAIL_DATA, into);
@@ -209,6 +229,22 @@ describe('keeping the index fresh', () => {
     // Only the current version is kept.
     expect(readdirSync(into).filter((e) => e.startsWith('v-'))).toHaveLength(1);
     expect(a).toBe(changed);
+  });
+
+  it('rewrites a partition a removed file shared with the others kept, written as new files are', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    const gone = deliver(logs, '2025-11-01', 'b', 2);
+    await buildIndex({ logs, into, conn });
+    rmSync(gone);
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ removed: 1, kept: 1, events: 3 });
+    const files = join(into, 'current', '**', '*.parquet');
+    const written = await conn.runAndReadAll(
+      `SELECT DISTINCT parse_filename(file_name)[:5] AS name, compression FROM parquet_metadata('${files}')`,
+    );
+    expect(written.getRowObjects()).toEqual([{ name: 'kept-', compression: 'ZSTD' }]);
+    expect((await search(logs, into)).events.map((e) => e.id).sort()).toEqual(['a-0', 'a-1', 'a-2']);
   });
 
   it('gives back every event id as written: UUIDs (kept as such), upper-case ones and others', async () => {
