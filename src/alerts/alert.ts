@@ -4,7 +4,7 @@ import { REGION } from '../aws/names.js';
 import type { Place } from '../geo/place.js';
 import type { Severity } from '../severity.js';
 import { IAM_CHANGES, TAMPERING } from '../trail/catalog.js';
-import { baseEventName, isFailure, parseRecord } from '../trail/event.js';
+import { baseEventName, isFailure, parseRecord, withoutSessionToken } from '../trail/event.js';
 import { resourceCandidates } from '../trail/resources.js';
 import { type Person, personOf } from './actor.js';
 
@@ -216,20 +216,36 @@ function cloudTrailSeverity(name: string, rootUser: boolean, failed: boolean): S
 }
 
 /**
+ * A message as kept and shown: an EventBridge CloudTrail event without the session token its response
+ * may record (`withoutSessionToken`: an alert on AssumeRole of a sensitive role is a common rule, and the
+ * token is a live credential). Anything else as received.
+ */
+function withoutTokenIn(doc: Record<string, unknown>, text: string): [Record<string, unknown>, string] {
+  const detail = doc.detail as Record<string, unknown> | undefined;
+  const response = detail?.responseElements;
+  if (!response || typeof response !== 'object' || Array.isArray(response)) return [doc, text];
+  const kept = withoutSessionToken(response as Record<string, unknown>);
+  if (kept === response) return [doc, text];
+  const scrubbed = { ...doc, detail: { ...detail, responseElements: kept } };
+  return [scrubbed, JSON.stringify(scrubbed)];
+}
+
+/**
  * Read one SNS message into alerts: CloudWatch alarms (the SNS alarm action and EventBridge's "CloudWatch
  * Alarm State Change"), EventBridge "AWS API Call via CloudTrail", GuardDuty findings, Security Hub
  * "Findings - Imported" (one alert per finding), AWS Health events, the AWS Chatbot custom-notification
  * schema, and anything else as raw text or pretty-printed JSON — never dropped.
  */
-export function normalizeMessage(message: string, env: Envelope): Alert[] {
-  let doc: unknown;
+export function normalizeMessage(received: string, env: Envelope): Alert[] {
+  let parsed: unknown;
   try {
-    doc = JSON.parse(message);
+    parsed = JSON.parse(received);
   } catch {
-    return [rawAlert(message, message, env)];
+    return [rawAlert(received, received, env)];
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [rawAlert(message, message, env)];
-  const d = doc as Record<string, unknown>;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return [rawAlert(received, received, env)];
+  const [d, message] = withoutTokenIn(parsed as Record<string, unknown>, received);
   const account = validAccount(d.account);
   const region = validRegion(d.region);
   const detail = (d.detail ?? {}) as Record<string, unknown>;
@@ -288,7 +304,7 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
         },
       ];
     } catch {
-      return [rawAlert(message, JSON.stringify(doc, null, 2), env)];
+      return [rawAlert(message, JSON.stringify(d, null, 2), env)];
     }
   }
   if (type === 'AWS Insight via CloudTrail') {
@@ -341,7 +357,7 @@ export function normalizeMessage(message: string, env: Envelope): Alert[] {
       },
     ];
   }
-  return [rawAlert(message, JSON.stringify(doc, null, 2), env)];
+  return [rawAlert(message, JSON.stringify(d, null, 2), env)];
 }
 
 const insightDetail = z.looseObject({

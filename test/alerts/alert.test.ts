@@ -90,6 +90,37 @@ describe('every SNS sample in test/fixtures/sns becomes the expected alert', () 
     });
   });
 
+  it('an AssumeRole through EventBridge is kept and shown without the session token it issued', () => {
+    const root = JSON.parse(read('eventbridge-cloudtrail-api-call.json')) as {
+      detail: Record<string, unknown>;
+    };
+    const token = `IQoJb3JpZ2luX2VjE${'A'.repeat(300)}`;
+    const assume = {
+      ...root,
+      source: 'aws.sts',
+      detail: {
+        ...root.detail,
+        eventName: 'AssumeRole',
+        eventSource: 'sts.amazonaws.com',
+        responseElements: {
+          credentials: { accessKeyId: 'ASIAEXAMPLE000000001', sessionToken: token, expiration: 'later' },
+        },
+      },
+    };
+    const [a] = normalizeMessage(JSON.stringify(assume), env);
+    expect(a).toMatchObject({ source: 'cloudtrail', eventName: 'AssumeRole' });
+    expect(a?.raw).toContain('ASIAEXAMPLE000000001');
+    expect(a?.raw).not.toContain(token);
+    // Nor when the event is not read as a CloudTrail call, and kept as JSON to show.
+    const [odd] = normalizeMessage(
+      JSON.stringify({ ...assume, detail: { ...assume.detail, eventTime: 7 } }),
+      env,
+    );
+    expect(odd?.source).toBe('raw');
+    expect(odd?.body).toContain('ASIAEXAMPLE000000001');
+    expect(`${odd?.body}${odd?.raw}`).not.toContain(token);
+  });
+
   it('Security Hub findings, imported through EventBridge and as a bare ASFF finding', () => {
     const imported = normalizeMessage(read('eventbridge-securityhub-finding-imported.COMPOSED.json'), env);
     expect(imported).toHaveLength(1);
