@@ -320,7 +320,12 @@ function conditionOf(
   const ui = (c: PrincipalColumn) =>
     typed ? c : `json_extract_string(userIdentity, '${PRINCIPAL_COLUMNS[c]}')`;
   const params: Record<string, unknown> = { start: ceilSecond(q.range.start), end: ceilSecond(q.range.end) };
-  const where = ['eventTime >= $start', 'eventTime < $end'];
+  // Over the index, a row of a day strictly inside the range is in it: the time is tested in the first
+  // and last days' partitions only, and after the pushed-down conditions (a string test of every row's
+  // time was half of a question's count over a million events).
+  const where = typed
+    ? ['(p_day > left($start, 10) AND p_day < left($end, 10) OR eventTime >= $start AND eventTime < $end)']
+    : ['eventTime >= $start', 'eventTime < $end'];
   let exact = q.where === undefined;
   if (q.regions) {
     params.regions = q.regions;

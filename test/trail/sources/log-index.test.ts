@@ -247,6 +247,41 @@ describe('keeping the index fresh', () => {
     expect((await search(logs, into)).events.map((e) => e.id).sort()).toEqual(['a-0', 'a-1', 'a-2']);
   });
 
+  it('answers a range that starts and ends inside a day as the raw files do', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    // 40 events a day at 10:00–10:39, on three days.
+    for (const [d, name] of [
+      ['2025-11-01', 'a'],
+      ['2025-11-02', 'b'],
+      ['2025-11-03', 'c'],
+    ] as const)
+      deliver(logs, d, name, 40);
+    await buildIndex({ logs, into, conn });
+    const range = {
+      start: new Date('2025-11-01T10:29:30Z'),
+      end: new Date('2025-11-03T10:15:00Z'),
+      defaulted: false,
+    };
+    const ask = (index?: string) =>
+      new LocalSource({ dir: logs, memoryLimit: '512MB', ...(index ? { index } : {}) }).search({
+        range,
+        limit: 1000,
+      });
+    const [raw, indexed] = [await ask(), await ask(into)];
+    expect(indexed.index).toMatchObject({ files: 3, raw: 0 });
+    // 10:30–10:39 of the first day, the whole second, 10:00–10:14 of the third.
+    expect(raw.matched).toBe(10 + 40 + 15);
+    expect(indexed.matched).toBe(raw.matched);
+    expect(indexed.events.map((e) => e.id)).toEqual(raw.events.map((e) => e.id));
+    // And the newest few, cut inside the last day.
+    const few = await new LocalSource({ dir: logs, memoryLimit: '512MB', index: into }).search({
+      range,
+      limit: 5,
+    });
+    expect(few.events.map((e) => e.id)).toEqual(raw.events.slice(0, 5).map((e) => e.id));
+  });
+
   it('gives back every event id as written: UUIDs (kept as such), upper-case ones and others', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
