@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -248,11 +249,67 @@ export async function findLogFiles(
 
 /**
  * A `{"Records":[…]}` file is one JSON object to DuckDB, and its reader sets aside a buffer of twice
- * this size per thread: 64 MiB covers CloudTrail's delivery files without reserving much memory. A
- * larger file is read again with LARGE_FILE_BYTES.
+ * this size per thread, and reads objects up to that: 16 MiB (DuckDB's least) reads delivery files up
+ * to 32 MB at once, CloudTrail's are a few. A larger file is read again with objects 8 times as large.
  */
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
-const LARGE_FILE_FACTOR = 8;
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const LARGE_FILE_FACTOR = 8;
+
+const UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+
+/** A memory size as DuckDB reads it ("1GB", "953.6 MiB": KB is 1,000 bytes, KiB 1,024), in bytes. */
+export function memoryBytes(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]i?B)$/i.exec(size.trim());
+  if (!m) throw new Error(`not a memory size: ${size}`);
+  return Number(m[1]) * (UNITS[(m[2] as string).toLowerCase()] as number);
+}
+
+/**
+ * The threads DuckDB reads log files with: each sets aside twice `maxObject` for the file it reads, and
+ * those buffers may take half the memory limit. (DuckDB's default, a thread per core, put 16 buffers of
+ * 128 MiB under a 1 GB limit on a 16-core laptop: every question over raw files ran out of memory.)
+ */
+export function readThreads(
+  memoryLimit: string,
+  maxObject = DEFAULT_MAX_FILE_BYTES,
+  cores = availableParallelism(),
+): number {
+  const fit = Math.floor(memoryBytes(memoryLimit) / (4 * maxObject));
+  return Math.max(1, Math.min(cores, fit));
+}
+
+/**
+ * Run `read` with DuckDB's threads fitted to objects of `maxObject` bytes (a large delivery file's second
+ * try), then back to the usual.
+ */
+export async function withReadThreads<T>(
+  conn: DuckDBConnection,
+  maxObject: number,
+  read: () => Promise<T>,
+): Promise<T> {
+  const limit = String(
+    (await conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]?.[0],
+  );
+  await conn.run(`SET threads = ${readThreads(limit, maxObject)}`);
+  try {
+    return await read();
+  } finally {
+    await conn.run(`SET threads = ${readThreads(limit)}`);
+  }
+}
+
+/** DuckDB out of memory, said as what to change; undefined for any other error. */
+export function outOfMemory(
+  err: unknown,
+  what: string,
+  memoryLimit: string,
+): SourceUnavailableError | undefined {
+  if (!/Out of Memory Error/.test((err as Error | undefined)?.message ?? '')) return undefined;
+  return new SourceUnavailableError(
+    `${what} needed more memory than TRAIL_LOCAL_MEMORY_LIMIT allows (${memoryLimit}): raise it and ask again (1GB reads and indexes a million events).`,
+    { cause: err },
+  );
+}
 
 /** "2026-11-20T13:05:09Z": the form of eventTime, so the pre-filter compares strings. */
 const isoSecond = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
@@ -491,7 +548,10 @@ export async function duckdbApi(): Promise<typeof import('@duckdb/node-api')> {
 /** An in-memory DuckDB with a memory limit ("1GB"): the local source's and the index builder's. */
 export async function connectDuckDb(memoryLimit: string): Promise<DuckDBConnection> {
   const { DuckDBInstance } = await duckdbApi();
-  const db = await DuckDBInstance.create(':memory:', { memory_limit: memoryLimit });
+  const db = await DuckDBInstance.create(':memory:', {
+    memory_limit: memoryLimit,
+    threads: String(readThreads(memoryLimit)),
+  });
   return db.connect();
 }
 
@@ -625,10 +685,17 @@ export class LocalSource implements EventSource {
     const first = this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     try {
       return await read(first).catch((err: Error) => {
-        if (/maximum_object_size/.test(err.message)) return read(first * LARGE_FILE_FACTOR);
-        throw err;
+        if (!/maximum_object_size/.test(err.message)) throw err;
+        const larger = first * LARGE_FILE_FACTOR;
+        return withReadThreads(conn, larger, () => read(larger));
       });
     } catch (err) {
+      const memory = outOfMemory(
+        err,
+        `Reading the CloudTrail files in ${this.opts.dir}`,
+        this.opts.memoryLimit,
+      );
+      if (memory) throw memory;
       throw new SourceUnavailableError(
         `The CloudTrail files in ${this.opts.dir} could not be read: ${(err as Error).message.split('\n')[0]}`,
         { cause: err },
@@ -780,7 +847,12 @@ export class LocalSource implements EventSource {
       }
       if (one) parts.push(one);
     }
-    if (indexUse && fromIndex) parts.push(await this.#fromIndex(q, indexUse));
+    if (indexUse && fromIndex)
+      parts.push(
+        await this.#fromIndex(q, indexUse).catch((err: unknown) => {
+          throw outOfMemory(err, `Reading the index in ${this.opts.index}`, this.opts.memoryLimit) ?? err;
+        }),
+      );
     const strings = (v: unknown) =>
       ((v as (string | null)[] | null) ?? []).filter((x): x is string => !!x).sort();
     const union = (k: string) => [...new Set(parts.flatMap((p) => strings(p[k])))].sort();

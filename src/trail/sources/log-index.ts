@@ -26,9 +26,12 @@ import {
   duckdbApi,
   findLogFiles,
   HIVE_OPTIONS,
+  LARGE_FILE_FACTOR,
   type LogFile,
+  outOfMemory,
   PRINCIPAL_COLUMNS,
   RECORD_FIELDS,
+  withReadThreads,
 } from './local.js';
 
 /** What a build did. */
@@ -127,6 +130,9 @@ export async function buildIndex(o: BuildOptions): Promise<IndexBuildResult> {
   await o.conn.run('SET preserve_insertion_order = false');
   try {
     return await build(o);
+  } catch (err) {
+    const limit = (await o.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]?.[0];
+    throw outOfMemory(err, `Indexing ${o.logs}`, `${limit} as DuckDB counts it`) ?? err;
   } finally {
     await o.conn.run('RESET preserve_insertion_order');
   }
@@ -234,8 +240,8 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
       if (!batch.length) break;
       const records = batch.filter((f) => f.shape === 'records').map((f) => f.path);
       const arrays = batch.filter((f) => f.shape === 'array').map((f) => f.path);
-      try {
-        await run(
+      const copy = () =>
+        run(
           o.conn,
           `COPY (${recordsSql({ records: records.length > 0, array: arrays.length > 0 })}) TO '${sqlPath(building)}' ` +
             `(${PARQUET_OPTIONS}, FILENAME_PATTERN 'b${i / BATCH}-{uuid}')`,
@@ -246,11 +252,13 @@ async function build(o: BuildOptions): Promise<IndexBuildResult> {
             ...(records.length ? { maxObject } : {}),
           },
         );
+      try {
+        await (maxObject === DEFAULT_MAX_FILE_BYTES ? copy() : withReadThreads(o.conn, maxObject, copy));
         break;
       } catch (err) {
         const message = (err as Error).message;
         if (/maximum_object_size/.test(message) && maxObject === DEFAULT_MAX_FILE_BYTES) {
-          maxObject *= 8;
+          maxObject *= LARGE_FILE_FACTOR;
           continue;
         }
         const bad = /in file "([^"]+)"/.exec(message)?.[1];
