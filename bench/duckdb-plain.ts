@@ -1,5 +1,6 @@
 // Plain DuckDB, the baseline the local source must beat: `read_json` over every log file with the
-// declared schema of the record fields, counting the records a condition takes. One pass, both cores.
+// declared schema of the record fields, counting the records a condition takes. One pass, both cores,
+// the same 16 MiB object buffer the local source reads with (DuckDB's default).
 // Usage: tsx bench/duckdb-plain.ts <archive dir> "<SQL condition>"
 import { listValue } from '@duckdb/node-api';
 import { connectDuckDb, findLogFiles, RECORD_FIELDS } from '../src/trail/sources/local.js';
@@ -11,7 +12,7 @@ const { files } = await findLogFiles(dir);
 const struct = `STRUCT(${RECORD_FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
 const sql =
   `SELECT count(*) AS n FROM (SELECT unnest(Records, recursive := true) FROM read_json($files, format = 'unstructured', ` +
-  `columns = {Records: '${struct}[]'}, maximum_object_size = 67108864)) WHERE ${where}`;
+  `columns = {Records: '${struct}[]'}, maximum_object_size = 16777216)) WHERE ${where}`;
 const r = await conn.runAndReadAll(sql, {
   files: listValue(files.filter((f) => f.shape === 'records').map((f) => f.path)),
 } as never);
