@@ -1,11 +1,13 @@
 import type { CommandDeps } from '../src/deps.js';
 import { progressBar } from '../src/present/progress.js';
 import { connectDuckDb } from '../src/trail/sources/local.js';
-import { buildIndex } from '../src/trail/sources/log-index.js';
+import { buildIndex, IndexBusyError } from '../src/trail/sources/log-index.js';
 
 /**
  * Keep the local index fresh (TRAIL_INDEX_DIR every TRAIL_INDEX_EVERY): at start, then on schedule,
- * never two at once; only new or changed log files are read. Progress and the result go to the log.
+ * never two at once (here, nor across replicas sharing the folder: a build holds the index's lock, and
+ * a refresh that finds it held skips its turn); only new or changed log files are read. Progress and
+ * the result go to the log.
  */
 export function startIndexRefresh(
   deps: Pick<CommandDeps, 'config' | 'logger'>,
@@ -33,7 +35,9 @@ export function startIndexRefresh(
     if (running) return;
     running = run()
       .catch((err: unknown) =>
-        log.error({ err }, 'index refresh failed; questions read the previous index and raw files'),
+        err instanceof IndexBusyError
+          ? log.info({ into }, 'index refresh skipped: another build of it is running')
+          : log.error({ err }, 'index refresh failed; questions read the previous index and raw files'),
       )
       .finally(() => {
         running = undefined;

@@ -1,5 +1,6 @@
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,7 +18,7 @@ import { startIndexRefresh } from '../../../handlers/index-refresh.js';
 import { runCli } from '../../../src/cli.js';
 import { manifestOf, openIndex } from '../../../src/trail/sources/index-manifest.js';
 import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
-import { buildIndex } from '../../../src/trail/sources/log-index.js';
+import { buildIndex, IndexBusyError } from '../../../src/trail/sources/log-index.js';
 import { tempStorePath } from '../../helpers/alerts.js';
 import { CLOUDTRAIL_DATA, SNITCH_DIR } from '../../helpers/data.js';
 import { testDeps } from '../../helpers/deps.js';
@@ -226,8 +227,9 @@ describe('keeping the index fresh', () => {
         .sort(),
     ).toEqual(Array.from({ length: 12 }, (_, i) => `a-${100 + i}`).sort());
     expect(r.scope.detail).toContain('0 read raw');
-    // Only the current version is kept.
-    expect(readdirSync(into).filter((e) => e.startsWith('v-'))).toHaveLength(1);
+    // The current version and the one it replaced are kept (a question that opened it finishes on it);
+    // older ones go.
+    expect(readdirSync(into).filter((e) => e.startsWith('v-'))).toHaveLength(2);
     expect(a).toBe(changed);
   });
 
@@ -362,6 +364,59 @@ describe('keeping the index fresh', () => {
     expect(s.scope.detail).not.toContain('index');
   });
 
+  it('keeps the version it replaced until the next build: a question that opened it finishes on it', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    await buildIndex({ logs, into, conn });
+    const first = (await openIndex(into))?.dir as string;
+    deliver(logs, '2025-11-02', 'b', 2);
+    await buildIndex({ logs, into, conn });
+    // A reader that resolved the first version before the swap still reads all of it.
+    const read = await conn.runAndReadAll(
+      `SELECT count(*)::INT AS n FROM read_parquet('${join(first, '**', '*.parquet')}')`,
+    );
+    expect(read.getRowObjects()).toEqual([{ n: 3 }]);
+    deliver(logs, '2025-11-03', 'c', 1);
+    await buildIndex({ logs, into, conn });
+    expect(existsSync(first), 'gone at the next build').toBe(false);
+    expect(readdirSync(into).filter((e) => e.startsWith('v-'))).toHaveLength(2);
+  });
+
+  it('is built by one process at a time: a second build while one runs does nothing, and says so', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    const other = await connectDuckDb('512MB');
+    const [one, two] = await Promise.allSettled([
+      buildIndex({ logs, into, conn }),
+      buildIndex({ logs, into, conn: other }),
+    ]);
+    const outcomes = [one, two].map((r) => r.status).sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    const refused = [one, two].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(IndexBusyError);
+    expect(String(refused.reason.message)).toContain(`Another build of the index in ${into} is running`);
+    expect((await search(logs, into)).index).toMatchObject({ files: 1, raw: 0 });
+    // The lock is released at the end: the next build runs.
+    deliver(logs, '2025-11-02', 'b', 2);
+    expect(await buildIndex({ logs, into, conn: other })).toMatchObject({ added: 1, kept: 1 });
+  });
+
+  it('takes over the lock of a build killed outright once it is stale', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    // What a build killed with SIGKILL leaves: its lock folder, no longer kept fresh.
+    const lock = join(into, '.build.lock');
+    mkdirSync(lock, { recursive: true });
+    await expect(buildIndex({ logs, into, conn })).rejects.toThrow(IndexBusyError);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, events: 3 });
+    expect(existsSync(lock), 'released').toBe(false);
+  });
+
   it('is kept fresh by the bot on a schedule, its progress in the log', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
@@ -383,5 +438,21 @@ describe('keeping the index fresh', () => {
     const messages = deps.lines.map((l) => String(l.msg));
     expect(messages.filter((m) => m.startsWith('index refresh: [')).length).toBeGreaterThanOrEqual(2);
     expect(messages).toContain('index refreshed');
+  });
+
+  it("skips the bot's refresh while another build holds the index, and says so in the log", async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 3);
+    mkdirSync(join(into, '.build.lock'), { recursive: true });
+    const deps = testDeps({ TRAIL_LOGS_DIR: logs });
+    const job = startIndexRefresh(deps, into, 60_000);
+    for (let i = 0; i < 100 && !deps.lines.some((l) => String(l.msg).includes('skipped')); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await job.stop();
+    const line = deps.lines.find((l) => String(l.msg).includes('skipped'));
+    expect(line).toMatchObject({ msg: 'index refresh skipped: another build of it is running', level: 30 });
+    expect(deps.lines.some((l) => Number(l.level) >= 50)).toBe(false);
+    expect(await openIndex(into)).toBeUndefined();
   });
 });
