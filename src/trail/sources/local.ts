@@ -278,6 +278,11 @@ export function readThreads(
   return Math.max(1, Math.min(cores, fit));
 }
 
+/** A connection's memory limit as DuckDB shows it ("953.6 MiB"). */
+export async function memoryLimitOf(conn: DuckDBConnection): Promise<string> {
+  return String((await conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]?.[0]);
+}
+
 /**
  * Run `read` with DuckDB's threads fitted to objects of `maxObject` bytes (a large delivery file's second
  * try), then back to the usual.
@@ -287,9 +292,7 @@ export async function withReadThreads<T>(
   maxObject: number,
   read: () => Promise<T>,
 ): Promise<T> {
-  const limit = String(
-    (await conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]?.[0],
-  );
+  const limit = await memoryLimitOf(conn);
   await conn.run(`SET threads = ${readThreads(limit, maxObject)}`);
   try {
     return await read();

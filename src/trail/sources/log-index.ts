@@ -29,6 +29,7 @@ import {
   HIVE_OPTIONS,
   LARGE_FILE_FACTOR,
   type LogFile,
+  memoryLimitOf,
   outOfMemory,
   PRINCIPAL_COLUMNS,
   RECORD_FIELDS,
@@ -152,7 +153,7 @@ export async function buildIndex(o: BuildOptions): Promise<IndexBuildResult> {
       if (lost) throw new IndexBusyError(o.into, lost);
     });
   } catch (err) {
-    const limit = (await o.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]?.[0];
+    const limit = await memoryLimitOf(o.conn);
     throw outOfMemory(err, `Indexing ${o.logs}`, `${limit} as DuckDB counts it`) ?? err;
   } finally {
     await o.conn.run('RESET preserve_insertion_order');
