@@ -11,7 +11,7 @@ import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js'
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
-import { openIndex, unreadableIndex } from './index-manifest.js';
+import { CURRENT, openIndex, unreadableIndex } from './index-manifest.js';
 import type { Coverage, EventSource, SearchProgress, SearchResult } from './types.js';
 
 /**
@@ -135,6 +135,9 @@ async function listDirs(
   out = new Map<string, string[]>(),
 ): Promise<Map<string, string[]>> {
   const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
+  // A Trailbot index kept inside the archive (its `current` link beside its versions) is not part of it:
+  // its manifest is no log file.
+  if (rel && entries.some((e) => e.name === CURRENT && e.isSymbolicLink())) return out;
   const names = entries.filter((e) => e.isFile() && LOG_NAME.test(e.name)).map((e) => e.name);
   if (names.length) out.set(rel, names.sort());
   await Promise.all(

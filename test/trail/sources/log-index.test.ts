@@ -284,6 +284,19 @@ describe('keeping the index fresh', () => {
     expect(few.events.map((e) => e.id)).toEqual(raw.events.slice(0, 5).map((e) => e.id));
   });
 
+  it('kept inside the archive it indexes, is not read as part of it', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = join(logs, 'index');
+    deliver(logs, '2025-11-01', 'a', 3);
+    await buildIndex({ logs, into, conn });
+    const r = await search(logs, into);
+    expect(r.warnings).toEqual([]);
+    expect(r.index).toMatchObject({ files: 1, raw: 0 });
+    deliver(logs, '2025-11-02', 'b', 2);
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, kept: 1, events: 5 });
+    expect((await search(logs, into)).warnings).toEqual([]);
+  });
+
   it('gives back every event id as written: UUIDs (kept as such), upper-case ones and others', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
