@@ -38,7 +38,13 @@ export const indexCommand: CommandSpec<IndexArgs, IndexBuildResult & IndexArgs> 
     if (positionals.length) throw new UsageError(`index takes flags only; got "${positionals[0]}".`, USAGE);
     const into = values.into ?? config.TRAIL_INDEX_DIR;
     if (!into) throw new UsageError('Say where the index goes: --into dir (or set TRAIL_INDEX_DIR).', USAGE);
-    return { logs: resolve(values.logs ?? config.TRAIL_LOGS_DIR), into: resolve(into) };
+    const logs = resolve(values.logs ?? config.TRAIL_LOGS_DIR);
+    if (resolve(into) === logs)
+      throw new UsageError(
+        `The index needs a folder of its own, not the archive's: --into ${logs}/index, say (inside the archive is fine).`,
+        USAGE,
+      );
+    return { logs, into: resolve(into) };
   },
   working: (a) => ['Indexing ', { lit: a.logs }, '…'],
   async run(a, deps, ctx) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -403,6 +403,14 @@ export function loadConfig(
   if (parsed.success && parsed.data.TRAIL_STORE === 'dynamodb' && !parsed.data.TRAIL_DYNAMODB_TABLE)
     problems.push(
       'TRAIL_DYNAMODB_TABLE: required with TRAIL_STORE=dynamodb (the table `trail store init` creates)',
+    );
+  if (
+    parsed.success &&
+    parsed.data.TRAIL_INDEX_DIR &&
+    resolve(parsed.data.TRAIL_INDEX_DIR) === resolve(parsed.data.TRAIL_LOGS_DIR)
+  )
+    problems.push(
+      'TRAIL_INDEX_DIR: the index needs a folder of its own, not TRAIL_LOGS_DIR itself (a folder inside it is fine)',
     );
   // Name the variable and the rule, never the value: it may be a secret.
   if (!parsed.success)

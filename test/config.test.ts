@@ -215,6 +215,15 @@ describe('loadConfig', () => {
     ).toBe(true);
   });
 
+  it('will not keep the index in the log folder itself (a folder inside it is fine)', () => {
+    expect(() => loadConfig({ TRAIL_LOGS_DIR: '/data/ct', TRAIL_INDEX_DIR: '/data/ct/' })).toThrow(
+      /TRAIL_INDEX_DIR: the index needs a folder of its own, not TRAIL_LOGS_DIR itself/,
+    );
+    expect(
+      loadConfig({ TRAIL_LOGS_DIR: '/data/ct', TRAIL_INDEX_DIR: '/data/ct/index' }).TRAIL_INDEX_DIR,
+    ).toBe('/data/ct/index');
+  });
+
   it('will not start alerts without a default channel', async () => {
     const c = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-1',

@@ -284,6 +284,19 @@ describe('keeping the index fresh', () => {
     expect(few.events.map((e) => e.id)).toEqual(raw.events.slice(0, 5).map((e) => e.id));
   });
 
+  it('is refused the archive folder itself as its home, with where to put it', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    let err = '';
+    const code = await runCli(
+      ['index', '--logs', logs, '--into', `${logs}/`],
+      { TRAIL_STORE_PATH: tempStorePath() },
+      { out: () => {}, err: (s) => (err += s) },
+    );
+    expect(code).not.toBe(0);
+    expect(err).toContain(`The index needs a folder of its own, not the archive's: --into ${logs}/index`);
+    expect(readdirSync(logs)).toEqual([]);
+  });
+
   it('kept inside the archive it indexes, is not read as part of it', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = join(logs, 'index');
