@@ -127,7 +127,14 @@ function recordsSql(shapes: { records: boolean; array: boolean }): string {
  * version is written aside and made current at the end, in one rename.
  */
 export async function buildIndex(o: BuildOptions): Promise<IndexBuildResult> {
-  mkdirSync(o.into, { recursive: true });
+  try {
+    mkdirSync(o.into, { recursive: true });
+  } catch (err) {
+    throw new SourceUnavailableError(
+      `The index folder ${o.into} cannot be made: ${(err as Error).message}.`,
+      { cause: err },
+    );
+  }
   // One build of an index at a time, whoever runs it (the bot's replicas, a scheduled `trail index`): a
   // lock folder beside the versions, kept fresh while the build runs and taken over once stale (a build
   // killed outright). A lock lost mid-build (its folder gone) stops this build before it swaps.

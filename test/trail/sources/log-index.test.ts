@@ -295,6 +295,12 @@ describe('keeping the index fresh', () => {
     expect(code).not.toBe(0);
     expect(err).toContain(`The index needs a folder of its own, not the archive's: --into ${logs}/index`);
     expect(readdirSync(logs)).toEqual([]);
+    // Nor a file for a folder.
+    const file = join(mkdtempSync(join(tmpdir(), 'trail-index-')), 'a-file');
+    writeFileSync(file, 'not a folder');
+    await expect(buildIndex({ logs, into: file, conn })).rejects.toThrow(
+      `The index folder ${file} cannot be made: EEXIST`,
+    );
   });
 
   it('kept inside the archive it indexes, is not read as part of it', async () => {
