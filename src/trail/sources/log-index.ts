@@ -316,8 +316,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
   }
   // Where each new file's rows went, and how many: read back from what was written.
   // (Only this run's files: the ones carried over hold files already in the manifest.)
-  const all = parquetFiles(building);
-  const written = all.filter((f) => !carried.has(f));
+  const written = parquetFiles(building).filter((f) => !carried.has(f));
   const placed = new Map<string, { events: number; parts: string[] }>();
   // A partition's folder, relative to the version: a hundred or so of them for tens of thousands of files.
   const partOf = new Map<string, string>();
@@ -340,6 +339,8 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         parts: (r.dirs as string[]).map(partFolder),
       });
   }
+  await mergeSmallFiles(o.conn, building, new Set(written.map((f) => posix(dirname(f)))));
+  const all = parquetFiles(building);
   const freshPaths = new Set(fresh.map((f) => f.rel));
   // Rows per partition: carried over for a partition linked as it was; counted (from the Parquet
   // footers) for one rewritten or given new rows.
@@ -403,6 +404,39 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
     sourceBytes,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * Every build adds a file to each partition it writes to: the bot refreshing every 15 minutes gives
+ * each day's partitions about a hundred, and every question opens every file (the benchmark archive with
+ * a hundred files a partition: questions 5–7 times slower, the index 3 times larger). A partition
+ * this build wrote to that then holds more than MERGE_OVER files under SMALL_FILE bytes has those merged
+ * into one; larger files are left as they are, so no build rewrites more than that of a partition.
+ */
+const MERGE_OVER = 8;
+const SMALL_FILE = 16 * 1024 * 1024;
+/** Partitions merged per COPY: DuckDB keeps 100 files open in a partitioned write, then starts new ones. */
+const MERGE_GROUP = 64;
+
+async function mergeSmallFiles(conn: DuckDBConnection, building: string, parts: Set<string>) {
+  const crowded = [...parts]
+    .map((part) =>
+      parquetFiles(join(building, part))
+        .map((f) => join(building, part, f))
+        .filter((f) => statSync(f).size < SMALL_FILE),
+    )
+    .filter((small) => small.length > MERGE_OVER);
+  for (let i = 0; i < crowded.length; i += MERGE_GROUP) {
+    const files = crowded.slice(i, i + MERGE_GROUP).flat();
+    await run(
+      conn,
+      `COPY (SELECT * FROM read_parquet($files, ${HIVE_OPTIONS})) ` +
+        `TO '${sqlPath(building)}' (${PARQUET_OPTIONS}, FILENAME_PATTERN 'm-{uuid}')`,
+      { files },
+    );
+    // Hard links of the version replaced, or this build's own files: the version replaced keeps its own.
+    for (const f of files) rmSync(f);
+  }
 }
 
 function parquetBytes(dir: string): number {

@@ -249,6 +249,36 @@ describe('keeping the index fresh', () => {
     expect((await search(logs, into)).events.map((e) => e.id).sort()).toEqual(['a-0', 'a-1', 'a-2']);
   });
 
+  it('merges the small files of a partition refreshed again and again, and answers the same', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    const files = () =>
+      readdirSync(join(into, 'current', 'p_account=111122223333', 'p_region=us-east-1', 'p_day=2025-11-01'));
+    // A refresh after every delivery, as the bot's schedule does: each adds a file to the day's partition.
+    const counts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      deliver(logs, '2025-11-01', `f${i}`, 3);
+      await buildIndex({ logs, into, conn });
+      counts.push(files().length);
+    }
+    expect(counts.slice(0, 9)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1]);
+    expect(Math.max(...counts)).toBe(8);
+    expect(files().filter((f) => f.startsWith('m-'))).toHaveLength(1);
+    const r = await search(logs, into);
+    expect(r).toMatchObject({ matched: 60, examined: 60, index: { files: 20, raw: 0 } });
+    expect(r.events.map((e) => e.id).sort()).toEqual(
+      Array.from({ length: 20 }, (_, f) => [0, 1, 2].map((i) => `f${f}-${i}`))
+        .flat()
+        .sort(),
+    );
+    // A file removed from a merged partition is dropped from it as from any other.
+    rmSync(
+      join(logs, 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2025', '11', '01', 'f3.json.gz'),
+    );
+    await buildIndex({ logs, into, conn });
+    expect((await search(logs, into)).events.map((e) => e.id)).not.toContain('f3-0');
+  });
+
   it('answers a range that starts and ends inside a day as the raw files do', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
