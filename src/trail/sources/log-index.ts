@@ -339,7 +339,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         parts: (r.dirs as string[]).map(partFolder),
       });
   }
-  await mergeSmallFiles(o.conn, building, new Set(written.map((f) => posix(dirname(f)))));
+  await mergeSmallFiles(o.conn, building, parquetFiles(building));
   const all = parquetFiles(building);
   const freshPaths = new Set(fresh.map((f) => f.rel));
   // Rows per partition: carried over for a partition linked as it was; counted (from the Parquet
@@ -409,33 +409,34 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
 /**
  * Every build adds a file to each partition it writes to: the bot refreshing every 15 minutes gives
  * each day's partitions about a hundred, and every question opens every file (the benchmark archive with
- * a hundred files a partition: questions 5–7 times slower, the index 3 times larger). A partition
- * this build wrote to that then holds more than MERGE_OVER files under SMALL_FILE bytes has those merged
- * into one; larger files are left as they are, so no build rewrites more than that of a partition.
+ * a hundred files a partition: questions 5–7 times slower, the index 3 times larger). A partition that
+ * holds more than MERGE_OVER files under SMALL_FILE bytes after a build's writes has those merged into
+ * one; larger files are left as they are, so no build rewrites more than that of a partition. Every
+ * partition is looked at, not only those written to: an index crowded by an earlier version is mended
+ * by its next refresh.
  */
 const MERGE_OVER = 8;
 const SMALL_FILE = 16 * 1024 * 1024;
 /** Partitions merged per COPY: DuckDB keeps 100 files open in a partitioned write, then starts new ones. */
 const MERGE_GROUP = 64;
 
-async function mergeSmallFiles(conn: DuckDBConnection, building: string, parts: Set<string>) {
-  const crowded = [...parts]
-    .map((part) =>
-      parquetFiles(join(building, part))
-        .map((f) => join(building, part, f))
-        .filter((f) => statSync(f).size < SMALL_FILE),
-    )
+async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: string[]) {
+  const byPart = new Map<string, string[]>();
+  for (const f of files) byPart.set(dirname(f), [...(byPart.get(dirname(f)) ?? []), join(building, f)]);
+  const crowded = [...byPart.values()]
+    .filter((inPart) => inPart.length > MERGE_OVER)
+    .map((inPart) => inPart.filter((f) => statSync(f).size < SMALL_FILE))
     .filter((small) => small.length > MERGE_OVER);
   for (let i = 0; i < crowded.length; i += MERGE_GROUP) {
-    const files = crowded.slice(i, i + MERGE_GROUP).flat();
+    const group = crowded.slice(i, i + MERGE_GROUP).flat();
     await run(
       conn,
       `COPY (SELECT * FROM read_parquet($files, ${HIVE_OPTIONS})) ` +
         `TO '${sqlPath(building)}' (${PARQUET_OPTIONS}, FILENAME_PATTERN 'm-{uuid}')`,
-      { files },
+      { files: group },
     );
     // Hard links of the version replaced, or this build's own files: the version replaced keeps its own.
-    for (const f of files) rmSync(f);
+    for (const f of group) rmSync(f);
   }
 }
 

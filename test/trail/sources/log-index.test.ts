@@ -279,6 +279,34 @@ describe('keeping the index fresh', () => {
     expect((await search(logs, into)).events.map((e) => e.id)).not.toContain('f3-0');
   });
 
+  it('mends a partition left crowded by an earlier version at its next refresh, whatever it writes', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 30);
+    await buildIndex({ logs, into, conn });
+    // The day's partition split into ten files, as refreshes before the merging left it.
+    const part = join(into, 'current', 'p_account=111122223333', 'p_region=us-east-1', 'p_day=2025-11-01');
+    const [one] = readdirSync(part);
+    await conn.run(
+      `COPY (SELECT *, row_number() OVER () % 10 AS k FROM read_parquet('${join(part, one as string)}')) ` +
+        `TO '${part}/split' (FORMAT parquet, PARTITION_BY (k))`,
+    );
+    rmSync(join(part, one as string));
+    for (const k of readdirSync(join(part, 'split')))
+      for (const f of readdirSync(join(part, 'split', k)))
+        cpSync(join(part, 'split', k, f), join(part, `${k}-${f}`));
+    rmSync(join(part, 'split'), { recursive: true });
+    expect(readdirSync(part)).toHaveLength(10);
+    // A refresh that writes only another day's partition.
+    deliver(logs, '2025-11-02', 'b', 2);
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, events: 32 });
+    const mended = join(into, 'current', 'p_account=111122223333', 'p_region=us-east-1', 'p_day=2025-11-01');
+    expect(readdirSync(mended)).toHaveLength(1);
+    const r = await search(logs, into);
+    expect(r).toMatchObject({ matched: 32, examined: 32 });
+    expect(r.events.filter((e) => e.id.startsWith('a-'))).toHaveLength(30);
+  });
+
   it('answers a range that starts and ends inside a day as the raw files do', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
