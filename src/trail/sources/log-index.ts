@@ -316,7 +316,8 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
   }
   // Where each new file's rows went, and how many: read back from what was written.
   // (Only this run's files: the ones carried over hold files already in the manifest.)
-  const written = parquetFiles(building).filter((f) => !carried.has(f));
+  const listed = parquetFiles(building);
+  const written = listed.filter((f) => !carried.has(f));
   const placed = new Map<string, { events: number; parts: string[] }>();
   // A partition's folder, relative to the version: a hundred or so of them for tens of thousands of files.
   const partOf = new Map<string, string>();
@@ -339,8 +340,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         parts: (r.dirs as string[]).map(partFolder),
       });
   }
-  await mergeSmallFiles(o.conn, building, parquetFiles(building));
-  const all = parquetFiles(building);
+  const all = (await mergeSmallFiles(o.conn, building, listed)) ? parquetFiles(building) : listed;
   const freshPaths = new Set(fresh.map((f) => f.rel));
   // Rows per partition: carried over for a partition linked as it was; counted (from the Parquet
   // footers) for one rewritten or given new rows.
@@ -420,9 +420,14 @@ const SMALL_FILE = 16 * 1024 * 1024;
 /** Partitions merged per COPY: DuckDB keeps 100 files open in a partitioned write, then starts new ones. */
 const MERGE_GROUP = 64;
 
-async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: string[]) {
+/** Whether any partition was merged. */
+async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: string[]): Promise<boolean> {
   const byPart = new Map<string, string[]>();
-  for (const f of files) byPart.set(dirname(f), [...(byPart.get(dirname(f)) ?? []), join(building, f)]);
+  for (const f of files) {
+    const inPart = byPart.get(dirname(f)) ?? [];
+    inPart.push(join(building, f));
+    byPart.set(dirname(f), inPart);
+  }
   const crowded = [...byPart.values()]
     .filter((inPart) => inPart.length > MERGE_OVER)
     .map((inPart) => inPart.filter((f) => statSync(f).size < SMALL_FILE))
@@ -438,6 +443,7 @@ async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: 
     // Hard links of the version replaced, or this build's own files: the version replaced keeps its own.
     for (const f of group) rmSync(f);
   }
+  return crowded.length > 0;
 }
 
 function parquetBytes(dir: string): number {
