@@ -65,7 +65,10 @@ export const indexCommand: CommandSpec<IndexArgs, IndexBuildResult & IndexArgs> 
   present(r): Doc {
     const what = r.unchanged
       ? `Already up to date: ${r.kept} log files, ${r.events} events.`
-      : `${r.added} new, ${r.changed} changed and ${r.removed} removed log files; ${r.kept} kept as they were; ${r.events} events in all.`;
+      : `${r.added} new, ${r.changed} changed and ${r.removed} removed log files; ${r.kept} kept as they were; ${r.events} events in all.` +
+        (r.merged
+          ? ` The small files of ${r.merged} partition${r.merged === 1 ? '' : 's'} merged into one each.`
+          : '');
     return {
       summary: [`Index of `, { lit: r.logs }, r.unchanged ? ': up to date.' : ': built.'],
       blocks: [

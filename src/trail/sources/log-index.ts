@@ -43,6 +43,8 @@ export interface IndexBuildResult {
   changed: number;
   removed: number;
   kept: number;
+  /** Partitions whose small files were merged into one (a partition given a file at every refresh). */
+  merged: number;
   events: number;
   /** The new version's Parquet bytes, and the archive's log-file bytes. */
   bytes: number;
@@ -234,6 +236,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
       changed: 0,
       removed: 0,
       kept: previous.size,
+      merged: 0,
       events: indexedEvents(old.manifest),
       bytes: parquetBytes(old.dir),
       sourceBytes,
@@ -340,7 +343,10 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         parts: (r.dirs as string[]).map(partFolder),
       });
   }
-  const all = (await mergeSmallFiles(o.conn, building, listed)) ? parquetFiles(building) : listed;
+  const merged = await mergeSmallFiles(o.conn, building, listed, (n) =>
+    progress(fresh.length, `merging the small files of ${n} partition${n === 1 ? '' : 's'}`),
+  );
+  const all = merged ? parquetFiles(building) : listed;
   const freshPaths = new Set(fresh.map((f) => f.rel));
   // Rows per partition: carried over for a partition linked as it was; counted (from the Parquet
   // footers) for one rewritten or given new rows.
@@ -399,6 +405,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
     changed,
     removed,
     kept: previous.size - dropped.length,
+    merged,
     events: indexedEvents(manifest),
     bytes: parquetBytes(final),
     sourceBytes,
@@ -420,8 +427,13 @@ const SMALL_FILE = 16 * 1024 * 1024;
 /** Partitions merged per COPY: DuckDB keeps 100 files open in a partitioned write, then starts new ones. */
 const MERGE_GROUP = 64;
 
-/** Whether any partition was merged. */
-async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: string[]): Promise<boolean> {
+/** How many partitions were merged (`onMerging` told first). */
+async function mergeSmallFiles(
+  conn: DuckDBConnection,
+  building: string,
+  files: string[],
+  onMerging: (partitions: number) => void,
+): Promise<number> {
   const byPart = new Map<string, string[]>();
   for (const f of files) {
     const inPart = byPart.get(dirname(f)) ?? [];
@@ -432,6 +444,7 @@ async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: 
     .filter((inPart) => inPart.length > MERGE_OVER)
     .map((inPart) => inPart.filter((f) => statSync(f).size < SMALL_FILE))
     .filter((small) => small.length > MERGE_OVER);
+  if (crowded.length) onMerging(crowded.length);
   for (let i = 0; i < crowded.length; i += MERGE_GROUP) {
     const group = crowded.slice(i, i + MERGE_GROUP).flat();
     await run(
@@ -443,7 +456,7 @@ async function mergeSmallFiles(conn: DuckDBConnection, building: string, files: 
     // Hard links of the version replaced, or this build's own files: the version replaced keeps its own.
     for (const f of group) rmSync(f);
   }
-  return crowded.length > 0;
+  return crowded.length;
 }
 
 function parquetBytes(dir: string): number {

@@ -256,12 +256,16 @@ describe('keeping the index fresh', () => {
       readdirSync(join(into, 'current', 'p_account=111122223333', 'p_region=us-east-1', 'p_day=2025-11-01'));
     // A refresh after every delivery, as the bot's schedule does: each adds a file to the day's partition.
     const counts: number[] = [];
+    const merged: number[] = [];
+    const notes: string[] = [];
     for (let i = 0; i < 20; i++) {
       deliver(logs, '2025-11-01', `f${i}`, 3);
-      await buildIndex({ logs, into, conn });
+      merged.push((await buildIndex({ logs, into, conn, onProgress: (p) => notes.push(p.note) })).merged);
       counts.push(files().length);
     }
     expect(counts.slice(0, 9)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1]);
+    expect(merged.slice(0, 9)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(notes).toContain('merging the small files of 1 partition');
     expect(Math.max(...counts)).toBe(8);
     expect(files().filter((f) => f.startsWith('m-'))).toHaveLength(1);
     const r = await search(logs, into);
@@ -297,9 +301,17 @@ describe('keeping the index fresh', () => {
         cpSync(join(part, 'split', k, f), join(part, `${k}-${f}`));
     rmSync(join(part, 'split'), { recursive: true });
     expect(readdirSync(part)).toHaveLength(10);
-    // A refresh that writes only another day's partition.
+    // A refresh that writes only another day's partition; the terminal says what it merged.
     deliver(logs, '2025-11-02', 'b', 2);
-    expect(await buildIndex({ logs, into, conn })).toMatchObject({ added: 1, events: 32 });
+    let out = '';
+    const code = await runCli(
+      ['index', '--logs', logs, '--into', into],
+      { TRAIL_STORE_PATH: tempStorePath() },
+      { out: (s) => (out += s), err: () => {} },
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('1 new, 0 changed and 0 removed log files');
+    expect(out).toContain('The small files of 1 partition merged into one each.');
     const mended = join(into, 'current', 'p_account=111122223333', 'p_region=us-east-1', 'p_day=2025-11-01');
     expect(readdirSync(mended)).toHaveLength(1);
     const r = await search(logs, into);
