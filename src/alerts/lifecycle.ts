@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import type { Config } from '../config.js';
 import type { GeoRules } from '../geo/baseline.js';
 import { detectPlaces } from '../geo/detect.js';
@@ -114,11 +115,12 @@ export async function applyAlert(
   alert: Alert,
   now: Date,
   log: Logger,
+  origin?: string,
 ): Promise<void> {
   // The databases are opened only for an alert with an address (an alarm never needs them).
   const place = alert.sourceIp && !alert.place ? policy.geo?.locator()?.locate(alert.sourceIp) : alert.place;
   const a: Alert = place ? { ...alert, place } : alert;
-  await applyOne(store, policy, a, now, log);
+  await applyOne(store, policy, a, now, log, origin);
   const rules = policy.geo?.rules;
   if (!rules || a.rule || a.source !== 'cloudtrail' || !a.actor || a.place?.kind !== 'public' || !a.sourceIp)
     return;
@@ -136,7 +138,8 @@ export async function applyAlert(
     link: a.link,
     raw: a.raw,
   });
-  for (const r of raised) await applyOne(store, policy, r, now, log);
+  for (const [i, r] of raised.entries())
+    await applyOne(store, policy, r, now, log, origin && `${origin}#raised-${i}`);
 }
 
 /**
@@ -156,9 +159,20 @@ async function ensurePosted(
 }
 
 /**
+ * The id of what an alert from `origin` creates (its alert, its group): derived from it when there is
+ * one, so a message done again after a replica stopped half way through it (DynamoDB has no
+ * transaction) finds and writes the same alert and group, not a second alert of the same event.
+ */
+const idFrom = (origin: string | undefined, what: 'alert' | 'group') =>
+  origin ? uuidv5(`${origin}#${what}`, ORIGIN_NAMESPACE) : randomUUID();
+/** The namespace of those ids (a UUID of this project's own). */
+const ORIGIN_NAMESPACE = 'a3c5e0d2-6f1b-4c8e-9d7a-2b4f6e8c0a1d';
+
+/**
  * One alert into the store as it is (no place looked up, nothing detected): an alarm back to OK resolves its open alert; a repeat of an open alert's
  * fingerprint counts on the original message; anything else opens a new alert, joining an open group
- * with its key or starting one whose message waits `groupWaitMs` for company.
+ * with its key or starting one whose message waits `groupWaitMs` for company. `origin` names where the
+ * alert came from (a stored message and the alert's place in it): done again, it is not a repeat.
  */
 export async function applyOne(
   store: AlertStorage,
@@ -166,8 +180,18 @@ export async function applyOne(
   a: Alert,
   now: Date,
   log: Logger,
+  origin?: string,
 ): Promise<void> {
   const existing = await store.alerts.openAlertByFingerprint(a.fingerprint);
+  const alertId = idFrom(origin, 'alert');
+  if (existing && origin && existing.id === alertId) {
+    // This message made this alert before stopping half way: what may be missing is its message's post
+    // or update (queued once: a queued one takes it), not a repeat.
+    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    await ensurePosted(store, existing.groupId, item, now);
+    await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+    return;
+  }
   if (a.closes) {
     if (!existing) {
       log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
@@ -224,10 +248,10 @@ export async function applyOne(
   const joined = policy.groupBy.length
     ? await store.alerts.openGroup(channel, key, new Date(now.getTime() - policy.groupWindowMs))
     : undefined;
-  const groupId = joined?.id ?? randomUUID();
+  const groupId = joined?.id ?? idFrom(origin, 'group');
   if (!joined) await store.alerts.insertGroup({ id: groupId, channel, groupKey: key, createdAt: now });
   const stored: StoredAlert = {
-    id: randomUUID(),
+    id: alertId,
     groupId,
     fingerprint: a.fingerprint,
     channel,
@@ -285,7 +309,8 @@ export async function processPending(
       try {
         await retryStale(() =>
           store.atomically(async () => {
-            for (const a of alertsOf(m)) await applyAlert(store, policy, a, now, log);
+            for (const [i, a] of alertsOf(m).entries())
+              await applyAlert(store, policy, a, now, log, `${m.messageId}#${i}`);
             await store.inbox.markProcessed(m.messageId, now);
           }),
         );

@@ -74,6 +74,7 @@ export interface AlertRepository {
 
   /** The newest group for a channel and key created at or after `since` that still has an unresolved alert. */
   openGroup(channel: string, groupKey: string, since: Date): Promise<AlertGroup | undefined>;
+  /** A group whose id is there already is left as it is (a message done again after a stop half way). */
   insertGroup(g: AlertGroup): Promise<void>;
   group(id: string): Promise<AlertGroup | undefined>;
   setGroupTs(id: string, ts: string): Promise<void>;

@@ -33,7 +33,7 @@ describe('processPending', () => {
     expect((await waiting(store)).map((i) => i.kind)).toEqual(['post']);
   });
 
-  it('still posts a message done again after a stop between its alert and its post (a store without transactions)', async () => {
+  it('still posts a message done again after a stop between its alert and its post (a store without transactions), and does not count it twice', async () => {
     const { store } = tempStore();
     // As on DynamoDB: each write on its own, and the replica stops just before queueing the post.
     let stopped = false;
@@ -52,9 +52,13 @@ describe('processPending', () => {
       },
     };
     const [alert] = normalizeMessage(alarmMessage('HalfDone', 'ALARM'), { receivedAt: T0 });
-    await expect(applyAlert(dying, PLAIN_POLICY, alert as never, T0, logger)).rejects.toThrow('stopped');
+    await expect(applyAlert(dying, PLAIN_POLICY, alert as never, T0, logger, 'm-half#0')).rejects.toThrow(
+      'stopped',
+    );
     // The message is done again (its claim ran out): the alert is there, its post is queued now.
-    await applyAlert(store, PLAIN_POLICY, alert as never, at(20), logger);
+    await applyAlert(store, PLAIN_POLICY, alert as never, at(20), logger, 'm-half#0');
+    const fp = 'cloudwatch:111122223333:us-east-1:HalfDone';
+    expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 1 });
     const items = await waiting(store);
     expect(items.map((i) => i.kind)).toEqual(['post']);
     // A post that finds its group already out (a first one was in flight) is sent as an update.
@@ -74,9 +78,13 @@ describe('processPending', () => {
     };
     const outbox = new Outbox({ store, sender, now: () => at(40), logger, intervalMs: 0 });
     for (let i = 0; i < 5 && (await store.outbox.outboxBacklog()) > 0; i++) await outbox.runOnce();
-    // No second post: the message is updated (and its thread told it was seen again — the redo counts).
+    // No second post: the message is updated; and the thread is not told of a repeat that never was.
     expect(sent).not.toContain('post');
     expect(sent).toContain('update');
+    expect(sent).not.toContain('reply');
+    // The same alarm in another message is a repeat, and counts.
+    await applyAlert(store, PLAIN_POLICY, alert as never, at(60), logger, 'm-again#0');
+    expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
   });
 
   it('counts a repeat of an open alert on the original message, once per waiting note', async () => {

@@ -47,6 +47,14 @@ export function repositoryContract(name: string, open: () => AlertRepository): v
       expect((await r.alertsOfGroup('g1'))[0]?.status).toBe('resolved');
     });
 
+    it('leaves a group inserted again as it was (a message done again after a stop half way)', async () => {
+      const r = open();
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
+      await r.setGroupTs('g1', '1700000000.000100');
+      await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(5) });
+      expect(await r.group('g1')).toMatchObject({ createdAt: T(0), ts: '1700000000.000100' });
+    });
+
     it('lists unresolved alerts newest first, up to a limit', async () => {
       const r = open();
       await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });

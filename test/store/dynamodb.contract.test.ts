@@ -84,6 +84,53 @@ describe('two replicas on one table', () => {
     expect((await a.alerts.actionsOf(group)).filter((x) => x.kind === 'resolve')).toHaveLength(1);
   });
 
+  it('make one alert of a message whose replica stopped between its alert and its fingerprint pointer', async () => {
+    const ns = `${randomUUID()}/`;
+    // Replica a's writes of fingerprint pointers never come back: it stops there, the alert written.
+    let stopped: () => void = () => {};
+    const stop = new Promise<void>((r) => {
+      stopped = r;
+    });
+    const stalling = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: MOTO_CREDENTIALS,
+    });
+    stalling.middlewareStack.add(
+      (next) => async (args) => {
+        const item = (args.input as { Item?: { pk?: string } }).Item;
+        if (item?.pk?.includes('FP#')) {
+          stopped();
+          return new Promise<never>(() => {});
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'stallPointers' },
+    );
+    const a = openDynamoStores(stalling, { table: TABLE, ns });
+    const b = openDynamoStores(client, { table: TABLE, ns });
+    const { logger } = captureLogger();
+    // Grouped by fingerprint, as the fleet runs: the message done again joins the group a made.
+    const policy = { ...PLAIN_POLICY, groupBy: ['fingerprint' as const], groupWindowMs: 5 * 60_000 };
+    await a.inbox.acceptMessage({
+      messageId: 'm-3',
+      topicArn: TOPIC,
+      type: 'Notification',
+      body: JSON.stringify(notification('m-3', alarmMessage('HalfWritten', 'ALARM'))),
+      receivedAt: new Date('2026-12-01T10:00:00Z'),
+    });
+    void processPending(a, policy, new Date('2026-12-01T10:00:01Z'), logger);
+    await stop;
+    const fp = 'cloudwatch:111122223333:us-east-1:HalfWritten';
+    // Replica b takes the message once a's claim has run out, and does it again.
+    expect(await processPending(b, policy, new Date('2026-12-01T10:00:30Z'), logger)).toBe(1);
+    const alert = await b.alerts.openAlertByFingerprint(fp);
+    expect(alert).toMatchObject({ count: 1 });
+    expect(await b.alerts.alertsOfGroup(alert?.groupId as string)).toHaveLength(1);
+    expect((await b.outbox.dueItems(new Date('2026-12-01T11:00:00Z'))).map((i) => i.kind)).toEqual(['post']);
+    stalling.destroy();
+  });
+
   it('remind an unacknowledged message once when both tick', async () => {
     const ns = `${randomUUID()}/`;
     const [a, b] = [

@@ -210,27 +210,31 @@ export class DynamoAlertRepository implements AlertRepository {
     return undefined;
   }
   async insertGroup(g: AlertGroup): Promise<void> {
-    await this.t.doc.send(
-      new PutCommand({
-        TableName: this.t.name,
-        Item: {
-          pk: this.#pk(g.id),
-          sk: 'GROUP',
-          id: g.id,
-          channel: g.channel,
-          groupKey: g.groupKey,
-          createdAt: g.createdAt.toISOString(),
-          ts: g.ts,
-          remindedAt: g.remindedAt?.toISOString(),
-          gsi1pk: `${this.t.ns}GKEY#${g.channel}#${g.groupKey}`,
-          gsi1sk: `${g.createdAt.toISOString()}#${g.id}`,
-          ...(g.ts && !g.remindedAt
-            ? { gsi2pk: `${this.t.ns}REMIND`, gsi2sk: `${g.createdAt.toISOString()}#${g.id}` }
-            : {}),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.t.doc
+      .send(
+        new PutCommand({
+          TableName: this.t.name,
+          Item: {
+            pk: this.#pk(g.id),
+            sk: 'GROUP',
+            id: g.id,
+            channel: g.channel,
+            groupKey: g.groupKey,
+            createdAt: g.createdAt.toISOString(),
+            ts: g.ts,
+            remindedAt: g.remindedAt?.toISOString(),
+            gsi1pk: `${this.t.ns}GKEY#${g.channel}#${g.groupKey}`,
+            gsi1sk: `${g.createdAt.toISOString()}#${g.id}`,
+            ...(g.ts && !g.remindedAt
+              ? { gsi2pk: `${this.t.ns}REMIND`, gsi2sk: `${g.createdAt.toISOString()}#${g.id}` }
+              : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!conditionFailed(err)) throw err;
+      });
   }
   async group(id: string): Promise<AlertGroup | undefined> {
     const r = await this.t.doc.send(

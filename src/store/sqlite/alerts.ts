@@ -138,7 +138,7 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
   }
   insertGroup(g: AlertGroup): void {
     this.db.run(
-      'INSERT INTO alert_groups (id, channel, group_key, created_at, ts, reminded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO alert_groups (id, channel, group_key, created_at, ts, reminded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       g.id,
       g.channel,
       g.groupKey,
