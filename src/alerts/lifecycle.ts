@@ -289,7 +289,9 @@ export async function applyOne(
 /**
  * Turn stored messages into alerts. A batch commits at once, each message with its alerts and outbox
  * items, so a crash leaves a message either untouched (done again) or done — never half done or done
- * twice; one that fails is rolled back to its savepoint and kept as a dead letter.
+ * twice; one that fails is rolled back to its savepoint and kept as a dead letter. Returns how many
+ * messages this call turned into alerts (or dead letters): not those another replica holds the claim
+ * of, so a caller looping while there is work stops when what is left is another's.
  */
 export async function processPending(
   store: AlertStorage,
@@ -302,10 +304,12 @@ export async function processPending(
   // Several replicas see the same pending messages: each is claimed for 15 s by one of them, long
   // enough to turn it into alerts (a replica that dies holding it leaves it to another after that).
   const until = new Date(now.getTime() + PROCESS_LEASE_MS);
+  let done = 0;
   // One commit (one fsync) for the batch; each message in its own savepoint inside it.
   await store.atomically(async () => {
     for (const m of pending) {
       if (!(await store.claims.claim(`process:${m.messageId}`, PROCESS_OWNER, now, until))) continue;
+      done++;
       try {
         await retryStale(() =>
           store.atomically(async () => {
@@ -326,7 +330,7 @@ export async function processPending(
       }
     }
   });
-  return pending.length;
+  return done;
 }
 
 /** What a click asks for. */

@@ -122,6 +122,16 @@ describe('two replicas on one table', () => {
     void processPending(a, policy, new Date('2026-12-01T10:00:01Z'), logger);
     await stop;
     const fp = 'cloudwatch:111122223333:us-east-1:HalfWritten';
+    // While another replica holds the message's claim (this test's replicas share one process, and so
+    // one owner: a third one's claim stands for it), b leaves it alone and says it did nothing — the
+    // bot's loop over processPending would otherwise spin on it, a query and a refused claim at a time.
+    await b.claims.claim(
+      'process:m-3',
+      'replica-c',
+      new Date('2026-12-01T10:00:20Z'),
+      new Date('2026-12-01T10:00:29Z'),
+    );
+    expect(await processPending(b, policy, new Date('2026-12-01T10:00:25Z'), logger)).toBe(0);
     // Replica b takes the message once a's claim has run out, and does it again.
     expect(await processPending(b, policy, new Date('2026-12-01T10:00:30Z'), logger)).toBe(1);
     const alert = await b.alerts.openAlertByFingerprint(fp);
