@@ -197,6 +197,11 @@ export async function applyOne(
       log.info({ fingerprint: a.fingerprint }, 'back to normal with no open alert: nothing to resolve');
       return;
     }
+    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    // The message's update is queued before the alert is resolved: it shows the alert as it is when it
+    // goes out, and a replica stopping after the resolve (DynamoDB has no transaction) would leave a
+    // message done again with no open alert to find — and the channel showing it open.
+    await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     await store.alerts.saveAlert({
       ...existing,
       alert: { ...existing.alert, state: a.state },
@@ -211,8 +216,6 @@ export async function applyOne(
       userId: 'aws',
       at: now,
     });
-    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
-    await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     await store.outbox.enqueue({
       ...item,
       kind: 'note',

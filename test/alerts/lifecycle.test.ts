@@ -33,6 +33,34 @@ describe('processPending', () => {
     expect((await waiting(store)).map((i) => i.kind)).toEqual(['post']);
   });
 
+  it('updates the message of an alarm back to OK even when the replica stopped right after resolving it (a store without transactions)', async () => {
+    const { store } = tempStore();
+    const [alarm] = normalizeMessage(alarmMessage('BackSoon', 'ALARM'), { receivedAt: T0 });
+    await applyAlert(store, PLAIN_POLICY, alarm as never, T0, logger, 'm-alarm#0');
+    const group = (await waiting(store))[0]?.groupId as string;
+    await store.alerts.setGroupTs(group, '1700000000.000100');
+    await store.outbox.markSent((await waiting(store))[0]?.id as number, T0);
+    // As on DynamoDB: each write on its own, and the replica stops just after the resolve.
+    const dying: Stores = {
+      ...store,
+      atomically: (fn) => fn(),
+      alerts: {
+        ...store.alerts,
+        recordAction: async () => {
+          throw new Error('the replica stopped');
+        },
+      },
+    };
+    const [ok] = normalizeMessage(alarmMessage('BackSoon', 'OK'), { receivedAt: at(60) });
+    await expect(applyAlert(dying, PLAIN_POLICY, ok as never, at(60), logger, 'm-ok#0')).rejects.toThrow(
+      'stopped',
+    );
+    // Done again, the message finds no open alert; the channel's message is updated all the same.
+    await applyAlert(store, PLAIN_POLICY, ok as never, at(80), logger, 'm-ok#0');
+    expect((await store.alerts.alertsOfGroup(group))[0]?.status).toBe('resolved');
+    expect((await waiting(store)).map((i) => [i.kind, i.groupId])).toEqual([['update', group]]);
+  });
+
   it('still posts a message done again after a stop between its alert and its post (a store without transactions), and does not count it twice', async () => {
     const { store } = tempStore();
     // As on DynamoDB: each write on its own, and the replica stops just before queueing the post.
