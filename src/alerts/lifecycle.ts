@@ -165,6 +165,14 @@ async function ensurePosted(
  */
 const idFrom = (origin: string | undefined, what: 'alert' | 'group') =>
   origin ? uuidv5(`${origin}#${what}`, ORIGIN_NAMESPACE) : randomUUID();
+/** The mark a repeat from `origin` leaves on its alert: 64 bits of an id derived from it. */
+const repeatMark = (origin: string) =>
+  uuidv5(`${origin}#repeat`, ORIGIN_NAMESPACE).replaceAll('-', '').slice(0, 16);
+/**
+ * Repeats an alert remembers the marks of. A message is done again only after its claim has run out
+ * (15 s): what could push its mark out is 64 other messages of the same alert counted in between.
+ */
+export const REPEAT_MARKS = 64;
 /** The namespace of those ids (a UUID of this project's own). */
 const ORIGIN_NAMESPACE = 'a3c5e0d2-6f1b-4c8e-9d7a-2b4f6e8c0a1d';
 
@@ -229,6 +237,16 @@ export async function applyOne(
     return;
   }
   if (existing) {
+    const mark = origin && repeatMark(origin);
+    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
+    if (mark && existing.countedFrom?.includes(mark)) {
+      // This message counted this repeat before its replica stopped: what may be missing is what follows.
+      await ensurePosted(store, existing.groupId, item, now);
+      await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
+      if (existing.status !== 'snoozed')
+        await store.outbox.enqueue({ ...item, kind: 'repeat', notBefore: now }, true);
+      return;
+    }
     const later = a.time.getTime() > existing.lastSeen.getTime();
     await store.alerts.saveAlert({
       ...existing,
@@ -237,8 +255,8 @@ export async function applyOne(
         : existing.alert,
       count: existing.count + 1,
       lastSeen: later ? a.time : existing.lastSeen,
+      countedFrom: mark ? [...(existing.countedFrom ?? []), mark].slice(-REPEAT_MARKS) : existing.countedFrom,
     });
-    const item = { channel: existing.channel, groupId: existing.groupId, priority: PRIORITY.background };
     await ensurePosted(store, existing.groupId, item, now);
     await store.outbox.enqueue({ ...item, kind: 'update', notBefore: now }, true);
     // A snoozed alert counts its repeats quietly.

@@ -24,6 +24,12 @@ export interface StoredAlert {
   firstSeen: Date;
   lastSeen: Date;
   /**
+   * Marks of the messages its latest repeats came from (at most REPEAT_MARKS, newest last), saved with
+   * the count: a message done again after its replica stopped between counting it and queueing what
+   * follows (DynamoDB has no transaction) is not counted twice.
+   */
+  countedFrom?: string[] | undefined;
+  /**
    * The version read (every save adds one). Saving a copy whose version is no longer the stored one
    * fails with StaleWriteError: of two replicas changing one alert from the same read, one wins and the
    * other reads again. Undefined: written without that check (a new alert).

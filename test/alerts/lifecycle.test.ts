@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../../src/alerts/alert.js';
-import { act, applyAlert, processPending, tick } from '../../src/alerts/lifecycle.js';
+import { act, applyAlert, processPending, REPEAT_MARKS, tick } from '../../src/alerts/lifecycle.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import type { Stores } from '../../src/store/stores.js';
 import { alarmMessage, CHANNEL, notification, PLAIN_POLICY, TOPIC, tempStore } from '../helpers/alerts.js';
@@ -113,6 +113,43 @@ describe('processPending', () => {
     // The same alarm in another message is a repeat, and counts.
     await applyAlert(store, PLAIN_POLICY, alert as never, at(60), logger, 'm-again#0');
     expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
+  });
+
+  it('counts a repeat once when its message is done again after a stop between the count and its update (a store without transactions)', async () => {
+    const { store } = tempStore();
+    const [alert] = normalizeMessage(alarmMessage('Twice', 'ALARM'), { receivedAt: T0 });
+    await applyAlert(store, PLAIN_POLICY, alert as never, T0, logger, 'm-first#0');
+    const fp = 'cloudwatch:111122223333:us-east-1:Twice';
+    const group = (await waiting(store))[0]?.groupId as string;
+    await store.alerts.setGroupTs(group, '1700000000.000100');
+    await store.outbox.markSent((await waiting(store))[0]?.id as number, T0);
+    // As on DynamoDB: each write on its own, and the replica stops once the repeat is counted.
+    const dying: Stores = {
+      ...store,
+      atomically: (fn) => fn(),
+      outbox: {
+        ...store.outbox,
+        enqueue: async () => {
+          throw new Error('the replica stopped');
+        },
+      },
+    };
+    const [repeat] = normalizeMessage(alarmMessage('Twice', 'ALARM'), { receivedAt: at(60) });
+    await expect(
+      applyAlert(dying, PLAIN_POLICY, repeat as never, at(60), logger, 'm-repeat#0'),
+    ).rejects.toThrow('stopped');
+    expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
+    // Done again: counted once, and what the count was to be followed by is queued now.
+    await applyAlert(store, PLAIN_POLICY, repeat as never, at(80), logger, 'm-repeat#0');
+    expect(await store.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
+    expect((await waiting(store)).map((i) => i.kind)).toEqual(['update']);
+    expect(await store.outbox.outboxBacklog()).toBe(2);
+    // Another message of the same alarm counts; the marks kept are the latest REPEAT_MARKS.
+    for (let i = 0; i < REPEAT_MARKS; i++)
+      await applyAlert(store, PLAIN_POLICY, repeat as never, at(100 + i), logger, `m-more-${i}#0`);
+    const after = await store.alerts.openAlertByFingerprint(fp);
+    expect(after).toMatchObject({ count: 2 + REPEAT_MARKS });
+    expect(after?.countedFrom).toHaveLength(REPEAT_MARKS);
   });
 
   it('counts a repeat of an open alert on the original message, once per waiting note', async () => {

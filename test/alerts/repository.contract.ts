@@ -76,11 +76,10 @@ export function repositoryContract(name: string, open: () => AlertRepository): v
       const r = open();
       await r.insertGroup({ id: 'g1', channel: 'C0ALERTS01', groupKey: 'k', createdAt: T(0) });
       await r.saveAlert(stored('a1', 'g1'));
-      await r.saveAlert(
-        stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
-      );
+      const changed = { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) } as const;
+      await r.saveAlert(stored('a1', 'g1', { ...changed, countedFrom: ['m1', 'm2'] }));
       expect((await r.alertsOfGroup('g1')).map(({ version, ...a }) => a)).toEqual([
-        stored('a1', 'g1', { status: 'acknowledged', by: 'U1', at: T(5), count: 3, lastSeen: T(5) }),
+        stored('a1', 'g1', { ...changed, countedFrom: ['m1', 'm2'] }),
       ]);
       expect((await r.openAlertByFingerprint('fp:a1'))?.status).toBe('acknowledged');
       await r.saveAlert(stored('a1', 'g1', { status: 'resolved' }));

@@ -141,6 +141,58 @@ describe('two replicas on one table', () => {
     stalling.destroy();
   });
 
+  it('count a repeat once when its replica stopped after counting it and the message is done again', async () => {
+    const ns = `${randomUUID()}/`;
+    // Once stalling is on, replica a's outbox writes never come back: it stops there, the repeat counted.
+    let stalling = false;
+    let stopped: () => void = () => {};
+    const stop = new Promise<void>((r) => {
+      stopped = r;
+    });
+    const stallingClient = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: MOTO_CREDENTIALS,
+    });
+    stallingClient.middlewareStack.add(
+      (next) => async (args) => {
+        if (stalling && JSON.stringify(args.input).includes('OUT')) {
+          stopped();
+          return new Promise<never>(() => {});
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'stallOutbox' },
+    );
+    const a = openDynamoStores(stallingClient, { table: TABLE, ns });
+    const b = openDynamoStores(client, { table: TABLE, ns });
+    const { logger } = captureLogger();
+    const accept = (id: string, at: string) =>
+      b.inbox.acceptMessage({
+        messageId: id,
+        topicArn: TOPIC,
+        type: 'Notification',
+        body: JSON.stringify(notification(id, alarmMessage('CountedOnce', 'ALARM'))),
+        receivedAt: new Date(at),
+      });
+    await accept('m-first', '2026-12-01T10:00:00Z');
+    await processPending(b, PLAIN_POLICY, new Date('2026-12-01T10:00:01Z'), logger);
+    await accept('m-repeat', '2026-12-01T10:01:00Z');
+    stalling = true;
+    void processPending(a, PLAIN_POLICY, new Date('2026-12-01T10:01:01Z'), logger);
+    await stop;
+    const fp = 'cloudwatch:111122223333:us-east-1:CountedOnce';
+    expect(await b.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
+    // Replica b takes the message once a's claim has run out, and does it again: no second count.
+    expect(await processPending(b, PLAIN_POLICY, new Date('2026-12-01T10:01:30Z'), logger)).toBe(1);
+    expect(await b.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 2 });
+    // Another message of the same alarm counts.
+    await accept('m-third', '2026-12-01T10:02:00Z');
+    await processPending(b, PLAIN_POLICY, new Date('2026-12-01T10:02:01Z'), logger);
+    expect(await b.alerts.openAlertByFingerprint(fp)).toMatchObject({ count: 3 });
+    stallingClient.destroy();
+  });
+
   it('remind an unacknowledged message once when both tick', async () => {
     const ns = `${randomUUID()}/`;
     const [a, b] = [

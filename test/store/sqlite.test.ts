@@ -47,7 +47,7 @@ describe('the SQLite store', () => {
     expect(await store.inbox.deadLetters()).toEqual([]);
     store.close();
     const check = new DatabaseSync(path, { readOnly: true });
-    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(10);
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(11);
     check.close();
   });
 

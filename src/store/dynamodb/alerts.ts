@@ -28,6 +28,7 @@ function alertOf(i: Item): StoredAlert {
     notedCount: i.notedCount as number,
     firstSeen: new Date(i.firstSeen as string),
     lastSeen: new Date(i.lastSeen as string),
+    countedFrom: (i.countedFrom as string[] | undefined) ?? undefined,
     version: i.version as number,
   };
 }
@@ -94,6 +95,7 @@ export class DynamoAlertRepository implements AlertRepository {
             notedCount: a.notedCount,
             firstSeen: a.firstSeen.toISOString(),
             lastSeen: a.lastSeen.toISOString(),
+            countedFrom: a.countedFrom,
             ...(snoozed
               ? { gsi1pk: `${this.t.ns}SNOOZED`, gsi1sk: `${a.snoozedUntil?.toISOString()}#${a.id}` }
               : {}),

@@ -24,6 +24,7 @@ interface AlertRow {
   first_seen: string;
   last_seen: string;
   version: number;
+  counted_from: string | null;
 }
 
 interface GroupRow {
@@ -50,6 +51,7 @@ function alertOf(r: AlertRow): StoredAlert {
     notedCount: r.noted_count,
     firstSeen: new Date(r.first_seen),
     lastSeen: new Date(r.last_seen),
+    countedFrom: r.counted_from === null ? undefined : (JSON.parse(r.counted_from) as string[]),
     version: r.version,
   };
 }
@@ -81,10 +83,11 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
     // first sighting never change. A copy read at a version changes the row only at that version.
     const r = this.db.run(
       `INSERT INTO alerts (id, group_id, fingerprint, channel, alert, status, by_user, at, snoozed_until, count,
-         noted_count, first_seen, last_seen, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+         noted_count, first_seen, last_seen, counted_from, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET alert = excluded.alert, status = excluded.status, by_user = excluded.by_user,
          at = excluded.at, snoozed_until = excluded.snoozed_until, count = excluded.count,
-         noted_count = excluded.noted_count, last_seen = excluded.last_seen, version = alerts.version + 1
+         noted_count = excluded.noted_count, last_seen = excluded.last_seen, counted_from = excluded.counted_from,
+         version = alerts.version + 1
        WHERE ? IS NULL OR alerts.version = ?`,
       a.id,
       a.groupId,
@@ -99,6 +102,7 @@ export class SqliteAlertRepository implements Sync<AlertRepository> {
       a.notedCount,
       a.firstSeen.toISOString(),
       a.lastSeen.toISOString(),
+      a.countedFrom ? JSON.stringify(a.countedFrom) : null,
       a.version ?? null,
       a.version ?? null,
     );

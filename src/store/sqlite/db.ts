@@ -138,6 +138,8 @@ const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // Marks of the messages an alert's latest repeats came from (JSON): a message done again counts once.
+  'ALTER TABLE alerts ADD COLUMN counted_from TEXT;',
 ];
 
 /** A port with its methods synchronous: what an adapter over node:sqlite (itself synchronous) implements. */
