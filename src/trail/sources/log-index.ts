@@ -59,8 +59,18 @@ export interface IndexProgress {
   note: string;
 }
 
-/** Log files read per COPY: a progress step each. */
+/** Log files read per COPY, about: a progress step each. */
 const BATCH = 2000;
+/**
+ * The files of a build split into batches of about BATCH, as even as they come: a day's 2,304 new files
+ * one COPY, not one of 2,000 and another of 304 (each COPY costs its own start and its own file in every
+ * partition it writes).
+ */
+export function batchesOf<T>(files: readonly T[]): T[][] {
+  const n = Math.max(1, Math.round(files.length / BATCH));
+  const size = Math.ceil(files.length / n);
+  return Array.from({ length: n }, (_, k) => files.slice(k * size, (k + 1) * size)).filter((b) => b.length);
+}
 const posix = (p: string) => p.split(sep).join('/');
 
 /** Every Parquet file under a folder, relative to it. */
@@ -277,12 +287,10 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
   // (questions read it raw, and say it is unreadable); a delivery file too big for the first buffer gets
   // a second try with a larger one.
   const unreadable = new Set<string>();
-  for (let i = 0; i < fresh.length; i += BATCH) {
+  let done = 0;
+  for (const [i, part] of batchesOf(fresh).entries()) {
     for (let maxObject = DEFAULT_MAX_FILE_BYTES; ; ) {
-      const batch = fresh
-        .slice(i, i + BATCH)
-        .map((f) => f.file)
-        .filter((f) => !unreadable.has(f.path));
+      const batch = part.map((f) => f.file).filter((f) => !unreadable.has(f.path));
       if (!batch.length) break;
       const records = batch.filter((f) => f.shape === 'records').map((f) => f.path);
       const arrays = batch.filter((f) => f.shape === 'array').map((f) => f.path);
@@ -290,7 +298,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         run(
           o.conn,
           `COPY (${recordsSql({ records: records.length > 0, array: arrays.length > 0 })}) TO '${sqlPath(building)}' ` +
-            `(${PARQUET_OPTIONS}, FILENAME_PATTERN 'b${i / BATCH}-{uuid}')`,
+            `(${PARQUET_OPTIONS}, FILENAME_PATTERN 'b${i}-{uuid}')`,
           {
             ...(records.length ? { records } : {}),
             ...(arrays.length ? { arrays } : {}),
@@ -312,10 +320,8 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
         unreadable.add(bad);
       }
     }
-    progress(
-      Math.min(i + BATCH, fresh.length),
-      `indexed ${Math.min(i + BATCH, fresh.length)} of ${fresh.length} files`,
-    );
+    done += part.length;
+    progress(done, `indexed ${done} of ${fresh.length} files`);
   }
   // Where each new file's rows went, and how many: read back from what was written.
   // (Only this run's files: the ones carried over hold files already in the manifest.)

@@ -18,7 +18,7 @@ import { startIndexRefresh } from '../../../handlers/index-refresh.js';
 import { runCli } from '../../../src/cli.js';
 import { manifestOf, openIndex } from '../../../src/trail/sources/index-manifest.js';
 import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
-import { buildIndex, IndexBusyError } from '../../../src/trail/sources/log-index.js';
+import { batchesOf, buildIndex, IndexBusyError } from '../../../src/trail/sources/log-index.js';
 import { tempStorePath } from '../../helpers/alerts.js';
 import { CLOUDTRAIL_DATA, SNITCH_DIR } from '../../helpers/data.js';
 import { testDeps } from '../../helpers/deps.js';
@@ -247,6 +247,21 @@ describe('keeping the index fresh', () => {
     );
     expect(written.getRowObjects()).toEqual([{ name: 'kept-', compression: 'ZSTD' }]);
     expect((await search(logs, into)).events.map((e) => e.id).sort()).toEqual(['a-0', 'a-1', 'a-2']);
+  });
+
+  it('reads a build in batches of about 2,000 files, as even as they come, each file in one', () => {
+    const sizes = (n: number) => batchesOf(Array.from({ length: n }, (_, i) => i)).map((b) => b.length);
+    // A day of a 2-account, 4-region organization: one COPY, not 2,000 and then 304.
+    expect(sizes(2304)).toEqual([2304]);
+    expect(sizes(16128)).toEqual(Array(8).fill(2016));
+    expect(sizes(3001)).toEqual([1501, 1500]);
+    expect(sizes(1)).toEqual([1]);
+    expect(sizes(0)).toEqual([]);
+    for (const n of [1, 999, 2999, 3000, 4999, 5000, 40_001]) {
+      const batches = batchesOf(Array.from({ length: n }, (_, i) => i));
+      expect(batches.flat()).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(Math.max(...batches.map((b) => b.length))).toBeLessThan(3000);
+    }
   });
 
   it('merges the small files of a partition refreshed again and again, and answers the same', async () => {
