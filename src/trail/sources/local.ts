@@ -11,7 +11,7 @@ import { EVENT_VERSION_SUFFIX, parseRecord, type TrailEvent } from '../event.js'
 import { principalNeedle } from '../principal.js';
 import { matchesQuery, newestFirst, type TrailQuery } from '../query.js';
 import { resourceTail } from '../resources.js';
-import { CURRENT, openIndex, unreadableIndex } from './index-manifest.js';
+import { CURRENT, type IndexedNames, openIndexView, unreadableIndex } from './index-manifest.js';
 import type { Coverage, EventSource, SearchProgress, SearchResult } from './types.js';
 
 /**
@@ -89,6 +89,10 @@ export interface LogFile {
 const S3_LAYOUT =
   /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\//;
 
+/** A folder of that layout, down to its region, year, month or day (its path ending in a slash). */
+const S3_FOLDER =
+  /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(?:(\d{4})\/(?:(\d{2})\/(?:(\d{2})\/)?)?)?$/;
+
 /** What the S3 key of a log file says: account, region and delivery day. */
 export function layoutOf(relPath: string): Pick<LogFile, 'account' | 'region' | 'day'> {
   const m = S3_LAYOUT.exec(relPath.split(sep).join('/'));
@@ -127,25 +131,46 @@ const OTHER_FILES_DIR = /CloudTrail-(Digest|Insight)$/;
 
 /**
  * The log-file names under `root`, folder by folder (relative, forward slashes; '' for the top); folders
- * are read in parallel (a trail has thousands), and a folder's work is done once for all its files.
+ * are read in parallel (a trail has thousands), and a folder's work is done once for all its files. A
+ * folder `keep` refuses is not read (nor anything under it), and counted in `skipped`.
  */
 async function listDirs(
   root: string,
+  keep?: (rel: string) => boolean,
   rel = '',
-  out = new Map<string, string[]>(),
-): Promise<Map<string, string[]>> {
+  out = { dirs: new Map<string, string[]>(), skipped: 0 },
+): Promise<{ dirs: Map<string, string[]>; skipped: number }> {
   const entries = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
   // A Trailbot index kept inside the archive (its `current` link beside its versions) is not part of it:
   // its manifest is no log file.
   if (rel && entries.some((e) => e.name === CURRENT && e.isSymbolicLink())) return out;
   const names = entries.filter((e) => e.isFile() && LOG_NAME.test(e.name)).map((e) => e.name);
-  if (names.length) out.set(rel, names.sort());
-  await Promise.all(
-    entries
-      .filter((e) => e.isDirectory() && !OTHER_FILES_DIR.test(e.name))
-      .map((e) => listDirs(root, rel ? `${rel}/${e.name}` : e.name, out)),
-  );
+  if (names.length) out.dirs.set(rel, names.sort());
+  const below = entries
+    .filter((e) => e.isDirectory() && !OTHER_FILES_DIR.test(e.name))
+    .map((e) => (rel ? `${rel}/${e.name}` : e.name));
+  const read = keep ? below.filter(keep) : below;
+  out.skipped += below.length - read.length;
+  await Promise.all(read.map((d) => listDirs(root, keep, d, out)));
   return out;
+}
+
+/**
+ * Can a folder hold files of the query, by what its path says? An S3-layout folder of another account or
+ * region, or of a year, month or day outside the query's days (widened by one on each side, as for
+ * files), cannot; any other folder can.
+ */
+export function folderMayHold(rel: string, q: TrailQuery): boolean {
+  const m = S3_FOLDER.exec(`${rel}/`);
+  if (!m) return true;
+  const [, account, region, ...date] = m as unknown as [string, string, string, ...(string | undefined)[]];
+  if (q.accounts && !q.accounts.includes(account)) return false;
+  if (q.regions && !q.regions.includes(region)) return false;
+  const key = date.filter((x): x is string => x !== undefined).join('-');
+  if (!key) return true;
+  const from = day(new Date(q.range.start.getTime() - DAY_MS)).slice(0, key.length);
+  const to = day(new Date(q.range.end.getTime() + DAY_MS)).slice(0, key.length);
+  return key >= from && key <= to;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -169,8 +194,10 @@ export interface FoundFiles {
   files: LogFile[];
   /** Files that are not CloudTrail logs (relative paths). */
   unreadable: string[];
-  /** Log files under the folder, whatever the question. */
+  /** Log files in the folders read (with a question, those that can hold its events). */
   total: number;
+  /** Folders not read: by their path, of other accounts, regions or days than the question's. */
+  skipped: number;
   /** Files of the question the index holds (not in `files`). */
   indexed: number;
   /** Files the index holds that are no longer on disk (relative paths): their rows are not answers. */
@@ -187,7 +214,7 @@ export interface FoundFiles {
 export async function findLogFiles(
   dir: string,
   q?: TrailQuery,
-  index?: Map<string, Set<string>> | Promise<Map<string, Set<string>> | undefined>,
+  index?: IndexedNames | Promise<IndexedNames | undefined>,
 ): Promise<FoundFiles> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
@@ -199,8 +226,10 @@ export async function findLogFiles(
       },
     );
   }
-  // The folders are read while the index's manifest is (both mostly waiting on the disk).
-  const [listing, indexed] = await Promise.all([listDirs(dir), index]);
+  // The folders are read while the index's manifest is (both mostly waiting on the disk); with a
+  // question, only those that can hold its events: a week asked of a year's archive reads a week's folders.
+  const keep = q ? (rel: string) => folderMayHold(rel, q) : undefined;
+  const [{ dirs: listing, skipped }, indexed] = await Promise.all([listDirs(dir, keep), index]);
   const candidates: (LogFile & { rel: string })[] = [];
   const stale: string[] = [];
   let total = 0;
@@ -228,9 +257,11 @@ export async function findLogFiles(
         });
     }
   }
+  // An indexed folder not listed is gone, unless it was not read (of other days than the question's).
   if (indexed)
-    for (const [d, names] of indexed)
-      if (!listing.has(d)) for (const n of names) stale.push(d ? `${d}/${n}` : n);
+    for (const d of indexed.dirs())
+      if (!listing.has(d) && (!keep || !d || keep(d)))
+        for (const n of indexed.get(d) ?? []) stale.push(d ? `${d}/${n}` : n);
   const files: LogFile[] = [];
   const unreadable: string[] = [];
   // CloudTrail writes {"Records":[…]} into the S3 layout: only other files need a look inside.
@@ -247,7 +278,7 @@ export async function findLogFiles(
     if (shape) files.push({ ...f, shape });
     else unreadable.push(f.rel);
   }
-  return { files, unreadable, total, indexed: held, stale };
+  return { files, unreadable, total, skipped, indexed: held, stale };
 }
 
 /**
@@ -772,8 +803,8 @@ export class LocalSource implements EventSource {
     // Open DuckDB while the files are listed.
     void this.#connect().catch(() => {});
     const here = resolve(this.opts.dir);
-    const covering = (this.opts.index ? openIndex(this.opts.index) : Promise.resolve(undefined)).then(
-      (index) => (index && index.manifest.logs === here ? index : undefined),
+    const covering = (this.opts.index ? openIndexView(this.opts.index) : Promise.resolve(undefined)).then(
+      (index) => (index && index.logs === here ? index : undefined),
     );
     const listed = await findLogFiles(
       this.opts.dir,
@@ -781,7 +812,7 @@ export class LocalSource implements EventSource {
       covering.then((c) => c?.names),
     );
     const covers = await covering;
-    const { unreadable, total } = listed;
+    const { unreadable, total, skipped: foldersSkipped } = listed;
     let files = listed.files;
     let indexUse: IndexUse | undefined;
     // Files the index holds are read from it; the rest (delivered since it was built) raw.
@@ -790,12 +821,12 @@ export class LocalSource implements EventSource {
       indexUse = {
         glob: join(covers.dir, '**', '*.parquet'),
         stale: listed.stale,
-        partRows: covers.manifest.partRows,
+        partRows: covers.partRows,
       };
       if (fromIndex) files = [...files, { path: covers.dir, shape: 'indexed' as const }];
     }
     // An empty folder is a mistake (a wrong path, a sync not run), not an answer of "nothing found".
-    if (total === 0)
+    if (total === 0 && foldersSkipped === 0)
       throw new SourceUnavailableError(
         `The CloudTrail log directory ${this.opts.dir} holds no log files (.json or .json.gz): nothing to search.`,
       );
@@ -894,9 +925,7 @@ export class LocalSource implements EventSource {
       scope,
       warnings,
       coverage,
-      ...(covers
-        ? { index: { builtAt: new Date(covers.manifest.builtAt), files: fromIndex, raw: rawCount } }
-        : {}),
+      ...(covers ? { index: { builtAt: new Date(covers.builtAt), files: fromIndex, raw: rawCount } } : {}),
     };
   }
 }

@@ -20,6 +20,8 @@ import {
   indexedEvents,
   MANIFEST,
   manifestOf,
+  NAMES,
+  namesFileOf,
   openIndex,
 } from './index-manifest.js';
 import {
@@ -239,7 +241,12 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
   });
   const removed = dropped.length - changed;
   const sourceBytes = [...onDisk.values()].reduce((n, d) => n + d.size, 0);
-  if (old && sameArchive && fresh.length === 0 && dropped.length === 0)
+  if (old && sameArchive && fresh.length === 0 && dropped.length === 0) {
+    // A version written before names files gets one (written aside, then renamed in: whole or absent).
+    if (!existsSync(join(old.dir, NAMES))) {
+      writeFileSync(join(old.dir, `.${NAMES}`), JSON.stringify(namesFileOf(old.manifest)));
+      renameSync(join(old.dir, `.${NAMES}`), join(old.dir, NAMES));
+    }
     return {
       unchanged: true,
       added: 0,
@@ -252,6 +259,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
       sourceBytes,
       ms: performance.now() - started,
     };
+  }
   // A build left half done by a stop is only clutter: the current version never pointed at it (and with
   // the lock held, no other build is writing one).
   for (const e of readdirSync(o.into))
@@ -391,6 +399,7 @@ async function build(o: BuildOptions, stillHeld: () => void): Promise<IndexBuild
     partRows,
   );
   writeFileSync(join(building, MANIFEST), JSON.stringify(manifest));
+  writeFileSync(join(building, NAMES), JSON.stringify(namesFileOf(manifest)));
   stillHeld();
   // Made current in one rename: a reader sees the old version or the new, never half of one.
   const final = join(o.into, id);

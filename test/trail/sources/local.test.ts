@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,63 @@ describe('the local source on a generated archive', () => {
     expect(all.files).toHaveLength(summary.files);
     const days = new Set(oneDay.files.map((f) => f.day));
     expect([...days].sort()).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
+    // The other days' folders are not read at all: the listing is the question's days, not the archive.
+    expect(all.skipped).toBe(0);
+    expect(oneDay.total).toBe(oneDay.files.length);
+    const outside = new Set(
+      all.files.filter((f) => !days.has(f.day)).map((f) => `${f.account} ${f.region} ${f.day}`),
+    );
+    expect(outside.size).toBeGreaterThan(0);
+    expect(oneDay.skipped).toBe(outside.size); // each account's and region's folder of another day
+  });
+
+  it('reads no folder of another year, month, account or region than asked, and answers a range it holds nothing of', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'trail-folders-'));
+    const put = (account: string, region: string, day: string) => {
+      const d = join(root, 'AWSLogs', account, 'CloudTrail', region, ...day.split('-'));
+      mkdirSync(d, { recursive: true });
+      writeFileSync(
+        join(d, `${account}_${region}_${day}.json.gz`),
+        gzipSync(
+          JSON.stringify({ Records: [{ eventTime: `${day}T10:00:00Z`, eventName: 'X', eventID: day }] }),
+        ),
+      );
+    };
+    for (const day of ['2024-12-31', '2025-01-01', '2025-01-31', '2025-02-01', '2025-03-15'])
+      for (const region of ['us-east-1', 'eu-west-1']) put('111122223333', region, day);
+    put('444455556666', 'us-east-1', '2025-02-01');
+    const ask = (start: string, end: string, more: Partial<TrailQuery> = {}) =>
+      findLogFiles(
+        root,
+        q({ range: { start: new Date(start), end: new Date(end), defaulted: false }, ...more }),
+      );
+    // 2025-02-01 alone, widened to 2025-01-31 … 2025-02-02: 2024 is not read, nor March.
+    const feb = await ask('2025-02-01T00:00:00Z', '2025-02-01T12:00:00Z');
+    expect(feb.files.map((f) => f.rel?.split('/').slice(1, 5).join(' ')).sort()).toEqual([
+      '111122223333 CloudTrail eu-west-1 2025',
+      '111122223333 CloudTrail eu-west-1 2025',
+      '111122223333 CloudTrail us-east-1 2025',
+      '111122223333 CloudTrail us-east-1 2025',
+      '444455556666 CloudTrail us-east-1 2025',
+    ]);
+    expect(feb.total).toBe(5);
+    // Across the new year, widened by a day on each side.
+    const newYear = await ask('2025-01-01T00:00:00Z', '2025-01-01T23:00:00Z', { regions: ['us-east-1'] });
+    expect(newYear.files.map((f) => f.day).sort()).toEqual(['2024-12-31', '2025-01-01']);
+    const other = await ask('2025-02-01T00:00:00Z', '2025-02-01T12:00:00Z', { accounts: ['444455556666'] });
+    expect(other.files.map((f) => f.account)).toEqual(['444455556666']);
+    // Nothing of the range on disk is an answer with nothing found, not a folder "without log files".
+    const r = await source(root).search(
+      q({
+        range: {
+          start: new Date('2026-06-01T00:00:00Z'),
+          end: new Date('2026-06-02T00:00:00Z'),
+          defaulted: false,
+        },
+      }),
+    );
+    expect(r.events).toEqual([]);
+    expect(r.examined).toBe(0);
   });
 
   it('skips regions not asked for', async () => {

@@ -16,8 +16,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startIndexRefresh } from '../../../handlers/index-refresh.js';
 import { runCli } from '../../../src/cli.js';
-import { manifestOf, openIndex } from '../../../src/trail/sources/index-manifest.js';
-import { connectDuckDb, LocalSource } from '../../../src/trail/sources/local.js';
+import { manifestOf, openIndex, openIndexView } from '../../../src/trail/sources/index-manifest.js';
+import { connectDuckDb, findLogFiles, LocalSource } from '../../../src/trail/sources/local.js';
 import { batchesOf, buildIndex, IndexBusyError } from '../../../src/trail/sources/log-index.js';
 import { tempStorePath } from '../../helpers/alerts.js';
 import { CLOUDTRAIL_DATA, SNITCH_DIR } from '../../helpers/data.js';
@@ -233,6 +233,63 @@ describe('keeping the index fresh', () => {
     expect(a).toBe(changed);
   });
 
+  it('is read by questions from its names file, and from its manifest when an earlier version wrote none', async () => {
+    const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
+    const into = `${logs}-index`;
+    deliver(logs, '2025-11-01', 'a', 4);
+    deliver(logs, '2025-11-02', 'b', 2);
+    await buildIndex({ logs, into, conn });
+    const names = JSON.parse(readFileSync(join(into, 'current', 'names.json'), 'utf8'));
+    expect(names).toMatchObject({
+      logs,
+      names: {
+        'AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/01': 'a.json.gz',
+        'AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/02': 'b.json.gz',
+      },
+    });
+    const viaNames = await search(logs, into);
+    expect(viaNames).toMatchObject({ matched: 6, index: { files: 2, raw: 0 } });
+    rmSync(join(into, 'current', 'names.json'));
+    const viaManifest = await search(logs, into);
+    expect(viaManifest).toMatchObject({ matched: 6, index: { files: 2, raw: 0 } });
+    expect(viaManifest.events.map((e) => e.id)).toEqual(viaNames.events.map((e) => e.id));
+    // The next build, with nothing new to read, writes the names file such a version lacks.
+    expect(await buildIndex({ logs, into, conn })).toMatchObject({ unchanged: true });
+    expect(JSON.parse(readFileSync(join(into, 'current', 'names.json'), 'utf8'))).toEqual(names);
+    // A question of one day reads that day's folders (and the days beside it) alone; the index's other
+    // folders, not listed, are not taken for files gone.
+    deliver(logs, '2025-11-20', 'c', 3);
+    await buildIndex({ logs, into, conn });
+    const late = await new LocalSource({ dir: logs, memoryLimit: '512MB', index: into }).search({
+      range: {
+        start: new Date('2025-11-20T00:00:00Z'),
+        end: new Date('2025-11-21T00:00:00Z'),
+        defaulted: false,
+      },
+      limit: 1000,
+    });
+    expect(late).toMatchObject({ matched: 3, index: { files: 1, raw: 0 } });
+    const view = await openIndexView(into);
+    const lateDay = {
+      range: {
+        start: new Date('2025-11-20T00:00:00Z'),
+        end: new Date('2025-11-21T00:00:00Z'),
+        defaulted: false,
+      },
+      limit: 1000,
+    };
+    expect(await findLogFiles(logs, lateDay, view?.names)).toMatchObject({
+      stale: [],
+      indexed: 1,
+      skipped: 2,
+    });
+    // A file of those days gone from the archive is taken for gone.
+    rmSync(join(logs, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/20/c.json.gz'));
+    expect((await findLogFiles(logs, lateDay, view?.names)).stale).toEqual([
+      'AWSLogs/111122223333/CloudTrail/us-east-1/2025/11/20/c.json.gz',
+    ]);
+  });
+
   it('rewrites a partition a removed file shared with the others kept, written as new files are', async () => {
     const logs = mkdtempSync(join(tmpdir(), 'trail-logs-'));
     const into = `${logs}-index`;
@@ -422,8 +479,10 @@ describe('keeping the index fresh', () => {
     const into = `${logs}-index`;
     deliver(logs, '2025-11-01', 'a', 3);
     await buildIndex({ logs, into, conn });
+    // As an earlier version left it: a manifest of its format, and no names file.
     const manifest = join(into, 'current', 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), format: 1 }));
+    rmSync(join(into, 'current', 'names.json'));
     let r = await search(logs, into);
     expect(r.matched).toBe(3);
     expect(r.index).toBeUndefined();
